@@ -1,0 +1,5 @@
+"""The Velocity Template Language as API Gateway runs it (Velocity 1.7 + the AWS null model).
+
+This package knows nothing of API Gateway: hosts pass variables in, and the
+objects they expose derive from :class:`vtlgw.vtl.values.HostObject`.
+"""
