@@ -3,3 +3,17 @@
 This package knows nothing of API Gateway: hosts pass variables in, and the
 objects they expose derive from :class:`vtlgw.vtl.values.HostObject`.
 """
+
+from vtlgw.vtl.errors import (
+    JavaException,
+    LimitExceeded,
+    TemplateError,
+    TemplateRuntimeError,
+    TemplateSyntaxError,
+    VtlError,
+)
+from vtlgw.vtl.runtime import Limits
+from vtlgw.vtl.template import Template
+
+__all__ = ["Template", "Limits", "VtlError", "TemplateError", "TemplateSyntaxError",
+           "TemplateRuntimeError", "LimitExceeded", "JavaException"]

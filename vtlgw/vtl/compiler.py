@@ -1,0 +1,375 @@
+"""Compile a template tree into Python source, then into a function.
+
+The generated function ``_render(st, v, w)`` takes the render state, the
+variable dict and the output's ``append``. Generated code touches values only
+through :mod:`vtlgw.vtl.runtime`, the sandbox's choke point.
+
+Every line that can fail ends with a ``#@<offset>`` marker naming the template
+position it came from; on an exception the template maps the failing line back
+to ``line:col`` (no location bookkeeping on the hot path). Text and literals live
+in module globals, never inside the generated source, so markers cannot be
+forged by template text. Deep nesting is split into helper functions, because
+CPython limits statically nested blocks and parentheses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from vtlgw.vtl import nodes as n
+from vtlgw.vtl import runtime as rt
+from vtlgw.vtl.values import ArrayList
+
+MARKER_RE = re.compile(r"#@(\d+)\s*$")
+LOOP_SPECIALS = ("foreach", "velocityCount", "velocityHasNext")
+MAX_BLOCK_DEPTH = 12  # CPython allows 20 nested loop/try blocks per function
+MAX_INDENT = 40
+MAX_EXPR_DEPTH = 24
+_MISSING = object()
+
+RUNTIME_NAMES = {
+    name: getattr(rt, name)
+    for name in ("text", "nn", "prop", "call", "index", "set_prop", "set_index", "iterate", "make_map",
+                 "make_range", "eq", "ne", "lt", "le", "gt", "ge", "add", "sub", "mul", "div", "mod",
+                 "interpolate", "check_str", "ForeachState", "DefineBlock", "Break", "Stop")
+}
+ARITH = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod"}
+COMPARE = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+
+
+def _restore(v: dict, names: tuple, saved: tuple) -> None:
+    for name, old in zip(names, saved):
+        if old is _MISSING:
+            v.pop(name, None)
+        else:
+            v[name] = old
+
+
+def _unsupported(word: str) -> None:
+    from vtlgw.vtl.errors import TemplateRuntimeError
+
+    raise TemplateRuntimeError(f"#{word} is not supported by API Gateway (templates cannot load other files)")
+
+
+@dataclass
+class Compiled:
+    """A compiled template: its render function, generated source and line → offset map."""
+
+    render: Callable[[Any, dict, Callable[[str], None]], None]
+    source: str
+    filename: str
+    line_positions: list[int]  # per generated line (1-based index - 1), the template offset or -1
+
+    def position_of_line(self, lineno: int) -> int:
+        i = min(lineno - 1, len(self.line_positions) - 1)
+        while i >= 0:
+            if self.line_positions[i] >= 0:
+                return self.line_positions[i]
+            i -= 1
+        return 0
+
+
+class _Function:
+    def __init__(self, name: str, params: str = "st, v, w") -> None:
+        self.lines = [f"def {name}({params}):", "    g = v.get"]
+        self.indent = 1
+        self.blocks = 0
+        self.loop_here = False  # inside a Python loop of this very function
+
+    def line(self, code: str, pos: int | None = None) -> None:
+        if pos is not None:
+            # The marker goes on the statement's first line, where CPython reports it.
+            first, nl, rest = code.partition("\n")
+            code = f"{first}  #@{pos}{nl}{rest}"
+        self.lines.append("    " * self.indent + code)
+
+
+class Compiler:
+    def __init__(self, limits: rt.Limits) -> None:
+        self.limits = limits
+        self.globals: dict[str, Any] = dict(RUNTIME_NAMES)
+        self.globals.update(ArrayList=ArrayList, _MISSING=_MISSING, _restore=_restore,
+                            _unsupported=_unsupported, _cap=limits.max_loop_iterations,
+                            _maxit=limits.max_total_iterations)
+        self.functions: list[_Function] = []
+        self.counter = 0
+        self.const_ids: dict[tuple, str] = {}
+        self.fn: _Function | None = None
+        self.in_define = 0
+
+    # ------------------------------------------------------------ helpers
+
+    def fresh(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def const(self, value: Any) -> str:
+        key = (type(value), value) if isinstance(value, (str, int, float, bool)) else (id(value),)
+        name = self.const_ids.get(key)
+        if name is None:
+            name = self.fresh("_k")
+            self.const_ids[key] = name
+            self.globals[name] = value
+        return name
+
+    # ------------------------------------------------------------ entry point
+
+    def compile(self, body: list[n.Stmt], filename: str) -> Compiled:
+        root = self.new_function("_render", body)
+        del root
+        source = "\n".join(line for f in self.functions for line in f.lines) + "\n"
+        positions = []
+        for line in source.split("\n"):
+            m = MARKER_RE.search(line)
+            positions.append(int(m.group(1)) if m else -1)
+        code = compile(source, filename, "exec")
+        namespace = dict(self.globals)
+        exec(code, namespace)  # noqa: S102 - our own generated code, no template text inside
+        return Compiled(namespace["_render"], source, filename, positions)
+
+    def new_function(self, name: str, body: list[n.Stmt], *, loop: bool = False) -> str:
+        outer = self.fn
+        fn = self.fn = _Function(name)
+        self.functions.append(fn)
+        self.statements(body)
+        if len(fn.lines) == 2:
+            fn.line("pass")
+        self.fn = outer
+        return name
+
+    # ------------------------------------------------------------ statements
+
+    def statements(self, body: list[n.Stmt]) -> None:
+        for stmt in body:
+            getattr(self, "stmt_" + type(stmt).__name__)(stmt)
+
+    def nested_body(self, body: list[n.Stmt], blocks: int) -> None:
+        """Emit an indented body, moving it into its own function when nesting gets deep."""
+        fn = self.fn
+        if fn.blocks + blocks > MAX_BLOCK_DEPTH or fn.indent > MAX_INDENT:
+            name = self.new_function(self.fresh("_s"), body)
+            fn.indent += 1
+            fn.line(f"{name}(st, v, w)")
+            fn.indent -= 1
+            return
+        fn.indent += 1
+        fn.blocks += blocks
+        before = len(fn.lines)
+        self.statements(body)
+        if len(fn.lines) == before:
+            fn.line("pass")
+        fn.blocks -= blocks
+        fn.indent -= 1
+
+    def stmt_Text(self, node: n.Text) -> None:
+        if node.text:
+            self.fn.line(f"w({self.const(node.text)})")
+
+    def stmt_Output(self, node: n.Output) -> None:
+        ref = node.ref
+        if not ref.parts:
+            t = self.fresh("_t")
+            self.fn.line(f"{t} = g({ref.name!r}); w({t} if type({t}) is str else text({t}))", ref.pos)
+        else:
+            self.fn.line(f"w(text({self.chain(ref, 0)}))", ref.pos)
+
+    def stmt_Set(self, node: n.Set) -> None:
+        target, value = node.target, node.value
+        code = self.value(value, 0)
+        may_be_null = not isinstance(value, (n.Ref, n.Literal, n.ListLit, n.MapLit, n.InterpString))
+        fn = self.fn
+        if not target.parts:
+            if may_be_null:
+                t = self.fresh("_t")
+                fn.line(f"{t} = {code}", node.pos)
+                fn.line(f"if {t} is not None: v[{target.name!r}] = {t}", node.pos)
+            else:
+                fn.line(f"v[{target.name!r}] = {code}", node.pos)
+            return
+        t = self.fresh("_t")
+        fn.line(f"{t} = {code}", node.pos)
+        base = n.Ref(target.pos, target.name, target.parts[:-1], target.source)
+        last = target.parts[-1]
+        base_code = self.chain(base, 0, null_safe=False)
+        if isinstance(last, n.Prop):
+            setter = f"set_prop({base_code}, {last.name!r}, {t})"
+        else:
+            setter = f"set_index({base_code}, {self.value(last.key, 0)}, {t})"
+        if may_be_null:
+            fn.line(f"if {t} is not None: {setter}", node.pos)
+        else:
+            fn.line(setter, node.pos)
+
+    def stmt_If(self, node: n.If) -> None:
+        fn = self.fn
+        for i, (cond, body) in enumerate(node.branches):
+            keyword = "if" if i == 0 else "elif"
+            fn.line(f"{keyword} {self.cond(cond, 0)}:", cond.pos)
+            self.nested_body(body, 0)
+        if node.otherwise is not None:
+            fn.line("else:")
+            self.nested_body(node.otherwise, 0)
+
+    def stmt_Foreach(self, node: n.Foreach) -> None:
+        fn = self.fn
+        k = self.fresh("")
+        it, size, saved, fe, i, x = (f"_it{k}", f"_n{k}", f"_sv{k}", f"_fe{k}", f"_i{k}", f"_x{k}")
+        names = (node.var, *LOOP_SPECIALS)
+        names_const = self.const(names)
+        p = node.pos
+        fn.line(f"{it} = iterate({self.value(node.iterable, 0)})", node.iterable.pos)
+        fn.line(f"{size} = len({it})")
+        fn.line(f"{saved} = tuple(v.get(_n, _MISSING) for _n in {names_const})")
+        fn.line(f"{fe} = ForeachState({size}, {saved}[1])")
+        fn.line(f"v['foreach'] = {fe}")
+        fn.line("try:")
+        fn.indent += 1
+        fn.line(f"for {i}, {x} in enumerate({it}):", p)
+        fn.indent += 1
+        fn.line(f"if {i} >= _cap: st.loop_cap({p}); break", p)
+        fn.line("st.iterations += 1")
+        fn.line("if st.iterations > _maxit or not st.iterations & 255: st.tick_check()", p)
+        fn.line(f"{fe}.index = {i}")
+        fn.line(f"if {x} is None: v.pop({node.var!r}, None)")
+        fn.line(f"else: v[{node.var!r}] = {x}")
+        fn.line(f"v['velocityCount'] = {i} + 1; v['velocityHasNext'] = {i} + 1 < {size}")
+        was_loop, fn.loop_here = fn.loop_here, True
+        fn.blocks += 3
+        if fn.blocks > MAX_BLOCK_DEPTH or fn.indent > MAX_INDENT:
+            fn.line(f"{self.new_function(self.fresh('_s'), node.body)}(st, v, w)")
+        else:
+            self.statements(node.body)
+        fn.blocks -= 3
+        fn.loop_here = was_loop
+        fn.indent -= 2
+        fn.line("except Break:")
+        fn.line("    pass")
+        fn.line("finally:")
+        fn.line(f"    _restore(v, {names_const}, {saved})")
+
+    def stmt_Define(self, node: n.Define) -> None:
+        self.in_define += 1
+        name = self.new_function(self.fresh("_d"), node.body)
+        self.in_define -= 1
+        self.fn.line(f"v[{node.name!r}] = DefineBlock({name}, st, v)", node.pos)
+
+    def stmt_Break(self, node: n.Break) -> None:
+        if self.fn.loop_here:
+            self.fn.line("break", node.pos)
+        else:
+            self.fn.line("raise Break()", node.pos)
+
+    def stmt_Stop(self, node: n.Stop) -> None:
+        self.fn.line("raise Stop()", node.pos)
+
+    def stmt_Unsupported(self, node: n.Unsupported) -> None:
+        self.fn.line(f"_unsupported({node.directive!r})", node.pos)
+
+    # ------------------------------------------------------------ expressions
+
+    def hoist(self, node: n.Expr, mode: str) -> str:
+        """Move a deep sub-expression into its own function (CPython nesting limits)."""
+        name = self.fresh("_e")
+        outer = self.fn
+        fn = self.fn = _Function(name, "st, v")
+        self.functions.append(fn)
+        code = self.value(node, 0) if mode == "v" else self.cond(node, 0)
+        fn.line(f"return {code}", node.pos)
+        self.fn = outer
+        return f"{name}(st, v)"
+
+    def chain(self, ref: n.Ref, depth: int, null_safe: bool = True) -> str:
+        """The raw value of a reference (None when nullish along the way)."""
+        code = f"g({ref.name!r})"
+        for part in ref.parts:
+            if isinstance(part, n.Prop):
+                code = f"prop({code}, {part.name!r})"
+            elif isinstance(part, n.Call):
+                args = "".join(self.value(a, depth + 1) + ", " for a in part.args)
+                code = f"call(st, {code}, {part.name!r}, ({args}))"
+            else:
+                code = f"index({code}, {self.value(part.key, depth + 1)})"
+        if ref.parts:
+            # Put the chain on its own line so a failure inside it maps to this reference.
+            code = f"(\n{code}  #@{ref.pos}\n)"
+        return code
+
+    def value(self, node: n.Expr, depth: int) -> str:
+        """Code for the value of an expression (references nullish → "")."""
+        if depth > MAX_EXPR_DEPTH:
+            return self.hoist(node, "v")
+        t = type(node)
+        if t is n.Ref:
+            if not node.parts:
+                return f"g({node.name!r}, '')"
+            return f"nn({self.chain(node, depth)})"
+        if t is n.Literal:
+            if node.value is None:
+                return "None"
+            return self.const(node.value)
+        if t is n.Paren:
+            return self.value(node.inner, depth + 1)
+        if t is n.ListLit:
+            return f"ArrayList(({''.join(self.value(i, depth + 1) + ', ' for i in node.items)}))"
+        if t is n.MapLit:
+            pairs = "".join(f"({self.value(k, depth + 1)}, {self.value(x, depth + 1)}), " for k, x in node.pairs)
+            return f"make_map(({pairs}))"
+        if t is n.Range:
+            return f"make_range(st, {self.value(node.start, depth + 1)}, {self.value(node.stop, depth + 1)})"
+        if t is n.InterpString:
+            return self.interp(node, depth)
+        if t is n.Not:
+            return f"(not {self.cond(node.operand, depth + 1)})"
+        if t is n.BinOp:
+            op = node.op
+            if op in ("&&", "||"):
+                word = "and" if op == "&&" else "or"
+                return f"({self.cond(node.left, depth + 1)} {word} {self.cond(node.right, depth + 1)})"
+            if op in COMPARE:
+                return f"{COMPARE[op]}({self.value(node.left, depth + 1)}, {self.value(node.right, depth + 1)})"
+            return (f"(\n{ARITH[op]}(st, {self.value(node.left, depth + 1)}, "
+                    f"{self.value(node.right, depth + 1)})  #@{node.pos}\n)")
+        raise AssertionError(f"unknown expression node {t.__name__}")
+
+    def cond(self, node: n.Expr, depth: int) -> str:
+        """Code for an ``#if`` condition, with Velocity 1.7's evaluate() rules.
+
+        A condition that is only a literal (string, number, list, map, range) or
+        arithmetic is false without being evaluated, as in 1.7 (U03).
+        """
+        if depth > MAX_EXPR_DEPTH:
+            return self.hoist(node, "c")
+        t = type(node)
+        if t is n.Ref:
+            code = f"g({node.name!r})" if not node.parts else self.chain(node, depth)
+            return f"({code} is not False)"
+        if t is n.Literal:
+            return "True" if node.value is True else "False"
+        if t is n.Paren:
+            return self.cond(node.inner, depth + 1)
+        if t is n.Not:
+            return f"(not {self.cond(node.operand, depth + 1)})"
+        if t is n.BinOp:
+            if node.op in ("&&", "||") or node.op in COMPARE:
+                return self.value(node, depth)
+            return "False"
+        return "False"
+
+    def interp(self, node: n.InterpString, depth: int) -> str:
+        body = node.body
+        if all(isinstance(s, (n.Text, n.Output)) for s in body):
+            parts = []
+            for s in body:
+                if isinstance(s, n.Text):
+                    parts.append(self.const(s.text))
+                else:
+                    parts.append(f"text({self.chain(s.ref, depth + 1)})")
+            return f"check_str(st, ''.join(({''.join(p + ', ' for p in parts)})))"
+        name = self.new_function(self.fresh("_f"), body)
+        return f"interpolate(st, {name}, v)"
+
+
+def compile_tree(body: list[n.Stmt], filename: str, limits: rt.Limits) -> Compiled:
+    return Compiler(limits).compile(body, filename)

@@ -1,0 +1,688 @@
+"""Parse template text into a tree of :mod:`vtlgw.vtl.nodes`, as Velocity 1.7 reads it.
+
+The parser is scannerless at the template level (text, references, directives,
+comments, escapes, whitespace gobbling) and uses :mod:`vtlgw.vtl.lexer` tokens
+inside directive arguments. Whitespace rules are those of Velocity 1.7 (see the
+spec, velocity.md §5); they are applied here, so the compiler only ever sees
+text that is printed.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from contextlib import contextmanager
+from typing import Iterator
+
+from vtlgw.vtl import nodes as n
+from vtlgw.vtl.errors import TemplateSyntaxError, locate
+from vtlgw.vtl.lexer import (
+    BLANK_TO_EOL_RE,
+    DIRECTIVE_WORD_RE,
+    IDENT_RE,
+    SET_AHEAD_RE,
+    WORD_OPERATORS,
+    Token,
+    describe,
+    scan_token,
+    skip_ws,
+)
+
+SPECIAL_RE = re.compile(r"[$#\\]")
+KNOWN_DIRECTIVES = frozenset(
+    ["set", "if", "elseif", "else", "end", "foreach", "define", "macro", "break", "stop",
+     "include", "parse", "evaluate"]
+)
+# Directives printed verbatim on API Gateway, like any unknown name.
+VERBATIM_DIRECTIVES = frozenset(["evaluate"])
+BLOCK_TERMINATORS = ("end", "else", "elseif")
+
+DEFAULT_MAX_DEPTH = 200
+
+
+class Parser:
+    """One parse of one template (or of a double-quoted string literal inside it)."""
+
+    def __init__(self, source: str, name: str = "<template>", *, max_depth: int = DEFAULT_MAX_DEPTH,
+                 base: int = 0, root_source: str | None = None, depth: int = 0) -> None:
+        self.src = source
+        self.n = len(source)
+        self.name = name
+        self.max_depth = max_depth
+        self.base = base  # offset of `source` inside the root template (string literals)
+        self.root_source = source if root_source is None else root_source
+        self.depth = depth
+        self.pos = 0
+
+    # ------------------------------------------------------------ entry points
+
+    def parse(self) -> list[n.Stmt]:
+        old_limit = sys.getrecursionlimit()
+        if old_limit < 20 * self.max_depth + 1000:
+            sys.setrecursionlimit(20 * self.max_depth + 1000)
+        try:
+            body, term, term_pos = self.block()
+        finally:
+            sys.setrecursionlimit(old_limit)
+        if term is not None:
+            word = "#" + term
+            raise self.error(f"{word} without a matching opening directive", term_pos)
+        return body
+
+    # ------------------------------------------------------------ errors
+
+    def error(self, message: str, pos: int) -> TemplateSyntaxError:
+        line, col, text = locate(self.root_source, self.base + pos)
+        return TemplateSyntaxError(message, name=self.name, line=line, column=col, source_line=text)
+
+    def where(self, pos: int) -> str:
+        line, col, _ = locate(self.root_source, self.base + pos)
+        return f"{line}:{col}"
+
+    @contextmanager
+    def nested(self, pos: int) -> Iterator[None]:
+        self.depth += 1
+        if self.depth > self.max_depth:
+            raise self.error(f"nesting deeper than {self.max_depth} levels (engine limit)", pos)
+        try:
+            yield
+        finally:
+            self.depth -= 1
+
+    # ------------------------------------------------------------ template level
+
+    def block(self) -> tuple[list[n.Stmt], str | None, int]:
+        """Statements up to a block terminator (``#end``, ``#else``, ``#elseif``) or the end.
+
+        Returns the body, the terminator's name (None at the end of the text) and
+        its position; ``self.pos`` is left just after the terminator's keyword.
+        """
+        src = self.src
+        body: list[n.Stmt] = []
+        text: list[str] = []
+        text_pos = self.pos
+        after_token = True  # at the start, or right after a non-text construct
+
+        def flush() -> None:
+            if text:
+                joined = "".join(text)
+                if body and isinstance(body[-1], n.Text):
+                    body[-1].text += joined
+                else:
+                    body.append(n.Text(self.base + text_pos, joined))
+                text.clear()
+
+        while self.pos < self.n:
+            pos = self.pos
+            if after_token:
+                # Velocity 1.7 lexes blanks before #set into the directive when they follow a token.
+                m = SET_AHEAD_RE.match(src, pos)
+                if m:
+                    pos = self.pos = m.end()
+            m = SPECIAL_RE.search(src, pos)
+            stop = m.start() if m else self.n
+            if stop > pos:
+                if not text:
+                    text_pos = pos
+                text.append(src[pos:stop])
+                after_token = False
+                self.pos = stop
+                continue
+            c = src[pos]
+            if c == "$":
+                ref = self.reference(pos)
+                if ref is None:
+                    if pos + 1 >= self.n:
+                        raise self.error("'$' at the end of the template (write \\$ or ${'$'} for a dollar sign)", pos)
+                    if not text:
+                        text_pos = pos
+                    lit = "$!" if src.startswith("$!", pos) else "$"
+                    text.append(lit)
+                    after_token = False
+                    self.pos = pos + len(lit)
+                    continue
+                flush()
+                body.append(n.Output(ref.pos, ref))
+                after_token = True
+                continue
+            if c == "\\":
+                handled = self.escape(pos, text, body, flush)
+                if handled == "text":
+                    if not text:
+                        text_pos = pos
+                    after_token = False
+                else:
+                    after_token = True
+                continue
+            # c == "#"
+            if src.startswith("##", pos):
+                flush()
+                eol = src.find("\n", pos)
+                self.pos = self.n if eol < 0 else eol + 1
+                after_token = True
+                continue
+            if src.startswith("#*", pos):
+                flush()
+                end = src.find("*#", pos + 2)
+                self.pos = self.n if end < 0 else end + 2
+                after_token = True
+                continue
+            if src.startswith("#[[", pos):
+                end = src.find("]]#", pos + 3)
+                if end < 0:
+                    raise self.error("#[[ is never closed (expected ]]#)", pos)
+                if not text:
+                    text_pos = pos
+                text.append(src[pos + 3:end])
+                self.pos = end + 3
+                after_token = True
+                continue
+            word, word_end = self.directive_word(pos)
+            if word is None:
+                if not text:
+                    text_pos = pos
+                text.append("#")
+                after_token = False
+                self.pos = pos + 1
+                continue
+            if word in BLOCK_TERMINATORS:
+                flush()
+                self.pos = word_end
+                return body, word, pos
+            stmt = self.directive(word, pos, word_end)
+            if isinstance(stmt, n.Text):
+                if not text:
+                    text_pos = pos
+                text.append(stmt.text)
+                after_token = False
+                continue
+            flush()
+            if stmt is not None:
+                body.append(stmt)
+            after_token = True
+        flush()
+        return body, None, self.n
+
+    def directive_word(self, pos: int) -> tuple[str | None, int]:
+        """The directive name at ``#`` (``#name`` or ``#{name}``) and the offset after it."""
+        src = self.src
+        if src.startswith("#{", pos):
+            m = DIRECTIVE_WORD_RE.match(src, pos + 2)
+            if m and src.startswith("}", m.end()):
+                return m.group(), m.end() + 1
+            return None, pos
+        m = DIRECTIVE_WORD_RE.match(src, pos + 1)
+        if not m:
+            return None, pos
+        return m.group(), m.end()
+
+    def gobble(self) -> None:
+        """Drop the rest of the line after a directive when it is only blanks and a line break."""
+        m = BLANK_TO_EOL_RE.match(self.src, self.pos)
+        if m:
+            self.pos = m.end()
+
+    def escape(self, pos: int, text: list[str], body: list, flush) -> str:
+        """Backslashes before ``$ref`` or ``#directive``: k//2 print, an odd count escapes."""
+        src = self.src
+        end = pos
+        while end < self.n and src[end] == "\\":
+            end += 1
+        k = end - pos
+        if end < self.n and src[end] == "$":
+            ref = self.reference(end)
+            if ref is not None:
+                if k % 2:
+                    text.append("\\" * (k // 2) + src[end:self.pos])
+                    return "text-token"
+                text.append("\\" * (k // 2))
+                flush()
+                body.append(n.Output(ref.pos, ref))
+                return "token"
+        elif end < self.n and src[end] == "#":
+            word, word_end = self.directive_word(end)
+            if word in KNOWN_DIRECTIVES:
+                if k % 2:
+                    text.append("\\" * (k // 2) + src[end:word_end])
+                    self.pos = word_end
+                    return "text-token"
+                # Velocity 1.7 prints all the backslashes before an unescaped #set.
+                text.append("\\" * (k if word == "set" else k // 2))
+                self.pos = end
+                return "text"
+        text.append(src[pos:end])
+        self.pos = end
+        return "text"
+
+    # ------------------------------------------------------------ directives
+
+    def directive(self, word: str, pos: int, after: int) -> n.Stmt | None:
+        src = self.src
+        if word not in KNOWN_DIRECTIVES or word in VERBATIM_DIRECTIVES:
+            # Unknown names (macro calls included) print verbatim, arguments unevaluated.
+            end = self.balanced_args_end(after)
+            self.pos = end if end is not None else after
+            return n.Text(self.base + pos, src[pos:self.pos])
+        if word in ("break", "stop"):
+            self.pos = after
+            self.gobble()
+            return n.Break(self.base + pos) if word == "break" else n.Stop(self.base + pos)
+        open_paren = self.expect_open_paren(word, pos, after)
+        if word == "set":
+            return self.set_directive(pos, open_paren)
+        if word == "if":
+            return self.if_directive(pos, open_paren)
+        if word == "foreach":
+            return self.foreach_directive(pos, open_paren)
+        if word == "define":
+            return self.define_directive(pos, open_paren)
+        if word == "macro":
+            return self.macro_directive(pos, open_paren)
+        # include / parse
+        end = self.balanced_args_end(after)
+        if end is None:
+            raise self.error(f"#{word}( is never closed (expected ')')", pos)
+        self.pos = end
+        self.gobble()
+        return n.Unsupported(self.base + pos, word)
+
+    def expect_open_paren(self, word: str, pos: int, after: int) -> int:
+        i = after
+        while i < self.n and self.src[i] in " \t":
+            i += 1
+        if i >= self.n or self.src[i] != "(":
+            found = "end of template" if i >= self.n else repr(self.src[i])
+            raise self.error(f"expected '(' after #{word}, found {found}", i)
+        self.pos = i + 1
+        return i
+
+    def balanced_args_end(self, after: int) -> int | None:
+        """Offset after the ``)`` matching a ``(`` at ``after`` (strings respected), else None."""
+        src = self.src
+        i = after
+        while i < self.n and src[i] in " \t":
+            i += 1
+        if i >= self.n or src[i] != "(":
+            return None
+        depth = 0
+        while i < self.n:
+            c = src[i]
+            if c in "\"'":
+                j = i + 1
+                while True:
+                    j = src.find(c, j)
+                    if j < 0:
+                        return None
+                    if src.startswith(c + c, j):
+                        j += 2
+                        continue
+                    break
+                i = j + 1
+                continue
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                depth -= 1
+                if depth == 0:
+                    return i + 1
+            i += 1
+        return None
+
+    def close_paren(self, word: str, open_pos: int) -> None:
+        self.pos = skip_ws(self.src, self.pos)
+        tok = scan_token(self.src, self.pos)
+        if tok.kind != "PUNCT" or tok.value != ")":
+            raise self.error(f"expected ')' to close #{word}( opened at {self.where(open_pos)}, found {describe(tok)}", tok.pos)
+        self.pos = tok.end
+        self.gobble()
+
+    def set_directive(self, pos: int, open_paren: int) -> n.Set:
+        src = self.src
+        self.pos = skip_ws(src, self.pos)
+        if not src.startswith("$", self.pos):
+            raise self.error("#set must assign to a reference, e.g. #set($x = 1)", self.pos)
+        target = self.reference(self.pos)
+        if target is None:
+            raise self.error("#set must assign to a reference, e.g. #set($x = 1)", self.pos)
+        if target.parts and isinstance(target.parts[-1], n.Call):
+            raise self.error("cannot assign to a method call", target.parts[-1].pos - self.base)
+        self.pos = skip_ws(src, self.pos)
+        tok = scan_token(src, self.pos)
+        if tok.kind != "OP" or tok.value != "=":
+            raise self.error(f"expected '=' in #set, found {describe(tok)}", tok.pos)
+        self.pos = tok.end
+        value = self.expression()
+        self.close_paren("set", open_paren)
+        return n.Set(self.base + pos, target, value)
+
+    def if_directive(self, pos: int, open_paren: int) -> n.If:
+        with self.nested(pos):
+            cond = self.expression()
+            self.close_paren("if", open_paren)
+            branches: list[tuple[n.Expr, list[n.Stmt]]] = []
+            otherwise = None
+            while True:
+                body, term, term_pos = self.block()
+                if term is None:
+                    raise self.error(
+                        f"#if is never closed (end of template reached at {self.where(self.n)}; "
+                        "expected #else, #elseif or #end)", pos)
+                if otherwise is not None:
+                    otherwise = body
+                    if term != "end":
+                        raise self.error(f"#{term} after #else (expected #end)", term_pos)
+                    self.gobble()
+                    break
+                branches.append((cond, body))
+                if term == "end":
+                    self.gobble()
+                    break
+                if term == "else":
+                    self.gobble()
+                    otherwise = []
+                    continue
+                # elseif
+                paren = self.expect_open_paren("elseif", term_pos, self.pos)
+                cond = self.expression()
+                self.close_paren("elseif", paren)
+            return n.If(self.base + pos, branches, otherwise)
+
+    def block_until_end(self, word: str, pos: int) -> list[n.Stmt]:
+        body, term, term_pos = self.block()
+        if term is None:
+            raise self.error(f"#{word} is never closed (end of template reached at {self.where(self.n)}; expected #end)", pos)
+        if term != "end":
+            raise self.error(f"#{term} inside #{word} (expected #end)", term_pos)
+        self.gobble()
+        return body
+
+    def foreach_directive(self, pos: int, open_paren: int) -> n.Foreach:
+        src = self.src
+        with self.nested(pos):
+            self.pos = skip_ws(src, self.pos)
+            var = self.reference(self.pos) if src.startswith("$", self.pos) else None
+            if var is None or var.parts:
+                raise self.error("#foreach needs a loop variable, e.g. #foreach($item in $list)", self.pos)
+            self.pos = skip_ws(src, self.pos)
+            tok = scan_token(src, self.pos)
+            if tok.kind != "WORD" or tok.value != "in":
+                raise self.error(f"expected 'in' in #foreach, found {describe(tok)}", tok.pos)
+            self.pos = tok.end
+            iterable = self.primary()
+            self.close_paren("foreach", open_paren)
+            body = self.block_until_end("foreach", pos)
+            return n.Foreach(self.base + pos, var.name, iterable, body)
+
+    def define_directive(self, pos: int, open_paren: int) -> n.Define:
+        src = self.src
+        with self.nested(pos):
+            self.pos = skip_ws(src, self.pos)
+            ref = self.reference(self.pos) if src.startswith("$", self.pos) else None
+            if ref is None or ref.parts:
+                raise self.error("#define needs a name, e.g. #define($block)", self.pos)
+            self.close_paren("define", open_paren)
+            body = self.block_until_end("define", pos)
+            return n.Define(self.base + pos, ref.name, body)
+
+    def macro_directive(self, pos: int, open_paren: int) -> None:
+        """``#macro`` parses (it must be well formed) and defines nothing: AWS disables it."""
+        end = self.balanced_args_end(open_paren)
+        if end is None:
+            raise self.error("#macro( is never closed (expected ')')", pos)
+        self.pos = end
+        self.gobble()
+        with self.nested(pos):
+            self.block_until_end("macro", pos)
+        return None
+
+    # ------------------------------------------------------------ references
+
+    def reference(self, pos: int) -> n.Ref | None:
+        """The reference starting at ``$`` (``pos``), or None when the text is not one."""
+        src = self.src
+        i = pos + 1
+        if src.startswith("!", i):
+            i += 1
+        formal = src.startswith("{", i)
+        if formal:
+            i += 1
+        m = IDENT_RE.match(src, i)
+        if not m:
+            return None
+        name = m.group()
+        i = m.end()
+        parts: list[n.Prop | n.Call | n.Index] = []
+        while i < self.n:
+            c = src[i]
+            if c == "." :
+                m = IDENT_RE.match(src, i + 1)
+                if not m:
+                    break
+                member = m.group()
+                j = m.end()
+                if src.startswith("(", j):
+                    self.pos = j + 1
+                    args = self.arguments(j)
+                    parts.append(n.Call(self.base + i + 1, member, args))
+                    i = self.pos
+                else:
+                    parts.append(n.Prop(self.base + i + 1, member))
+                    i = j
+            elif c == "[":
+                self.pos = i + 1
+                with self.nested(i):
+                    key = self.parameter()
+                self.pos = skip_ws(src, self.pos)
+                tok = scan_token(src, self.pos)
+                if tok.kind != "PUNCT" or tok.value != "]":
+                    raise self.error(f"expected ']' to close the index opened at {self.where(i)}, found {describe(tok)}", tok.pos)
+                parts.append(n.Index(self.base + i, key))
+                i = tok.end
+            else:
+                break
+        if formal:
+            if not src.startswith("}", i):
+                found = "end of template" if i >= self.n else repr(src[i])
+                raise self.error(f"expected '}}' to close ${{{name}, found {found}", i)
+            i += 1
+        self.pos = i
+        return n.Ref(self.base + pos, name, parts, src[pos:i])
+
+    def arguments(self, open_pos: int) -> list[n.Expr]:
+        """Method arguments after ``(``: comma-separated parameters, then ``)``."""
+        src = self.src
+        args: list[n.Expr] = []
+        with self.nested(open_pos):
+            self.pos = skip_ws(src, self.pos)
+            tok = scan_token(src, self.pos)
+            if tok.kind == "PUNCT" and tok.value == ")":
+                self.pos = tok.end
+                return args
+            while True:
+                args.append(self.parameter())
+                self.pos = skip_ws(src, self.pos)
+                tok = scan_token(src, self.pos)
+                if tok.kind == "PUNCT" and tok.value == ",":
+                    self.pos = tok.end
+                    continue
+                if tok.kind == "PUNCT" and tok.value == ")":
+                    self.pos = tok.end
+                    return args
+                raise self.error(
+                    f"expected ',' or ')' in the method arguments opened at {self.where(open_pos)}, "
+                    f"found {describe(tok)} (arguments are literals or references; compute with #set first)",
+                    tok.pos)
+
+    # ------------------------------------------------------------ expressions
+
+    def next_token(self) -> Token:
+        self.pos = skip_ws(self.src, self.pos)
+        return scan_token(self.src, self.pos)
+
+    def op_token(self) -> str | None:
+        """The binary/unary operator at the cursor (word forms normalised), without consuming it."""
+        tok = self.next_token()
+        if tok.kind == "OP":
+            return tok.value
+        if tok.kind == "WORD" and tok.value in WORD_OPERATORS:
+            return WORD_OPERATORS[tok.value]
+        return None
+
+    def consume_op(self) -> None:
+        tok = scan_token(self.src, self.pos)
+        self.pos = tok.end
+
+    def expression(self) -> n.Expr:
+        return self.binary(0)
+
+    LEVELS = (("||",), ("&&",), ("==", "!="), ("<", "<=", ">", ">="), ("+", "-"), ("*", "/", "%"))
+
+    def binary(self, level: int) -> n.Expr:
+        if level == len(self.LEVELS):
+            return self.unary()
+        left = self.binary(level + 1)
+        ops = self.LEVELS[level]
+        while True:
+            op = self.op_token()
+            if op not in ops:
+                return left
+            op_pos = self.pos
+            self.consume_op()
+            right = self.binary(level + 1)
+            left = n.BinOp(self.base + op_pos, op, left, right)
+
+    def unary(self) -> n.Expr:
+        if self.op_token() == "!":
+            pos = self.pos
+            self.consume_op()
+            with self.nested(pos):
+                return n.Not(self.base + pos, self.unary())
+        return self.primary()
+
+    def primary(self) -> n.Expr:
+        tok = self.next_token()
+        if tok.kind == "PUNCT" and tok.value == "(":
+            self.pos = tok.end
+            with self.nested(tok.pos):
+                inner = self.expression()
+            close = self.next_token()
+            if close.kind != "PUNCT" or close.value != ")":
+                raise self.error(f"expected ')' to close '(' at {self.where(tok.pos)}, found {describe(close)}", close.pos)
+            self.pos = close.end
+            return n.Paren(self.base + tok.pos, inner)
+        return self.parameter()
+
+    def parameter(self) -> n.Expr:
+        """A literal or reference: what method arguments, list items and indexes accept."""
+        tok = self.next_token()
+        k = tok.kind
+        if k == "REF":
+            ref = self.reference(tok.pos)
+            if ref is None:
+                raise self.error("'$' must start a reference here", tok.pos)
+            return ref
+        if k == "INT":
+            self.pos = tok.end
+            return n.Literal(self.base + tok.pos, int(tok.value))
+        if k == "FLOAT":
+            self.pos = tok.end
+            return n.Literal(self.base + tok.pos, float(tok.value))
+        if k == "SSTRING":
+            self.pos = tok.end
+            return n.Literal(self.base + tok.pos, tok.value)
+        if k == "DSTRING":
+            self.pos = tok.end
+            return self.string_literal(tok)
+        if k == "WORD" and tok.value in ("true", "false"):
+            self.pos = tok.end
+            return n.Literal(self.base + tok.pos, tok.value == "true")
+        if k == "PUNCT" and tok.value == "[":
+            return self.list_literal(tok)
+        if k == "PUNCT" and tok.value == "{":
+            return self.map_literal(tok)
+        if k == "ERROR":
+            raise self.error(tok.value, tok.pos)
+        if k == "WORD" and tok.value == "null":
+            raise self.error("there is no null literal in Velocity (leave the variable unset instead)", tok.pos)
+        raise self.error(f"expected a value (literal or reference), found {describe(tok)}", tok.pos)
+
+    def string_literal(self, tok: Token) -> n.Expr:
+        value = tok.value
+        if "$" not in value and "#" not in value:
+            return n.Literal(self.base + tok.pos, value)
+        sub = Parser(value, self.name, max_depth=self.max_depth, base=self.base + tok.pos + 1,
+                     root_source=self.root_source, depth=self.depth + 1)
+        if sub.depth > self.max_depth:
+            raise self.error(f"nesting deeper than {self.max_depth} levels (engine limit)", tok.pos)
+        body, term, term_pos = sub.block()
+        if term is not None:
+            raise sub.error(f"#{term} without a matching opening directive", term_pos)
+        return n.InterpString(self.base + tok.pos, body)
+
+    def list_literal(self, open_tok: Token) -> n.Expr:
+        src = self.src
+        self.pos = open_tok.end
+        with self.nested(open_tok.pos):
+            tok = self.next_token()
+            if tok.kind == "PUNCT" and tok.value == "]":
+                self.pos = tok.end
+                return n.ListLit(self.base + open_tok.pos, [])
+            first = self.parameter()
+            tok = self.next_token()
+            if tok.kind == "OP" and tok.value == "..":
+                if not isinstance(first, (n.Ref, n.Literal)) or (isinstance(first, n.Literal) and type(first.value) is not int):
+                    raise self.error("a range bound must be an integer or a reference", first.pos - self.base)
+                self.pos = tok.end
+                second = self.parameter()
+                if not isinstance(second, (n.Ref, n.Literal)) or (isinstance(second, n.Literal) and type(second.value) is not int):
+                    raise self.error("a range bound must be an integer or a reference", second.pos - self.base)
+                close = self.next_token()
+                if close.kind != "PUNCT" or close.value != "]":
+                    raise self.error(f"expected ']' to close the range, found {describe(close)}", close.pos)
+                self.pos = close.end
+                return n.Range(self.base + open_tok.pos, first, second)
+            items = [first]
+            while True:
+                tok = self.next_token()
+                if tok.kind == "PUNCT" and tok.value == "]":
+                    self.pos = tok.end
+                    return n.ListLit(self.base + open_tok.pos, items)
+                if tok.kind == "PUNCT" and tok.value == ",":
+                    self.pos = tok.end
+                    items.append(self.parameter())
+                    continue
+                raise self.error(
+                    f"expected ',' or ']' in the list opened at {self.where(open_tok.pos)}, found {describe(tok)}",
+                    tok.pos)
+
+    def map_literal(self, open_tok: Token) -> n.Expr:
+        self.pos = open_tok.end
+        pairs: list[tuple[n.Expr, n.Expr]] = []
+        with self.nested(open_tok.pos):
+            tok = self.next_token()
+            if tok.kind == "PUNCT" and tok.value == "}":
+                self.pos = tok.end
+                return n.MapLit(self.base + open_tok.pos, pairs)
+            while True:
+                key = self.parameter()
+                tok = self.next_token()
+                if tok.kind != "PUNCT" or tok.value != ":":
+                    raise self.error(f"expected ':' after a map key, found {describe(tok)}", tok.pos)
+                self.pos = tok.end
+                value = self.parameter()
+                pairs.append((key, value))
+                tok = self.next_token()
+                if tok.kind == "PUNCT" and tok.value == "}":
+                    self.pos = tok.end
+                    return n.MapLit(self.base + open_tok.pos, pairs)
+                if tok.kind == "PUNCT" and tok.value == ",":
+                    self.pos = tok.end
+                    continue
+                raise self.error(
+                    f"expected ',' or '}}' in the map opened at {self.where(open_tok.pos)}, found {describe(tok)}",
+                    tok.pos)
+
+
+def parse(source: str, name: str = "<template>", *, max_depth: int = DEFAULT_MAX_DEPTH) -> list[n.Stmt]:
+    """Parse a whole template."""
+    return Parser(source, name, max_depth=max_depth).parse()

@@ -1,0 +1,415 @@
+"""What compiled templates call at render time: operators, truthiness, printing, limits.
+
+This module and :mod:`vtlgw.vtl.methods` are the sandbox's single choke point:
+compiled code reaches values only through :func:`prop`, :func:`call`,
+:func:`index` and the setters here, which dispatch on the Java value model and
+never on Python attributes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from vtlgw.vtl import methods
+from vtlgw.vtl.errors import JavaException, LimitExceeded
+from vtlgw.vtl.values import (
+    ArrayList,
+    Entry,
+    HostObject,
+    JHashMap,
+    java_equals,
+    to_text,
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Engine limits. The AWS facts (template size, 1,000 iterations per loop) come first."""
+
+    max_template_bytes: int = 307_200  # API Gateway: 300 KB per template
+    max_loop_iterations: int = 1000  # API Gateway: #foreach stops after 1,000 (U06)
+    loop_limit_is_error: bool = False  # U06 option: fail instead of warn
+    max_output_chars: int = 10 * 1024 * 1024
+    max_string_chars: int = 10 * 1024 * 1024
+    max_integer_bits: int = 4096  # BigInteger growth
+    max_define_depth: int = 20
+    max_parse_depth: int = 200
+    max_total_iterations: int = 1_000_000
+    max_range_size: int = 1_000_000
+    regex_timeout: float = 1.0  # seconds per regular expression operation
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class Break(Exception):
+    """``#break`` that leaves a loop from a nested function."""
+
+
+class Stop(Exception):
+    """``#stop`` (or ``#break`` outside any loop): end rendering, keep the output."""
+
+
+class RenderState:
+    """Per-render bookkeeping: limits, counters, warnings."""
+
+    __slots__ = ("limits", "iterations", "warnings", "define_depth", "out", "warned_loops", "where")
+
+    def __init__(self, limits: Limits, out: list[str], where: Callable[[int], str]) -> None:
+        self.limits = limits
+        self.where = where  # template offset -> "name:line:col", for warnings
+        self.iterations = 0
+        self.warnings: list[str] = []
+        self.warned_loops: set[int] = set()
+        self.define_depth = 0
+        self.out = out
+
+    def loop_cap(self, pos: int) -> None:
+        """A ``#foreach`` reached its per-loop cap (U06): warn once per loop, or fail."""
+        cap = self.limits.max_loop_iterations
+        if self.limits.loop_limit_is_error:
+            raise LimitExceeded(f"#foreach exceeded {cap} iterations (API Gateway's limit per loop)")
+        if pos not in self.warned_loops:
+            self.warned_loops.add(pos)
+            self.warnings.append(
+                f"{self.where(pos)}: warning: #foreach stopped after {cap} iterations (API Gateway's limit per loop)")
+
+    def tick_check(self) -> None:
+        """Called by loops every 256 iterations and past the budget: enforce both limits."""
+        if self.iterations > self.limits.max_total_iterations:
+            raise LimitExceeded(
+                f"more than {self.limits.max_total_iterations} loop iterations in one render (engine limit)")
+        self.check_output()
+
+    def check_output(self) -> None:
+        if sum(map(len, self.out)) > self.limits.max_output_chars:
+            raise LimitExceeded(f"output larger than {self.limits.max_output_chars} characters (engine limit)")
+
+
+class ForeachState(HostObject):
+    """``$foreach``: index, count, hasNext, first, last, parent (Velocity 1.7's loop scope)."""
+
+    __slots__ = ("index", "size", "parent")
+
+    def __init__(self, size: int, parent: Any) -> None:
+        self.index = 0
+        self.size = size
+        self.parent = parent if isinstance(parent, ForeachState) else None
+
+    def vtl_get(self, name: str) -> Any:
+        if name == "index":
+            return self.index
+        if name == "count":
+            return self.index + 1
+        if name == "hasNext":
+            return self.index + 1 < self.size
+        if name == "first":
+            return self.index == 0
+        if name == "last":
+            return self.index + 1 >= self.size
+        if name == "parent":
+            return self.parent
+        if name == "topmost":
+            top = self
+            while top.parent is not None:
+                top = top.parent
+            return top
+        return None
+
+    _GETTERS = {"getIndex": "index", "getCount": "count", "hasNext": "hasNext", "isFirst": "first",
+                "isLast": "last", "getParent": "parent", "getTopmost": "topmost", "getFirst": "first",
+                "getLast": "last", "getHasNext": "hasNext"}
+
+    def vtl_call(self, name: str, args: list) -> Any:
+        prop = self._GETTERS.get(name)
+        if prop is None or args:
+            return None
+        return self.vtl_get(prop)
+
+
+class DefineBlock:
+    """A ``#define`` block: renders with the variables in scope when it is printed."""
+
+    __slots__ = ("fn", "state", "variables")
+
+    def __init__(self, fn: Callable, state: RenderState, variables: dict) -> None:
+        self.fn = fn
+        self.state = state
+        self.variables = variables
+
+    def vtl_text(self) -> str:
+        st = self.state
+        if st.define_depth >= st.limits.max_define_depth:
+            raise LimitExceeded(f"#define blocks nested deeper than {st.limits.max_define_depth} (engine limit)")
+        st.define_depth += 1
+        buf: list[str] = []
+        try:
+            self.fn(st, self.variables, buf.append)
+        finally:
+            st.define_depth -= 1
+        return "".join(buf)
+
+
+# ------------------------------------------------------------------ printing
+
+
+def text(x: Any) -> str:
+    """How a reference prints: nullish prints nothing, everything else its Java toString."""
+    if type(x) is str:
+        return x
+    if x is None:
+        return ""
+    return to_text(x)
+
+
+def nn(x: Any) -> Any:
+    """The AWS null model: a nullish reference evaluates to the empty String."""
+    return "" if x is None else x
+
+
+def check_str(st: RenderState, s: str) -> str:
+    if len(s) > st.limits.max_string_chars:
+        raise LimitExceeded(f"string longer than {st.limits.max_string_chars} characters (engine limit)")
+    return s
+
+
+def interpolate(st: RenderState, fn: Callable, v: dict) -> str:
+    buf: list[str] = []
+    fn(st, v, buf.append)
+    return check_str(st, "".join(buf))
+
+
+# ------------------------------------------------------------------ access
+
+
+def prop(x: Any, name: str) -> Any:
+    """``$x.name``: Map get; ``empty`` on Strings and Lists; host properties; else nullish."""
+    if x is None:
+        return None
+    if isinstance(x, dict):
+        try:
+            return x.get(name)
+        except TypeError:
+            return None
+    if type(x) is str or isinstance(x, list):
+        return len(x) == 0 if name == "empty" else None
+    if isinstance(x, HostObject):
+        return x.vtl_get(name)
+    if type(x) is Entry:
+        if name == "key":
+            return x.key
+        if name == "value":
+            return x.value
+    return None
+
+
+def call(st: RenderState, x: Any, name: str, args: tuple) -> Any:
+    """``$x.name(args)``: only allow-listed Java methods; anything else is nullish."""
+    if x is None:
+        return None
+    if isinstance(x, HostObject):
+        return x.vtl_call(name, list(args))
+    return methods.invoke(st, x, name, args)
+
+
+def index(x: Any, key: Any) -> Any:
+    """``$x[key]``: list position (negative from the end), map key; else nullish."""
+    if x is None:
+        return None
+    if isinstance(x, list):
+        if type(key) is not int:
+            return None
+        size = len(x)
+        i = key + size if key < 0 else key
+        if not 0 <= i < size:
+            raise JavaException("IndexOutOfBoundsException", f"Index {key} out of bounds for length {size}")
+        return x[i]
+    if isinstance(x, dict):
+        try:
+            return x.get(key)
+        except TypeError:
+            return None
+    if isinstance(x, HostObject):
+        return x.vtl_call("get", [key])
+    return None
+
+
+def set_prop(base: Any, name: str, value: Any) -> None:
+    """``#set($base.name = value)``: a Map put; nothing on anything else (as 1.7 finds no setter)."""
+    if isinstance(base, dict):
+        base[name] = value
+
+
+def set_index(base: Any, key: Any, value: Any) -> None:
+    """``#set($base[key] = value)``: List set or Map put."""
+    if isinstance(base, list):
+        if type(key) is not int:
+            return
+        size = len(base)
+        i = key + size if key < 0 else key
+        if not 0 <= i < size:
+            raise JavaException("IndexOutOfBoundsException", f"Index {key} out of bounds for length {size}")
+        base[i] = value
+    elif isinstance(base, dict):
+        try:
+            base[key] = value
+        except TypeError:
+            base[to_text(key)] = value
+
+
+def iterate(x: Any) -> list:
+    """What ``#foreach`` walks: a snapshot of list elements or map values; nothing otherwise."""
+    if isinstance(x, list):
+        return list(x)
+    if isinstance(x, dict):
+        if isinstance(x, JHashMap):
+            return [x[k] for k in x.java_keys()]
+        return list(x.values())
+    return []
+
+
+def make_map(pairs: tuple) -> dict:
+    m: dict = {}
+    for k, val in pairs:
+        try:
+            m[k] = val
+        except TypeError:
+            m[to_text(k)] = val
+    return m
+
+
+def make_range(st: RenderState, a: Any, b: Any) -> ArrayList | None:
+    """``[a..b]``: inclusive, either direction; a bound that is not an integer gives null."""
+    if type(a) is not int or type(b) is not int:
+        return None
+    if abs(b - a) + 1 > st.limits.max_range_size:
+        raise LimitExceeded(f"range [{a}..{b}] has more than {st.limits.max_range_size} elements (engine limit)")
+    step = 1 if b >= a else -1
+    return ArrayList(range(a, b + step, step))
+
+
+# ------------------------------------------------------------------ truth and comparison
+
+
+def truthy(x: Any) -> bool:
+    """Velocity 1.7: only null and Boolean.FALSE are false (and AWS makes nullish refs "")."""
+    return x is not False and x is not None
+
+
+def _is_num(x: Any) -> bool:
+    t = type(x)
+    return t is int or t is float
+
+
+def eq(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    ta, tb = type(a), type(b)
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        return a == b
+    if ta is tb and (ta is str or ta is bool):
+        return a == b
+    if (isinstance(a, list) and isinstance(b, list)) or (isinstance(a, dict) and isinstance(b, dict)):
+        return java_equals(a, b)
+    if ta is Entry and tb is Entry:
+        return java_equals(a, b)
+    return to_text(a) == to_text(b)
+
+
+def ne(a: Any, b: Any) -> bool:
+    return not eq(a, b)
+
+
+def lt(a: Any, b: Any) -> bool:
+    return _is_num(a) and _is_num(b) and a < b
+
+
+def le(a: Any, b: Any) -> bool:
+    return _is_num(a) and _is_num(b) and a <= b
+
+
+def gt(a: Any, b: Any) -> bool:
+    return _is_num(a) and _is_num(b) and a > b
+
+
+def ge(a: Any, b: Any) -> bool:
+    return _is_num(a) and _is_num(b) and a >= b
+
+
+# ------------------------------------------------------------------ arithmetic
+
+
+def _check_int(st: RenderState, r: int) -> int:
+    if r.bit_length() > st.limits.max_integer_bits:
+        raise LimitExceeded(f"integer larger than {st.limits.max_integer_bits} bits (engine limit)")
+    return r
+
+
+def _float(x: Any) -> float:
+    try:
+        return float(x)
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
+def add(st: RenderState, a: Any, b: Any) -> Any:
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        return _check_int(st, a + b)
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        return _float(a) + _float(b)
+    if ta is str or tb is str:
+        if a is None or b is None:
+            return None
+        return check_str(st, text(a) + text(b))
+    return None
+
+
+def sub(st: RenderState, a: Any, b: Any) -> Any:
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        return _check_int(st, a - b)
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        return _float(a) - _float(b)
+    return None
+
+
+def mul(st: RenderState, a: Any, b: Any) -> Any:
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        if a.bit_length() + b.bit_length() > st.limits.max_integer_bits + 1:
+            raise LimitExceeded(f"integer larger than {st.limits.max_integer_bits} bits (engine limit)")
+        return _check_int(st, a * b)
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        return _float(a) * _float(b)
+    return None
+
+
+def div(st: RenderState, a: Any, b: Any) -> Any:
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        if b == 0:
+            return None
+        q = abs(a) // abs(b)
+        return q if (a < 0) == (b < 0) else -q
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        if b == 0:
+            return None
+        return _float(a) / _float(b)
+    return None
+
+
+def mod(st: RenderState, a: Any, b: Any) -> Any:
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        if b == 0:
+            return None
+        r = abs(a) % abs(b)
+        return -r if a < 0 else r
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        if b == 0:
+            return None
+        return math.fmod(_float(a), _float(b))
+    return None
