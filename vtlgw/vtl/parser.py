@@ -52,6 +52,7 @@ class Parser:
         self.base = base  # offset of `source` inside the root template (string literals)
         self.root_source = source if root_source is None else root_source
         self.depth = depth
+        self.in_string = base > 0 or root_source is not None
         self.pos = 0
 
     # ------------------------------------------------------------ entry points
@@ -132,14 +133,15 @@ class Parser:
             if c == "$":
                 ref = self.reference(pos)
                 if ref is None:
-                    if pos + 1 >= self.n:
+                    bang = src.startswith("$!", pos) and not src.startswith("$!{", pos)
+                    if pos + 1 + bang >= self.n and not self.in_string:
                         raise self.error("'$' at the end of the template (write \\$ or ${'$'} for a dollar sign)", pos)
                     if not text:
                         text_pos = pos
-                    lit = "$!" if src.startswith("$!", pos) else "$"
-                    text.append(lit)
+                    # Velocity 1.7 prints "$!" that starts no reference as "$".
+                    text.append("$")
                     after_token = False
-                    self.pos = pos + len(lit)
+                    self.pos = pos + 1 + bang
                     continue
                 flush()
                 body.append(n.Output(ref.pos, ref))
@@ -177,6 +179,12 @@ class Parser:
                 self.pos = end + 3
                 after_token = True
                 continue
+            if src.startswith("#@", pos) and self.block_macro_call(pos):
+                if not text:
+                    text_pos = pos
+                text.append(src[pos:self.pos])
+                after_token = False
+                continue
             word, word_end = self.directive_word(pos)
             if word is None:
                 if not text:
@@ -202,6 +210,19 @@ class Parser:
             after_token = True
         flush()
         return body, None, self.n
+
+    def block_macro_call(self, pos: int) -> bool:
+        """``#@name(…)…#end``: a block macro call, printed verbatim (macros are off on AWS)."""
+        m = DIRECTIVE_WORD_RE.match(self.src, pos + 2)
+        if not m:
+            return False
+        end = self.balanced_args_end(m.end())
+        if end is None:
+            return False
+        self.pos = end
+        with self.nested(pos):
+            self.block_until_end("@" + m.group(), pos)
+        return True
 
     def directive_word(self, pos: int) -> tuple[str | None, int]:
         """The directive name at ``#`` (``#name`` or ``#{name}``) and the offset after it."""
@@ -461,6 +482,8 @@ class Parser:
                 member = m.group()
                 j = m.end()
                 if src.startswith("(", j):
+                    if j + 1 == self.n:
+                        return None  # 1.7 prints an unfinished call at the very end as text
                     self.pos = j + 1
                     args = self.arguments(j)
                     parts.append(n.Call(self.base + i + 1, member, args))

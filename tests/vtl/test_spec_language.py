@@ -1,0 +1,333 @@
+"""The template language's facts from the spec (velocity.md), asserted as written there.
+
+Rows tagged [AWS-rec] or UNCERTAIN (Uxx) are API Gateway's behaviour where it
+differs from stock Velocity 1.7, so they are pinned here rather than compared
+with the 1.7 jar.
+"""
+
+import pytest
+
+from vtlgw.vtl import LimitExceeded, Template, TemplateRuntimeError, TemplateSyntaxError, VtlError
+
+
+def render(src, **variables):
+    return Template(src).render(variables)
+
+
+# ---------------------------------------------------------------- §2 null model
+
+NULL_MODEL = [
+    ("Hi $who", "Hi "),
+    ("$!who", ""),
+    ("${who}", ""),
+    ("$!{who}", ""),
+    ("#if($who)T#end", "T"),
+    ("#if(!$who)T#end", ""),
+    ('#if($who == "")T#end', "T"),
+    ("#if($who == $null)T#end", "T"),
+    ('#if($x.y != "")T#end', ""),
+    ('#set($m = {"k": $nothing})$m.k', ""),
+    ('#set($d = {})#set($d[$undef] = "x")$d', "{=x}"),
+    ('#set($s = "$undef")[$s]', "[]"),
+    ("#foreach($i in $undef)x#end", ""),
+]
+
+
+@pytest.mark.parametrize("src,expected", NULL_MODEL)
+def test_null_model(src, expected):
+    assert render(src) == expected
+
+
+def test_json_null_member_is_nullish():
+    assert render("[$m.k]", m={"k": None}) == "[]"
+
+
+def test_u01_set_to_undefined_reference_sets_empty_string():
+    assert render('#set($v = "old")#set($v = $undef)[$v]') == "[]"
+    assert render("#set($v = $undef)$v.length()") == "0"
+
+
+def test_u02_nullish_in_plus_is_empty_string():
+    assert render('#set($a = $undef + "a")$a') == "a"
+    assert render("#set($a = $undef + 1)$a") == "1"
+
+
+def test_u03_literal_only_conditions_are_false():
+    for cond in ('"x"', "0", "1", "[]", "{}", '"$v"', "[1..2]", "1 + 1"):
+        assert render(f"#set($v = true)#if({cond})T" + "#{else}F#end") == "F", cond
+    assert render("#if(true)T#end") == "T"
+    assert render('#if(!"x")T#end') == "T"
+
+
+def test_u04_escaped_undefined_reference_prints_reference_text():
+    assert render("\\$undef") == "$undef"
+
+
+def test_u09_nullish_in_the_middle_of_a_chain():
+    assert render("[$undef.length()]") == "[]"
+    assert render("[$undef.foo.bar()]") == "[]"
+
+
+def test_expression_null_leaves_set_target_unchanged():
+    assert render("#set($x = 5)#set($x = 1 / 0)$x") == "5"
+    assert render("#set($x = 5)#set($x = 7 % 0)$x") == "5"
+    assert render('#set($x = 5)#set($x = "a" * 2)$x') == "5"
+
+
+def test_json_false_is_false_and_absent_is_true():
+    assert render("#if($p.flag)T#{else}F#end", p={"flag": False}) == "F"
+    assert render("#if($p.flag)T#{else}F#end", p={}) == "T"
+
+
+# ---------------------------------------------------------------- §5 whitespace (the spec's table)
+
+WHITESPACE = [
+    ("A\n#set($x = 1)\nB$x", "A\nB1"),
+    ("A\n    #set($x = 1)\nB", "A\n    B"),
+    ("A\n#set($x = 1)   \nB", "A\nB"),
+    ("#set($a = 1)  \n  \nX", "  \nX"),
+    ("A\n#if(true)\nB\n#end\nC", "A\nB\nC"),
+    ("A\n  #if(true)\n  B\n  #end\nC", "A\n    B\n  C"),
+    ("A\n#if(false)\nB\n#else\nX\n#end\nC", "A\nX\nC"),
+    ("#if(false)\nA\n#elseif(true)\nB\n#end\nD", "B\nD"),
+    ("#if(false)a#else  b#end", "  b"),
+    ("A  #if(true)  \nB  #end  \nC", "A  B  C"),
+    ("[\n#foreach($i in [1..2])\n  $i#if($foreach.hasNext),#end\n#end\n]", "[\n  1,  2]"),
+    ('{\n  "a": [\n    #foreach($i in [1..2])\n    {"v": $i}#if($foreach.hasNext),#end\n    #end\n  ]\n}',
+     '{\n  "a": [\n        {"v": 1},        {"v": 2}      ]\n}'),
+    ("a #foreach($i in [1,2])$i #end b", "a 1 2  b"),
+    ("A ## note\nB", "A B"),
+    ("A\n  ## note\nB", "A\n  B"),
+    ("A#* c *#\nB", "A\nB"),
+    ("A\n#* c *#\nB", "A\n\nB"),
+    ("A\r\n#if(true)\r\nB\r\n#end\r\nC", "A\r\nB\r\nC"),
+    ("#define($d)\nX\n#end\n$d\nY", "X\n\nY"),
+    ("#set($x = 1.5)$x #set($y = 2)$y", "1.52"),
+]
+
+
+@pytest.mark.parametrize("src,expected", WHITESPACE)
+def test_whitespace_table(src, expected):
+    assert render(src) == expected
+
+
+def test_no_trailing_newline_added_or_stripped():
+    assert render("a\n") == "a\n"
+    assert render("a") == "a"
+
+
+# ---------------------------------------------------------------- §4 directives on AWS
+
+
+def test_macro_is_disabled_and_calls_print_verbatim():
+    src = '#macro(greet $n)Hello $n#end#greet("x")'
+    assert render(src) == '#greet("x")'
+
+
+def test_evaluate_and_return_print_verbatim():
+    assert render('#evaluate("#set($x = 1)")') == '#evaluate("#set($x = 1)")'
+    assert render("#return") == "#return"
+
+
+def test_u10_include_and_parse_are_runtime_errors():
+    for d in ("include", "parse"):
+        with pytest.raises(TemplateRuntimeError) as err:
+            render(f'ab\n#{d}("other.vtl")')
+        assert f"#{d} is not supported by API Gateway" in str(err.value)
+        assert (err.value.line, err.value.column) == (2, 1)
+
+
+def test_stop_keeps_output_so_far():
+    assert render("A\n#stop\nB") == "A\n"
+
+
+def test_break_outside_loop_ends_rendering():
+    assert render("A#break B") == "A"
+
+
+def test_foreach_loop_variable_restored():
+    assert render('#set($i = "outer")#foreach($i in [1, 2])$i#end $i') == "12 outer"
+
+
+def test_define_late_binding():
+    assert render("#define($d)v=$v#end#set($v = 1)$d|#set($v = 2)$d") == "v=1|v=2"
+    assert render("#define($d)X#end$d()") == "X()"
+
+
+def test_hyphen_continues_a_reference_name():
+    assert render('#set($stage = "s")#set($name = "n")$stage-$name|${stage}-$name') == "n|s-n"
+
+
+# ---------------------------------------------------------------- §6 values
+
+
+@pytest.mark.parametrize("src,expected", [
+    ("#set($x = 2.0)$x", "2.0"),
+    ("#set($x = 0.0001)$x", "1.0E-4"),
+    ("#set($x = 10000000.0)$x", "1.0E7"),
+    ("#set($x = 2147483647 + 1)$x", "2147483648"),
+    ("#set($x = 9223372036854775807 + 1)$x", "9223372036854775808"),
+    ("#set($x = -7 / 2)$x", "-3"),
+    ("#set($x = -7 % 3)$x", "-1"),
+    ("#set($x = 7.5 % 2)$x", "1.5"),
+    ('#set($x = [1, "two", 3])$x', "[1, two, 3]"),
+    ('#set($x = {"k1": "v1", "k2": 2})$x', "{k1=v1, k2=2}"),
+    ("#set($x = {})$x", "{}"),
+])
+def test_value_printing(src, expected):
+    assert render(src) == expected
+
+
+def test_json_values_print_like_api_gateway():
+    assert render("$o", o={"name": "Ann", "n": 1, "x": None}) == "{name=Ann, n=1, x=null}"
+    assert render("$o", o={"tags": [{"k": "v"}]}) == '{tags=[{"k":"v"}]}'
+    assert render("$l", l=[{"id": 1}]) == '[{"id":1}]'
+    assert render("$l[0]", l=[{"id": 1}, [1, 2]]) == "{id=1}"
+    assert render("$l[1]", l=[{"id": 1}, [1, 2]]) == "[1,2]"
+
+
+def test_u08_split_array_prints_like_a_list():
+    assert render('#set($s = "a,b,c")$s.split(",")') == "[a, b, c]"
+    assert render('#set($s = "a,b,c")#set($r = $s.split(","))$r.size() $r.get(1) $r[2]') == "3 b c"
+
+
+# ---------------------------------------------------------------- §8 sandbox
+
+
+@pytest.mark.parametrize("probe", [
+    "$s.__class__", "$s.getClass()", "$s.class", "$s.upper()", "$m.items()", "$m.__len__()",
+    "$l.append(1)", "$s.format()", "$m.getClass().forName('java.lang.Runtime')", "$_x",
+])
+def test_sandbox_blocks_python_and_reflection(probe):
+    out = render(f"[{probe}]", s="abc", m={"a": 1}, l=[1])
+    assert out == "[]"
+
+
+def test_render_never_mutates_inputs_or_leaks_state():
+    data = {"m": {"a": 1}, "l": [1]}
+    t = Template('$m.put("b", 2)$l.add(3)#set($leak = 1)')
+    assert t.render(data) == "true"
+    assert data == {"m": {"a": 1}, "l": [1]}
+    assert Template("[$leak]").render() == "[]"
+
+
+# ---------------------------------------------------------------- §9 limits
+
+
+def test_u06_foreach_limit_warns_and_continues():
+    warnings = []
+    out = Template("#foreach($i in [1..1500])x#end|done", "t.vtl").render(warnings=warnings)
+    assert out == "x" * 1000 + "|done"
+    assert warnings == ["t.vtl:1:1: warning: #foreach stopped after 1000 iterations (API Gateway's limit per loop)"]
+
+
+def test_u06_foreach_limit_can_be_an_error():
+    from vtlgw.vtl import Limits
+
+    with pytest.raises(LimitExceeded):
+        Template("#foreach($i in [1..1500])x#end", limits=Limits(loop_limit_is_error=True)).render()
+
+
+def test_template_size_limit_is_refused_before_parsing():
+    with pytest.raises(TemplateSyntaxError) as err:
+        Template("a" * 307_201)
+    assert "300 KB" in str(err.value)
+    assert Template("a" * 307_200).render() == "a" * 307_200
+
+
+def test_total_iterations_limit():
+    src = "#foreach($a in [1..1000])#foreach($b in [1..1000])#foreach($c in [1..10])#end#end#end"
+    with pytest.raises(LimitExceeded) as err:
+        Template(src).render()
+    assert "1000000 loop iterations" in str(err.value)
+
+
+def test_string_growth_limit():
+    src = '#set($s = "xxxxxxxxxxxxxxxx")#foreach($i in [1..40])#set($s = "$s$s")#end'
+    with pytest.raises(LimitExceeded) as err:
+        Template(src).render()
+    assert "string longer than" in str(err.value)
+
+
+def test_number_growth_limit():
+    src = "#set($n = 2)#foreach($i in [1..40])#set($n = $n * $n)#end$n"
+    with pytest.raises(LimitExceeded):
+        Template(src).render()
+
+
+def test_define_recursion_limit():
+    with pytest.raises(LimitExceeded) as err:
+        Template("#define($d)x$d#end$d").render()
+    assert "#define" in str(err.value)
+
+
+def test_output_limit():
+    src = '#set($s = "' + "x" * 100_000 + '")#foreach($i in [1..1000])#foreach($j in [1..200])$s#end#end'
+    with pytest.raises(LimitExceeded) as err:
+        Template(src).render()
+    assert "output larger than" in str(err.value)
+
+
+def test_hundred_level_nesting_renders():
+    depth = 100
+    src = "#if(true)" * depth + "deep" + "#end" * depth
+    assert Template(src).render() == "deep"
+    src = "#foreach($i in [1])" * depth + "$i" + "#end" * depth
+    assert Template(src).render() == "1"
+    src = "#set($x = " + "(" * depth + "1" + ")" * depth + ")$x"
+    assert Template(src).render() == "1"
+
+
+def test_parse_nesting_limit_is_a_syntax_error():
+    src = "#if(true)" * 201 + "x" + "#end" * 201
+    with pytest.raises(TemplateSyntaxError) as err:
+        Template(src)
+    assert "nesting deeper than 200" in str(err.value)
+
+
+def test_deeply_nested_value_is_a_clean_error():
+    src = "#set($l = [])#foreach($i in [1..1000])#set($l = [$l])#end$l"
+    try:
+        Template(src).render()
+    except VtlError:
+        pass
+
+
+# ---------------------------------------------------------------- §10 errors
+
+
+def test_syntax_error_format_unclosed_if():
+    with pytest.raises(TemplateSyntaxError) as err:
+        Template('{\n  #if($x)\n  "a": 1\n', "request.vtl")
+    e = err.value
+    assert (e.line, e.column) == (2, 3)
+    assert str(e) == (
+        "request.vtl:2:3: error: #if is never closed (end of template reached at 4:1; "
+        "expected #else, #elseif or #end)\n"
+        "    #if($x)\n"
+        "    ^"
+    )
+
+
+@pytest.mark.parametrize("src", [
+    "#end", "#if(true)#else#elseif(true)#end", "$", "a $", '#set($x = "\\"x\\"")', "#set($y = -$x)",
+    '#set($x = "a.b".split("."))', "${a|b}", "#set($x = null)", "$name[abc]", "#if($a = 1)#end",
+])
+def test_syntax_errors(src):
+    with pytest.raises(TemplateSyntaxError) as err:
+        Template(src, "t.vtl")
+    assert str(err.value).startswith("t.vtl:")
+    assert "^" in str(err.value)
+
+
+def test_runtime_error_carries_location_and_java_cause():
+    with pytest.raises(TemplateRuntimeError) as err:
+        Template('#set($l = [1, 2, 3])\nok $l.get(10)', "t.vtl").render()
+    e = err.value
+    assert (e.line, e.column) == (2, 4)
+    assert "IndexOutOfBoundsException: Index 10 out of bounds for length 3" in str(e)
+
+
+def test_templates_compile_once():
+    src = "cached $x"
+    assert Template.cached(src) is Template.cached(src)

@@ -1,0 +1,615 @@
+"""Read YAML and JSON definition files into plain values plus a position map.
+
+Why not ``yaml.safe_load``: CloudFormation short-form tags (``!Ref``, ``!Sub``
+...) must survive as their symbolic long forms, every value must be traceable
+to a ``line:col`` through its JSON pointer (errors and lint cite it), and
+scalars must be typed as the service that reads the file types them.
+
+Scalar typing (documented choice):
+
+* **CloudFormation / SAM / CDK** files are typed as YAML 1.1, as CloudFormation
+  does: ``yes/no/on/off`` (all three casings) are booleans, ``010`` is octal,
+  ``1:30`` is sexagesimal. A string property given a boolean becomes
+  ``"true"``/``"false"``, as CloudFormation converts it. ``y``/``n`` stay
+  strings (as in PyYAML and SnakeYAML).
+* **OpenAPI** files are typed with the YAML 1.2 core schema: only
+  ``true``/``false`` are booleans, so ``on``/``off``/``yes``/``no`` stay
+  strings.
+* In both, timestamps are never recognised (CloudFormation does not support
+  the timestamp type): ``AWSTemplateFormatVersion: 2010-09-09`` is the string
+  ``"2010-09-09"``.
+* Mapping keys are always the key's source text (``200:`` is the key
+  ``"200"``, ``on:`` is ``"on"``).
+
+Duplicate mapping keys are reported (the definition would mean two things);
+YAML merge keys (``<<``) and aliases are honoured.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+
+from .errors import DefinitionError
+
+# ---------------------------------------------------------------------------
+# Positions
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a value sits in its file (1-based lines and columns).
+
+    ``key_line``/``key_column`` give the mapping key of the value, when it has
+    one. ``style`` is the YAML scalar style (``None`` plain, ``'``, ``"``,
+    ``|``, ``>``), ``"`` for JSON strings and ``None`` for other values. For a
+    YAML block scalar, ``content_line``/``content_column`` give the first line
+    of the text and the column its lines start at, so that template line *n*
+    is file line ``content_line + n - 1`` (exact for ``|``; ``>`` folds lines).
+    """
+
+    line: int
+    column: int
+    end_line: int | None = None
+    end_column: int | None = None
+    key_line: int | None = None
+    key_column: int | None = None
+    style: str | None = None
+    content_line: int | None = None
+    content_column: int | None = None
+
+
+class PositionMap(Protocol):
+    def lookup(self, pointer: str) -> Position | None: ...
+
+
+class _DictPositions:
+    """Positions computed while building the value (YAML)."""
+
+    def __init__(self, table: dict[str, Position]) -> None:
+        self._table = table
+
+    def lookup(self, pointer: str) -> Position | None:
+        return self._table.get(pointer)
+
+
+class _LazyJsonPositions:
+    """Positions of a JSON file, indexed on first use (CDK templates can be large)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._table: dict[str, Position] | None = None
+
+    def lookup(self, pointer: str) -> Position | None:
+        if self._table is None:
+            self._table, _ = _index_json(self._text)
+        return self._table.get(pointer)
+
+
+def escape_pointer_token(token: str) -> str:
+    """Escape one JSON pointer reference token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def join_pointer(pointer: str, *tokens: str | int) -> str:
+    """``join_pointer("/paths", "/pets")`` -> ``/paths/~1pets``."""
+    for token in tokens:
+        pointer += "/" + escape_pointer_token(str(token))
+    return pointer
+
+
+@dataclass
+class Document:
+    """One parsed definition file: its value, text and positions."""
+
+    path: Path
+    name: str
+    data: Any
+    syntax: str  # "yaml" or "json"
+    text: str = field(repr=False)
+    positions: PositionMap = field(repr=False)
+    duplicates: list[DefinitionError] = field(default_factory=list, repr=False)
+
+    def position(self, pointer: str) -> Position | None:
+        return self.positions.lookup(pointer)
+
+    def error(self, pointer: str, message: str, cls: type[DefinitionError] = DefinitionError) -> DefinitionError:
+        """An error at ``pointer`` in this file, with its line:col when known."""
+        pos = self.position(pointer)
+        return cls(
+            message,
+            file=self.name,
+            pointer=pointer,
+            line=pos.line if pos else None,
+            column=pos.column if pos else None,
+        )
+
+
+# ---------------------------------------------------------------------------
+# Entry points
+
+
+def read_text(path: Path, name: str | None = None) -> str:
+    """Read a definition file as UTF-8 (a BOM is dropped)."""
+    display = name or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DefinitionError(f"cannot read file: {exc.strerror or exc}", file=display) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DefinitionError(f"file is not UTF-8 text: {exc.reason} at byte {exc.start}", file=display) from None
+
+
+def load_document(path: str | Path, *, name: str | None = None, yaml11: bool | None = None) -> Document:
+    """Read and parse ``path``; the syntax follows the suffix, else the first character."""
+    path = Path(path)
+    name = name or str(path)
+    text = read_text(path, name)
+    return parse_document(text, path=path, name=name, yaml11=yaml11)
+
+
+def parse_document(
+    text: str,
+    *,
+    path: Path | None = None,
+    name: str = "<definition>",
+    syntax: str | None = None,
+    yaml11: bool | None = None,
+) -> Document:
+    """Parse definition text as JSON or YAML.
+
+    ``yaml11`` forces YAML 1.1 (CloudFormation) or core-schema (OpenAPI)
+    scalar typing; by default a document whose top level has
+    ``AWSTemplateFormatVersion``, ``Resources`` or ``Transform`` is typed as
+    YAML 1.1 and anything else with the core schema.
+    """
+    path = path or Path(name)
+    if syntax is None:
+        suffix = path.suffix.lower()
+        if suffix == ".json":
+            syntax = "json"
+        elif suffix in (".yaml", ".yml"):
+            syntax = "yaml"
+        else:
+            syntax = "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
+    if syntax == "json":
+        return _parse_json(text, path, name)
+    return _parse_yaml(text, path, name, yaml11)
+
+
+# ---------------------------------------------------------------------------
+# JSON
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _parse_json(text: str, path: Path, name: str) -> Document:
+    duplicates: list[DefinitionError] = []
+    try:
+        data = json.loads(text, object_pairs_hook=_reject_duplicates)
+    except json.JSONDecodeError as exc:
+        raise DefinitionError(f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno) from None
+    except _DuplicateKey:
+        data = json.loads(text)  # last value wins, as most parsers do
+        _, dups = _index_json(text)
+        for pointer, pos, first in dups:
+            duplicates.append(
+                DefinitionError(
+                    f"duplicate key (first defined at line {first.key_line})",
+                    file=name,
+                    pointer=pointer,
+                    line=pos.key_line,
+                    column=pos.key_column,
+                )
+            )
+    return Document(path, name, data, "json", text, _LazyJsonPositions(text), duplicates)
+
+
+_JSON_TOKEN = re.compile(
+    r"""[ \t\r\n]*(?:
+      (?P<str>"(?:[^"\\]|\\.)*")
+    | (?P<punct>[{}\[\]:,])
+    | (?P<lit>[-+0-9.eE]+|true|false|null|NaN|-?Infinity)
+    )""",
+    re.X | re.S,
+)
+
+
+def _index_json(text: str) -> tuple[dict[str, Position], list[tuple[str, Position, Position]]]:
+    """Map every JSON pointer of (valid) JSON ``text`` to its position.
+
+    Also returns duplicate keys as (pointer, position, first position).
+    """
+    line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+
+    def line_col(offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(line_starts, offset) - 1
+        return index + 1, offset - line_starts[index] + 1
+
+    tokens = [(m.lastgroup, m.group(m.lastgroup), m.start(m.lastgroup)) for m in _JSON_TOKEN.finditer(text)]
+    table: dict[str, Position] = {}
+    duplicates: list[tuple[str, Position, Position]] = []
+    i = 0
+
+    def record(pointer: str, start: int, end: int, key: int | None, style: str | None) -> Position:
+        line, column = line_col(start)
+        end_line, end_column = line_col(end)
+        key_line = key_column = None
+        if key is not None:
+            key_line, key_column = line_col(key)
+        pos = Position(line, column, end_line, end_column, key_line, key_column, style)
+        if pointer in table and key is not None:
+            duplicates.append((pointer, pos, table[pointer]))
+        table[pointer] = pos
+        return pos
+
+    def value(pointer: str, key_offset: int | None) -> None:
+        nonlocal i
+        kind, token, offset = tokens[i]
+        i += 1
+        if token in ("{", "["):
+            closer = "}" if token == "{" else "]"
+            index = 0
+            while tokens[i][1] != closer:
+                if token == "{":
+                    _, key_token, key_at = tokens[i]
+                    i += 2  # key and ':'
+                    value(join_pointer(pointer, json.loads(key_token)), key_at)
+                else:
+                    value(join_pointer(pointer, index), None)
+                    index += 1
+                if tokens[i][1] == ",":
+                    i += 1
+            end = tokens[i][2] + 1
+            i += 1
+            record(pointer, offset, end, key_offset, None)
+        else:
+            record(pointer, offset, offset + len(token), key_offset, '"' if kind == "str" else None)
+
+    if tokens:
+        value("", None)
+    return table, duplicates
+
+
+# ---------------------------------------------------------------------------
+# YAML
+
+_PLAIN_TAG = "tag:vtlgw.local,2024:plain"
+_YAML = "tag:yaml.org,2002:"
+
+
+def _loader_class(base: type) -> type:
+    class _Loader(base):  # type: ignore[misc, valid-type]
+        """Leaves plain scalars untyped: they are typed later, by the file's schema."""
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            if kind is yaml.ScalarNode and implicit[0]:
+                return _PLAIN_TAG
+            return super().resolve(kind, value, implicit)
+
+    return _Loader
+
+
+_LOADER = _loader_class(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+_PY_LOADER = _loader_class(yaml.SafeLoader)
+
+# CloudFormation short forms -> long-form keys.
+INTRINSIC_TAGS = {
+    "!Ref": "Ref",
+    "!Condition": "Condition",
+    "!Sub": "Fn::Sub",
+    "!GetAtt": "Fn::GetAtt",
+    "!Join": "Fn::Join",
+    "!Select": "Fn::Select",
+    "!Split": "Fn::Split",
+    "!If": "Fn::If",
+    "!Equals": "Fn::Equals",
+    "!Not": "Fn::Not",
+    "!And": "Fn::And",
+    "!Or": "Fn::Or",
+    "!FindInMap": "Fn::FindInMap",
+    "!Base64": "Fn::Base64",
+    "!Cidr": "Fn::Cidr",
+    "!ImportValue": "Fn::ImportValue",
+    "!GetAZs": "Fn::GetAZs",
+    "!Transform": "Fn::Transform",
+    "!Length": "Fn::Length",
+    "!ToJsonString": "Fn::ToJsonString",
+}
+
+_NULLS = frozenset(["", "~", "null", "Null", "NULL"])
+_TRUE_CORE = frozenset(["true", "True", "TRUE"])
+_FALSE_CORE = frozenset(["false", "False", "FALSE"])
+_TRUE_11 = _TRUE_CORE | {"yes", "Yes", "YES", "on", "On", "ON"}
+_FALSE_11 = _FALSE_CORE | {"no", "No", "NO", "off", "Off", "OFF"}
+
+_INT_CORE = re.compile(r"[-+]?[0-9]+\Z")
+_HEX_CORE = re.compile(r"0x[0-9a-fA-F]+\Z")
+_OCT_CORE = re.compile(r"0o[0-7]+\Z")
+_FLOAT_CORE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+
+_INT_11_DEC = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)\Z")
+_INT_11_OCT = re.compile(r"[-+]?0[0-7_]+\Z")
+_INT_11_HEX = re.compile(r"[-+]?0x[0-9a-fA-F_]+\Z")
+_INT_11_BIN = re.compile(r"[-+]?0b[01_]+\Z")
+_INT_11_SEX = re.compile(r"[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+\Z")
+_FLOAT_11 = re.compile(
+    r"[-+]?(?:[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?)\Z"
+)
+_FLOAT_11_SEX = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*\Z")
+_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+
+
+def _sign(text: str) -> tuple[int, str]:
+    if text[:1] in "+-":
+        return (-1 if text[0] == "-" else 1), text[1:]
+    return 1, text
+
+
+def _sexagesimal(text: str) -> float:
+    sign, text = _sign(text)
+    total = 0.0
+    for part in text.split(":"):
+        total = total * 60 + float(part)
+    return sign * total
+
+
+def resolve_plain(text: str, yaml11: bool) -> Any:
+    """Type a plain (unquoted, untagged) YAML scalar under the chosen schema."""
+    if text in _NULLS:
+        return None
+    if text in (_TRUE_11 if yaml11 else _TRUE_CORE):
+        return True
+    if text in (_FALSE_11 if yaml11 else _FALSE_CORE):
+        return False
+    if _INF.match(text):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if _NAN.match(text):
+        return float("nan")
+    if not yaml11:
+        if _INT_CORE.match(text):
+            return int(text, 10)
+        if _HEX_CORE.match(text):
+            return int(text[2:], 16)
+        if _OCT_CORE.match(text):
+            return int(text[2:], 8)
+        if _FLOAT_CORE.match(text):
+            return float(text)
+        return text
+    if _INT_11_DEC.match(text):
+        return int(text.replace("_", ""), 10)
+    if _INT_11_BIN.match(text):
+        sign, digits = _sign(text.replace("_", ""))
+        return sign * int(digits[2:], 2)
+    if _INT_11_HEX.match(text):
+        sign, digits = _sign(text.replace("_", ""))
+        return sign * int(digits[2:], 16)
+    if _INT_11_OCT.match(text):
+        sign, digits = _sign(text.replace("_", ""))
+        return sign * int(digits, 8)
+    if _INT_11_SEX.match(text):
+        return int(_sexagesimal(text.replace("_", "")))
+    if _FLOAT_11.match(text):
+        return float(text.replace("_", ""))
+    if _FLOAT_11_SEX.match(text):
+        return _sexagesimal(text.replace("_", ""))
+    return text
+
+
+def _parse_yaml(text: str, path: Path, name: str, yaml11: bool | None) -> Document:
+    try:
+        root = yaml.compose(text, Loader=_LOADER)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "syntax error"
+        raise DefinitionError(
+            f"invalid YAML: {problem}",
+            file=name,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise DefinitionError(f"invalid YAML: {exc}", file=name) from None
+    if root is None:
+        raise DefinitionError("the file is empty", file=name)
+    if yaml11 is None:
+        yaml11 = _looks_like_cloudformation(root)
+    builder = _YamlBuilder(text, name, yaml11)
+    data = builder.build(root, "", None, 0)
+    return Document(path, name, data, "yaml", text, _DictPositions(builder.table), builder.duplicates)
+
+
+def _looks_like_cloudformation(root: yaml.Node) -> bool:
+    if not isinstance(root, yaml.MappingNode):
+        return False
+    keys = {k.value for k, _ in root.value if isinstance(k, yaml.ScalarNode)}
+    return bool(keys & {"AWSTemplateFormatVersion", "Resources", "Transform"})
+
+
+class _YamlBuilder:
+    """Turns a composed node tree into plain values, recording a position per pointer."""
+
+    def __init__(self, text: str, name: str, yaml11: bool) -> None:
+        self.text = text
+        self.lines = text.splitlines()
+        self.name = name
+        self.yaml11 = yaml11
+        self.table: dict[str, Position] = {}
+        self.duplicates: list[DefinitionError] = []
+        self._active: set[int] = set()
+
+    def error(self, node: yaml.Node, message: str, pointer: str) -> DefinitionError:
+        mark = node.start_mark
+        return DefinitionError(message, file=self.name, pointer=pointer, line=mark.line + 1, column=mark.column + 1)
+
+    def _record(self, node: yaml.Node, pointer: str, key: yaml.Node | None, indent: int) -> None:
+        start, end = node.start_mark, node.end_mark
+        style = getattr(node, "style", None) if isinstance(node, yaml.ScalarNode) else None
+        content_line = content_column = None
+        if style in ("|", ">"):
+            content_line, content_column = self._block_content(node, indent)
+        self.table[pointer] = Position(
+            start.line + 1,
+            start.column + 1,
+            end.line + 1,
+            end.column + 1,
+            key.start_mark.line + 1 if key is not None else None,
+            key.start_mark.column + 1 if key is not None else None,
+            style,
+            content_line,
+            content_column,
+        )
+
+    def _block_content(self, node: yaml.Node, indent: int) -> tuple[int, int | None]:
+        """First content line and column of a block scalar (the header may follow a tag)."""
+        index = node.start_mark.index
+        text = self.text
+        while index < len(text) and text[index] not in "|>":
+            index += 1
+        header_line = text.count("\n", 0, index)  # 0-based
+        header = text[index : text.find("\n", index) if "\n" in text[index:] else len(text)]
+        explicit = re.match(r"[|>][-+]?([1-9])|[|>]([1-9])", header)
+        if explicit:
+            digit = int(explicit.group(1) or explicit.group(2))
+            return header_line + 2, indent + digit + 1
+        for line in self.lines[header_line + 1 :]:
+            if line.strip():
+                return header_line + 2, len(line) - len(line.lstrip(" ")) + 1
+        return header_line + 2, None
+
+    def build(self, node: yaml.Node, pointer: str, key: yaml.Node | None, indent: int) -> Any:
+        self._record(node, pointer, key, indent)
+        tag = node.tag
+        if tag in INTRINSIC_TAGS:
+            return self._intrinsic(node, pointer, INTRINSIC_TAGS[tag], indent)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, pointer)
+        if id(node) in self._active:
+            raise self.error(node, "recursive YAML alias", pointer)
+        self._active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                if tag not in (_YAML + "seq",) and not tag.startswith("!"):
+                    raise self.error(node, f"unsupported YAML tag {tag}", pointer)
+                if tag.startswith("!") and tag != "!":
+                    raise self.error(node, f"unknown tag {tag}", pointer)
+                column = node.start_mark.column
+                return [self.build(item, join_pointer(pointer, i), None, column) for i, item in enumerate(node.value)]
+            if tag != _YAML + "map" and tag != "!":
+                raise self.error(node, f"unknown tag {tag}" if tag.startswith("!") else f"unsupported YAML tag {tag}", pointer)
+            return self._mapping(node, pointer)
+        finally:
+            self._active.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        seen: dict[str, yaml.Node] = {}
+        merged: dict[str, Any] = {}
+        column = node.start_mark.column
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.error(key_node, "mapping keys must be scalars", pointer)
+            if key_node.tag == _PLAIN_TAG and key_node.value == "<<" or key_node.tag == _YAML + "merge":
+                merged.update(self._merge(value_node, pointer))
+                continue
+            name = key_node.value
+            child = join_pointer(pointer, name)
+            if name in seen:
+                first = seen[name].start_mark
+                self.duplicates.append(
+                    DefinitionError(
+                        f"duplicate key (first defined at line {first.line + 1})",
+                        file=self.name,
+                        pointer=child,
+                        line=key_node.start_mark.line + 1,
+                        column=key_node.start_mark.column + 1,
+                    )
+                )
+            seen[name] = key_node
+            result[name] = self.build(value_node, child, key_node, column)
+        for name, value in merged.items():
+            result.setdefault(name, value)
+        return result
+
+    def _merge(self, node: yaml.Node, pointer: str) -> dict[str, Any]:
+        """Values of a ``<<`` merge key (explicit keys of the mapping win)."""
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        merged: dict[str, Any] = {}
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                raise self.error(source, "a merge key (<<) needs a mapping or a list of mappings", pointer)
+            # Positions of merged values are those of the anchored mapping.
+            value = _YamlBuilder(self.text, self.name, self.yaml11)
+            value._active = self._active
+            for name, item in value._mapping(source, pointer).items():
+                merged.setdefault(name, item)
+            for sub, pos in value.table.items():
+                self.table.setdefault(sub, pos)
+        return merged
+
+    def _scalar(self, node: yaml.ScalarNode, pointer: str) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _PLAIN_TAG:
+            return resolve_plain(text, self.yaml11)
+        if tag in (_YAML + "str", "!", _YAML + "binary", _YAML + "timestamp"):
+            return text
+        if tag == _YAML + "null":
+            return None
+        if tag in (_YAML + "bool", _YAML + "int", _YAML + "float"):
+            value = resolve_plain(text, self.yaml11)
+            kind = {"bool": bool, "int": int, "float": (float, int)}[tag[len(_YAML) :]]
+            if isinstance(value, bool) != (kind is bool) or not isinstance(value, kind):
+                raise self.error(node, f"{text!r} is not a valid {tag[len(_YAML):]}", pointer)
+            return float(value) if tag.endswith("float") else value
+        if tag.startswith("!"):
+            raise self.error(node, f"unknown tag {tag}", pointer)
+        raise self.error(node, f"unsupported YAML tag {tag}", pointer)
+
+    def _intrinsic(self, node: yaml.Node, pointer: str, name: str, indent: int) -> dict[str, Any]:
+        """``!Ref X`` -> ``{"Ref": "X"}``, ``!GetAtt A.B`` -> ``{"Fn::GetAtt": ["A", "B"]}``, ..."""
+        inner = join_pointer(pointer, name)
+        if isinstance(node, yaml.ScalarNode):
+            pos = self.table[pointer]
+            self.table[inner] = pos
+            if name == "Fn::GetAtt":
+                logical, dot, attribute = node.value.partition(".")
+                if not dot or not logical or not attribute:
+                    raise self.error(node, f"!GetAtt needs LogicalId.Attribute, got {node.value!r}", pointer)
+                self.table[join_pointer(inner, 0)] = pos
+                self.table[join_pointer(inner, 1)] = pos
+                return {name: [logical, attribute]}
+            return {name: node.value}
+        if id(node) in self._active:
+            raise self.error(node, "recursive YAML alias", pointer)
+        self._active.add(id(node))
+        try:
+            # Build the node as if it carried its standard tag, keeping positions.
+            column = node.start_mark.column
+            if isinstance(node, yaml.SequenceNode):
+                value: Any = [self.build(item, join_pointer(inner, i), None, column) for i, item in enumerate(node.value)]
+            else:
+                value = self._mapping(node, inner)  # type: ignore[arg-type]
+        finally:
+            self._active.discard(id(node))
+        self.table[inner] = self.table[pointer]
+        return {name: value}
