@@ -27,6 +27,7 @@ LOOP_SPECIALS = ("foreach", "velocityCount", "velocityHasNext")
 MAX_BLOCK_DEPTH = 12  # CPython allows 20 nested loop/try blocks per function
 MAX_INDENT = 40
 MAX_EXPR_DEPTH = 24
+MAX_FUNCTION_LINES = 400
 _MISSING = object()
 
 RUNTIME_NAMES = {
@@ -142,7 +143,12 @@ class Compiler:
     # ------------------------------------------------------------ statements
 
     def statements(self, body: list[n.Stmt]) -> None:
-        for stmt in body:
+        fn = self.fn
+        for i, stmt in enumerate(body):
+            if len(fn.lines) > MAX_FUNCTION_LINES and i < len(body) - 1:
+                # CPython compiles one huge function superlinearly: continue in a fresh one.
+                fn.line(f"{self.new_function(self.fresh('_c'), body[i:])}(st, v, w)")
+                return
             getattr(self, "stmt_" + type(stmt).__name__)(stmt)
 
     def nested_body(self, body: list[n.Stmt], blocks: int) -> None:

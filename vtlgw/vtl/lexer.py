@@ -28,7 +28,7 @@ SYMBOL_OPERATORS = ("==", "!=", "<=", ">=", "&&", "||", "..", "<", ">", "+", "-"
 PUNCTUATION = "()[]{},:"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Token:
     """One expression token; ``kind`` is one of the names below, ``pos`` a source offset."""
 
@@ -43,39 +43,37 @@ def skip_ws(src: str, pos: int) -> int:
     return WS_RE.match(src, pos).end()
 
 
+# One alternation, tried in order; a float needs a '.' with digits on one side or an exponent,
+# and "1..3" is a range (the integer 1, then "..").
+TOKEN_RE = re.compile(
+    r"""(?P<REF>\$)"""
+    r"""|(?P<DSTRING>"[^"]*(?:""[^"]*)*")"""
+    r"""|(?P<SSTRING>'[^']*(?:''[^']*)*')"""
+    r"""|(?P<FLOAT>-?(?:[0-9]+\.(?!\.)[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+))"""
+    r"""|(?P<INT>-?[0-9]+)"""
+    r"""|(?P<WORD>[A-Za-z_][A-Za-z0-9_]*)"""
+    r"""|(?P<OP>==|!=|<=|>=|&&|\|\||\.\.|[<>+\-*/%!=])"""
+    r"""|(?P<PUNCT>[()\[\]{},:])"""
+)
+
+
 def scan_token(src: str, pos: int) -> Token:
     """The expression token at ``pos`` (whitespace must already be skipped)."""
-    n = len(src)
-    if pos >= n:
-        return Token("EOF", "", pos, pos)
-    c = src[pos]
-    if c == "$":
-        return Token("REF", "$", pos, pos + 1)
-    if c == '"' or c == "'":
-        end = _scan_string(src, pos, c)
-        if end < 0:
-            return Token("ERROR", "unterminated string literal", pos, n)
-        return Token("DSTRING" if c == '"' else "SSTRING", src[pos + 1:end - 1].replace(c + c, c), pos, end)
-    if c.isdigit() or (c in "-." and pos + 1 < n and src[pos + 1].isdigit()):
-        m = FLOAT_RE.match(src, pos)
-        # "1..3" is a range, not the float "1." followed by ".3"
-        if m and not (src.startswith("..", m.end() - 1) and m.group().endswith(".")):
-            return Token("FLOAT", m.group(), pos, m.end())
-        m = INT_RE.match(src, pos)
-        if m:
-            return Token("INT", m.group(), pos, m.end())
-    if c.isalpha() or c == "_":
-        m = IDENT_RE.match(src, pos)
-        word = m.group()
-        # Word tokens never take hyphens (those belong to reference names only).
-        word = re.match(r"[A-Za-z_][A-Za-z0-9_]*", word).group()
-        return Token("WORD", word, pos, pos + len(word))
-    for op in SYMBOL_OPERATORS:
-        if src.startswith(op, pos):
-            return Token("OP", op, pos, pos + len(op))
-    if c in PUNCTUATION:
-        return Token("PUNCT", c, pos, pos + 1)
-    return Token("ERROR", f"unexpected character {c!r}", pos, pos + 1)
+    m = TOKEN_RE.match(src, pos)
+    if m is None:
+        if pos >= len(src):
+            return Token("EOF", "", pos, pos)
+        c = src[pos]
+        if c in "\"'":
+            return Token("ERROR", "unterminated string literal", pos, len(src))
+        return Token("ERROR", f"unexpected character {c!r}", pos, pos + 1)
+    kind = m.lastgroup
+    value = m.group()
+    if kind == "DSTRING":
+        value = value[1:-1].replace('""', '"')
+    elif kind == "SSTRING":
+        value = value[1:-1].replace("''", "'")
+    return Token(kind, value, pos, m.end())
 
 
 def _scan_string(src: str, pos: int, quote: str) -> int:

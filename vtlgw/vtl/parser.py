@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 import sys
-from contextlib import contextmanager
-from typing import Iterator
 
 from vtlgw.vtl import nodes as n
 from vtlgw.vtl.errors import TemplateSyntaxError, locate
@@ -54,6 +52,8 @@ class Parser:
         self.depth = depth
         self.in_string = base > 0 or root_source is not None
         self.pos = 0
+        self._cache_pos = -1
+        self._cache_tok: Token | None = None
 
     # ------------------------------------------------------------ entry points
 
@@ -80,15 +80,9 @@ class Parser:
         line, col, _ = locate(self.root_source, self.base + pos)
         return f"{line}:{col}"
 
-    @contextmanager
-    def nested(self, pos: int) -> Iterator[None]:
-        self.depth += 1
-        if self.depth > self.max_depth:
-            raise self.error(f"nesting deeper than {self.max_depth} levels (engine limit)", pos)
-        try:
-            yield
-        finally:
-            self.depth -= 1
+    def nested(self, pos: int) -> "_Nesting":
+        """Count one level of nesting for the duration of a ``with`` block (limit: max_depth)."""
+        return _Nesting(self, pos)
 
     # ------------------------------------------------------------ template level
 
@@ -539,8 +533,14 @@ class Parser:
     # ------------------------------------------------------------ expressions
 
     def next_token(self) -> Token:
-        self.pos = skip_ws(self.src, self.pos)
-        return scan_token(self.src, self.pos)
+        """The token after any whitespace at the cursor (cached: the same token is asked for often)."""
+        if self.pos == self._cache_pos:
+            tok = self._cache_tok
+        else:
+            self._cache_pos = self.pos
+            tok = self._cache_tok = scan_token(self.src, skip_ws(self.src, self.pos))
+        self.pos = tok.pos
+        return tok
 
     def op_token(self) -> str | None:
         """The binary/unary operator at the cursor (word forms normalised), without consuming it."""
@@ -552,26 +552,26 @@ class Parser:
         return None
 
     def consume_op(self) -> None:
-        tok = scan_token(self.src, self.pos)
-        self.pos = tok.end
+        self.pos = self.next_token().end
 
     def expression(self) -> n.Expr:
-        return self.binary(0)
+        return self.binary(1)
 
-    LEVELS = (("||",), ("&&",), ("==", "!="), ("<", "<=", ">", ">="), ("+", "-"), ("*", "/", "%"))
+    PRECEDENCE = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, "<=": 4, ">": 4, ">=": 4,
+                  "+": 5, "-": 5, "*": 6, "/": 6, "%": 6}
 
-    def binary(self, level: int) -> n.Expr:
-        if level == len(self.LEVELS):
-            return self.unary()
-        left = self.binary(level + 1)
-        ops = self.LEVELS[level]
+    def binary(self, min_prec: int) -> n.Expr:
+        """Precedence climbing over the binary operators (all left-associative)."""
+        left = self.unary()
         while True:
             op = self.op_token()
-            if op not in ops:
+            prec = self.PRECEDENCE.get(op) if op else None
+            if prec is None or prec < min_prec:
                 return left
             op_pos = self.pos
             self.consume_op()
-            right = self.binary(level + 1)
+            with self.nested(op_pos):
+                right = self.binary(prec + 1)
             left = n.BinOp(self.base + op_pos, op, left, right)
 
     def unary(self) -> n.Expr:
@@ -704,6 +704,23 @@ class Parser:
                 raise self.error(
                     f"expected ',' or '}}' in the map opened at {self.where(open_tok.pos)}, found {describe(tok)}",
                     tok.pos)
+
+
+class _Nesting:
+    __slots__ = ("parser", "pos")
+
+    def __init__(self, parser: Parser, pos: int) -> None:
+        self.parser = parser
+        self.pos = pos
+
+    def __enter__(self) -> None:
+        p = self.parser
+        p.depth += 1
+        if p.depth > p.max_depth:
+            raise p.error(f"nesting deeper than {p.max_depth} levels (engine limit)", self.pos)
+
+    def __exit__(self, *exc: object) -> None:
+        self.parser.depth -= 1
 
 
 def parse(source: str, name: str = "<template>", *, max_depth: int = DEFAULT_MAX_DEPTH) -> list[n.Stmt]:

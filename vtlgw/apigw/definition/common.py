@@ -1,0 +1,451 @@
+"""Checks and builders shared by the OpenAPI, CloudFormation and AWS CLI loaders.
+
+The formats spell the same integration fields differently (``requestTemplates``
+in OpenAPI, ``RequestTemplates`` in CloudFormation) but API Gateway validates
+them the same way, so one builder reads them through a table of key names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from . import intrinsics
+from .errors import DefinitionError
+from .model import (
+    CONTENT_HANDLINGS,
+    DEFAULT_PASSTHROUGH,
+    DEFAULT_TIMEOUT_MILLIS,
+    HTTP_METHODS,
+    INTEGRATION_TYPES,
+    PASSTHROUGH_BEHAVIORS,
+    Integration,
+    IntegrationResponse,
+    MappingTemplate,
+    Method,
+    Source,
+    is_greedy,
+    is_variable,
+    split_resource_path,
+)
+from .yamlload import Document, join_pointer
+
+
+class Context:
+    """The file being read and where problems go.
+
+    Strict loading raises the first problem; lenient loading (for the linter)
+    collects them and carries on with what can be kept.
+    """
+
+    def __init__(self, doc: Document, *, strict: bool = True, problems: list[DefinitionError] | None = None,
+                 cloudformation: bool = False) -> None:
+        self.doc = doc
+        self.strict = strict
+        self.problems = problems if problems is not None else []
+        self.cloudformation = cloudformation
+        for dup in doc.duplicates:
+            self.report_error(dup)
+
+    def for_document(self, doc: Document, *, cloudformation: bool | None = None) -> Context:
+        return Context(doc, strict=self.strict, problems=self.problems,
+                       cloudformation=self.cloudformation if cloudformation is None else cloudformation)
+
+    def source(self, pointer: str) -> Source:
+        return Source(self.doc.name, pointer, self.doc.positions)
+
+    def report(self, pointer: str, message: str, cls: type[DefinitionError] = DefinitionError) -> None:
+        """A problem API Gateway would reject; raised when strict, else recorded."""
+        self.report_error(self.doc.error(pointer, message, cls))
+
+    def report_error(self, error: DefinitionError) -> None:
+        if self.strict:
+            raise error
+        self.problems.append(error)
+
+    def fail(self, pointer: str, message: str, cls: type[DefinitionError] = DefinitionError) -> NoReturn:
+        """A problem that stops loading whatever the mode."""
+        raise self.doc.error(pointer, message, cls)
+
+
+# ---------------------------------------------------------------------------
+# Typed access
+
+
+def describe(value: Any) -> str:
+    """How a wrong value is named in messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if intrinsics.intrinsic_name(value):
+        return f"the intrinsic function {intrinsics.intrinsic_name(value)}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def as_mapping(ctx: Context, value: Any, pointer: str, *, allow_none: bool = True) -> dict[str, Any] | None:
+    """``value`` if it is a mapping (None stays None); otherwise a reported problem."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, dict) and not intrinsics.intrinsic_name(value):
+        return value
+    ctx.report(pointer, f"expected a mapping, got {describe(value)}")
+    return None
+
+
+def as_list(ctx: Context, value: Any, pointer: str) -> list[Any] | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return value
+    ctx.report(pointer, f"expected a list, got {describe(value)}")
+    return None
+
+
+def as_string(
+    ctx: Context,
+    value: Any,
+    pointer: str,
+    *,
+    integer: bool = False,
+    symbolic: bool = False,
+) -> str | None:
+    """A string field. None stays None.
+
+    ``integer`` also accepts an integer (status codes). CloudFormation turns
+    any scalar into a string property (``true`` -> ``"true"``, ``200`` ->
+    ``"200"``), so in a CloudFormation context scalars are accepted.
+    ``symbolic`` accepts an intrinsic function, rendered readable.
+    """
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and (integer or ctx.cloudformation):
+        return str(value)
+    if ctx.cloudformation and isinstance(value, (bool, float)):
+        return intrinsics.render(value)
+    name = intrinsics.intrinsic_name(value)
+    if name:
+        if symbolic:
+            return intrinsics.render(value)
+        ctx.report(pointer, f"cannot evaluate {name} offline here: give a literal value")
+        return None
+    ctx.report(pointer, f"expected a string{' or integer' if integer else ''}, got {describe(value)}")
+    return None
+
+
+def as_enum(ctx: Context, value: Any, pointer: str, allowed: tuple[str, ...], what: str) -> str | None:
+    """An enumeration value, compared case-insensitively (OpenAPI examples use lower case)."""
+    text = as_string(ctx, value, pointer)
+    if text is None:
+        return None
+    upper = text.upper()
+    if upper not in allowed:
+        ctx.report(pointer, f"unknown {what} {text!r}: expected one of {', '.join(allowed)}")
+        return None
+    return upper
+
+
+def as_bool(ctx: Context, value: Any, pointer: str) -> bool | None:
+    """A boolean; CloudFormation also takes the strings ``"true"``/``"false"``."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    ctx.report(pointer, f"expected a boolean, got {describe(value)}")
+    return None
+
+
+_STATUS = re.compile(r"[1-5][0-9]{2}\Z")
+
+
+def as_status_code(ctx: Context, value: Any, pointer: str) -> str | None:
+    text = as_string(ctx, value, pointer, integer=True)
+    if text is None:
+        return None
+    if not _STATUS.match(text):
+        ctx.report(pointer, f"invalid status code {text!r}: expected three digits from 100 to 599")
+        return None
+    return text
+
+
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_MEDIA_TYPE = re.compile(
+    rf"{_TOKEN}/{_TOKEN}(?:[ \t]*;[ \t]*{_TOKEN}=(?:{_TOKEN}|\"(?:[^\"\\]|\\.)*\"))*\Z"
+)
+
+
+def is_media_type(key: str) -> bool:
+    """Whether API Gateway accepts ``key`` as a template or model key.
+
+    A ``type/subtype`` with optional parameters; wildcards and ``$default`` are
+    accepted (they are never selected, which the linter reports, VTL318).
+    """
+    return key == "$default" or bool(_MEDIA_TYPE.match(key))
+
+
+def templates(ctx: Context, value: Any, pointer: str) -> list[MappingTemplate]:
+    """``requestTemplates``/``responseTemplates`` in definition order; ``""`` gives None."""
+    result: list[MappingTemplate] = []
+    table = as_mapping(ctx, value, pointer)
+    if not table:
+        return result
+    for key, text in table.items():
+        child = join_pointer(pointer, key)
+        if not is_media_type(key):
+            ctx.report(child, f"Invalid content type specified: {key!r}")
+        symbolic = intrinsics.is_symbolic(text)
+        if symbolic and ctx.cloudformation:
+            body: str | None = intrinsics.render(text)
+        elif isinstance(text, str) or text is None:
+            body = text
+        else:
+            ctx.report(child, f"expected the template text as a string, got {describe(text)}")
+            continue
+        result.append(MappingTemplate(key, body or None, ctx.source(child), symbolic))
+    return result
+
+
+def string_map(ctx: Context, value: Any, pointer: str) -> dict[str, str]:
+    """A parameter mapping (target -> source expression); values must be strings."""
+    result: dict[str, str] = {}
+    table = as_mapping(ctx, value, pointer)
+    if not table:
+        return result
+    for key, expression in table.items():
+        text = as_string(ctx, expression, join_pointer(pointer, key), symbolic=True)
+        if text is not None:
+            result[key] = text
+    return result
+
+
+def bool_map(ctx: Context, value: Any, pointer: str) -> dict[str, bool]:
+    """Declared parameters (name -> required)."""
+    result: dict[str, bool] = {}
+    table = as_mapping(ctx, value, pointer)
+    if not table:
+        return result
+    for key, required in table.items():
+        flag = as_bool(ctx, required, join_pointer(pointer, key))
+        if flag is not None:
+            result[key] = flag
+    return result
+
+
+# ---------------------------------------------------------------------------
+# Integrations
+
+
+@dataclass(frozen=True)
+class Keys:
+    """How a format names the integration fields."""
+
+    type: str
+    uri: str
+    http_method: str
+    request_templates: str
+    request_parameters: str
+    passthrough_behavior: str
+    content_handling: str
+    timeout_in_millis: str
+    credentials: str
+    connection_type: str
+    cache_key_parameters: str
+    status_code: str
+    selection_pattern: str
+    response_parameters: str
+    response_templates: str
+
+
+CAMEL = Keys(
+    "type", "uri", "httpMethod", "requestTemplates", "requestParameters", "passthroughBehavior",
+    "contentHandling", "timeoutInMillis", "credentials", "connectionType", "cacheKeyParameters",
+    "statusCode", "selectionPattern", "responseParameters", "responseTemplates",
+)
+PASCAL = Keys(
+    "Type", "Uri", "IntegrationHttpMethod", "RequestTemplates", "RequestParameters", "PassthroughBehavior",
+    "ContentHandling", "TimeoutInMillis", "Credentials", "ConnectionType", "CacheKeyParameters",
+    "StatusCode", "SelectionPattern", "ResponseParameters", "ResponseTemplates",
+)
+
+_HTTP_URI = re.compile(r"https?://[^/\s?#]+", re.I)
+_AWS_URI = re.compile(r"arn:aws[-a-z]*:apigateway:[^:]+:[^:]+:(path|action)/.+\Z")
+_PROXY_TARGET = re.compile(r":(lambda|firehose):")
+
+
+def build_integration(ctx: Context, obj: dict[str, Any], pointer: str, keys: Keys) -> Integration:
+    """The integration fields other than the responses, validated as API Gateway does."""
+    at = lambda key: join_pointer(pointer, key)  # noqa: E731
+    kind = None
+    if keys.type not in obj:
+        ctx.report(pointer, f"missing required key {keys.type!r} (the integration type)")
+    else:
+        kind = as_enum(ctx, obj[keys.type], at(keys.type), INTEGRATION_TYPES, "integration type")
+    integration = Integration(type=kind or "", source=ctx.source(pointer))
+
+    raw_uri = obj.get(keys.uri)
+    integration.uri_raw = raw_uri
+    integration.uri = as_string(ctx, raw_uri, at(keys.uri), symbolic=True)
+    if kind and kind != "MOCK" and not integration.uri:
+        ctx.report(pointer, f"missing required key {keys.uri!r} (needed by {kind} integrations)")
+    elif kind and integration.uri and not intrinsics.is_symbolic(raw_uri):
+        _check_uri(ctx, kind, integration.uri, at(keys.uri))
+
+    if keys.http_method in obj:
+        integration.http_method = as_enum(ctx, obj[keys.http_method], at(keys.http_method), HTTP_METHODS,
+                                          "HTTP method")
+    elif kind and kind != "MOCK":
+        ctx.report(pointer, f"missing required key {keys.http_method!r} (needed by {kind} integrations)")
+
+    integration.request_templates = templates(ctx, obj.get(keys.request_templates), at(keys.request_templates))
+    integration.request_parameters = string_map(ctx, obj.get(keys.request_parameters), at(keys.request_parameters))
+    if obj.get(keys.passthrough_behavior) is not None:
+        integration.passthrough_behavior = (
+            as_enum(ctx, obj[keys.passthrough_behavior], at(keys.passthrough_behavior), PASSTHROUGH_BEHAVIORS,
+                    "passthrough behavior") or DEFAULT_PASSTHROUGH
+        )
+    if obj.get(keys.content_handling) is not None:
+        integration.content_handling = as_enum(ctx, obj[keys.content_handling], at(keys.content_handling),
+                                               CONTENT_HANDLINGS, "content handling")
+    if obj.get(keys.timeout_in_millis) is not None:
+        integration.timeout_in_millis = _timeout(ctx, obj[keys.timeout_in_millis], at(keys.timeout_in_millis))
+    integration.credentials = as_string(ctx, obj.get(keys.credentials), at(keys.credentials), symbolic=True)
+    integration.connection_type = as_string(ctx, obj.get(keys.connection_type), at(keys.connection_type))
+    cache_keys = as_list(ctx, obj.get(keys.cache_key_parameters), at(keys.cache_key_parameters)) or []
+    integration.cache_key_parameters = [
+        s for i, item in enumerate(cache_keys)
+        if (s := as_string(ctx, item, join_pointer(at(keys.cache_key_parameters), i))) is not None
+    ]
+    return integration
+
+
+def _check_uri(ctx: Context, kind: str, uri: str, pointer: str) -> None:
+    if kind in ("HTTP", "HTTP_PROXY"):
+        if not _HTTP_URI.match(uri) and "${stageVariables." not in uri:
+            ctx.report(pointer, f"Invalid HTTP endpoint specified for URI: {uri!r}")
+    elif kind in ("AWS", "AWS_PROXY"):
+        if not _AWS_URI.match(uri):
+            ctx.report(pointer, f"AWS ARN for integration must contain path or action: {uri!r}")
+        elif kind == "AWS_PROXY" and not _PROXY_TARGET.search(uri):
+            ctx.report(pointer, "Integrations of type 'AWS_PROXY' currently only supports Lambda function "
+                                "and Firehose stream invocations.")
+
+
+def _timeout(ctx: Context, value: Any, pointer: str) -> int:
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value)
+    if number is None:
+        ctx.report(pointer, f"expected an integer number of milliseconds, got {describe(value)}")
+        return DEFAULT_TIMEOUT_MILLIS
+    if number < 50:
+        ctx.report(pointer, f"timeout {number} ms is below the minimum of 50 ms")
+    return number
+
+
+def build_integration_response(
+    ctx: Context,
+    obj: dict[str, Any],
+    pointer: str,
+    keys: Keys,
+    selection_pattern: str | None,
+) -> IntegrationResponse | None:
+    """One integration response; ``""`` patterns are normalised to None (default)."""
+    at = lambda key: join_pointer(pointer, key)  # noqa: E731
+    if obj.get(keys.status_code) is None:
+        ctx.report(pointer, f"missing required key {keys.status_code!r}")
+        return None
+    status = as_status_code(ctx, obj[keys.status_code], at(keys.status_code))
+    if status is None:
+        return None
+    response = IntegrationResponse(status, selection_pattern or None, source=ctx.source(pointer))
+    response.response_parameters = string_map(ctx, obj.get(keys.response_parameters), at(keys.response_parameters))
+    response.response_templates = templates(ctx, obj.get(keys.response_templates), at(keys.response_templates))
+    if obj.get(keys.content_handling) is not None:
+        response.content_handling = as_enum(ctx, obj[keys.content_handling], at(keys.content_handling),
+                                             CONTENT_HANDLINGS, "content handling")
+    return response
+
+
+def add_integration_response(ctx: Context, integration: Integration, response: IntegrationResponse | None) -> None:
+    """Append, refusing a second response for a status (API Gateway keys them by status code)."""
+    if response is None:
+        return
+    for other in integration.integration_responses:
+        if other.status_code == response.status_code:
+            first = other.source.line if other.source else None
+            where = f" (first at line {first})" if first else ""
+            ctx.report(
+                response.source.pointer if response.source else "",
+                f"a second integration response for status {response.status_code}{where}: "
+                "API Gateway keeps one integration response per status code",
+            )
+            return
+    integration.integration_responses.append(response)
+
+
+# ---------------------------------------------------------------------------
+# Resources and methods
+
+_PATH_PART = re.compile(r"[a-zA-Z0-9._-]+\Z|\{[a-zA-Z0-9._-]+\+?\}\Z")
+
+
+def check_path_part(ctx: Context, part: str, pointer: str) -> bool:
+    if not _PATH_PART.match(part):
+        ctx.report(
+            pointer,
+            f"invalid path part {part!r}: Resource's path part only allow a-zA-Z0-9._- and curly braces at "
+            "the beginning and the end and an optional plus sign before the closing brace",
+        )
+        return False
+    return True
+
+
+def normalise_path(path: str) -> str:
+    """``pets/`` -> ``/pets``; the root stays ``/``."""
+    parts = split_resource_path(path)
+    return "/" + "/".join(parts)
+
+
+def check_resource_tree(ctx: Context, paths: dict[str, str]) -> None:
+    """Sibling and greedy rules API Gateway enforces when creating resources.
+
+    ``paths`` maps each resource path to the pointer that defined it.
+    """
+    variable_child: dict[str, tuple[str, str]] = {}
+    for path, pointer in paths.items():
+        parts = split_resource_path(path)
+        for index, part in enumerate(parts):
+            parent = "/" + "/".join(parts[:index])
+            if is_greedy(part) and index != len(parts) - 1:
+                ctx.report(pointer, f"resource {path!r}: a greedy path variable {part} cannot have child resources")
+                return
+            if is_variable(part):
+                seen = variable_child.setdefault(parent, (part, pointer))
+                if seen[0] != part:
+                    ctx.report(
+                        pointer,
+                        f"resource {path!r}: A sibling ({seen[0]}) of this resource already has a variable path "
+                        "part -- only one is allowed",
+                    )
+                    return
+
+
+def add_method(ctx: Context, methods: dict[tuple[str, str], Method], method: Method) -> None:
+    if method.key in methods:
+        first = methods[method.key].source
+        where = f" (first at {first.location})" if first and first.line else ""
+        ctx.report(method.source.pointer if method.source else "",
+                   f"method {method.http_method} {method.resource_path} is defined twice{where}")
+        return
+    methods[method.key] = method
