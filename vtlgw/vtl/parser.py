@@ -181,6 +181,8 @@ class Parser:
                 continue
             word, word_end = self.directive_word(pos)
             if word is None:
+                if pos + 1 >= self.n and not self.in_string:
+                    raise self.error("'#' at the end of the template (Velocity 1.7 rejects it)", pos)
                 if not text:
                     text_pos = pos
                 text.append("#")

@@ -147,6 +147,9 @@ class DefineBlock:
         buf: list[str] = []
         try:
             self.fn(st, self.variables, buf.append)
+        except Stop:
+            st.out.append("".join(buf))  # #stop keeps what the block printed so far
+            raise
         finally:
             st.define_depth -= 1
         return "".join(buf)
@@ -177,7 +180,11 @@ def check_str(st: RenderState, s: str) -> str:
 
 def interpolate(st: RenderState, fn: Callable, v: dict) -> str:
     buf: list[str] = []
-    fn(st, v, buf.append)
+    try:
+        fn(st, v, buf.append)
+    except Stop:
+        st.out.append("".join(buf))
+        raise
     return check_str(st, "".join(buf))
 
 
