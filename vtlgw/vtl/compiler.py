@@ -48,6 +48,15 @@ def _restore(v: dict, names: tuple, saved: tuple) -> None:
             v[name] = old
 
 
+def _loop_enter(v: dict, names: tuple, iterable: Any) -> tuple:
+    """Start a #foreach: snapshot the items, save the variables the loop shadows, set $foreach."""
+    items = rt.iterate(iterable)
+    saved = tuple(v.get(name, _MISSING) for name in names)
+    state = rt.ForeachState(len(items), saved[1])
+    v["foreach"] = state
+    return items, len(items), saved, state
+
+
 def _unsupported(word: str) -> None:
     from vtlgw.vtl.errors import TemplateRuntimeError
 
@@ -92,7 +101,7 @@ class Compiler:
         self.limits = limits
         self.globals: dict[str, Any] = dict(RUNTIME_NAMES)
         self.globals.update(ArrayList=ArrayList, _MISSING=_MISSING, _restore=_restore,
-                            _unsupported=_unsupported, _cap=limits.max_loop_iterations,
+                            _unsupported=_unsupported, _loop_enter=_loop_enter, _cap=limits.max_loop_iterations,
                             _maxit=limits.max_total_iterations)
         self.functions: list[_Function] = []
         self.counter = 0
@@ -225,11 +234,8 @@ class Compiler:
         names = (node.var, *LOOP_SPECIALS)
         names_const = self.const(names)
         p = node.pos
-        fn.line(f"{it} = iterate({self.value(node.iterable, 0)})", node.iterable.pos)
-        fn.line(f"{size} = len({it})")
-        fn.line(f"{saved} = tuple(v.get(_n, _MISSING) for _n in {names_const})")
-        fn.line(f"{fe} = ForeachState({size}, {saved}[1])")
-        fn.line(f"v['foreach'] = {fe}")
+        fn.line(f"{it}, {size}, {saved}, {fe} = _loop_enter(v, {names_const}, {self.value(node.iterable, 0)})",
+                node.iterable.pos)
         fn.line("try:")
         fn.indent += 1
         fn.line(f"for {i}, {x} in enumerate({it}):", p)
@@ -297,7 +303,7 @@ class Compiler:
                 code = f"call(st, {code}, {part.name!r}, ({args}))"
             else:
                 code = f"index({code}, {self.value(part.key, depth + 1)})"
-        if ref.parts:
+        if any(not isinstance(part, n.Prop) for part in ref.parts):
             # Put the chain on its own line so a failure inside it maps to this reference.
             code = f"(\n{code}  #@{ref.pos}\n)"
         return code

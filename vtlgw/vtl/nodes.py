@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     pos: int
 
@@ -14,23 +14,23 @@ class Node:
 # ---------------------------------------------------------------- references
 
 
-@dataclass
+@dataclass(slots=True)
 class Prop(Node):
     name: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Call(Node):
     name: str
     args: list["Expr"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Index(Node):
     key: "Expr"
 
 
-@dataclass
+@dataclass(slots=True)
 class Ref(Node):
     """``$name``, ``$!name``, ``${name}`` with a chain of properties, calls and indexes."""
 
@@ -42,49 +42,49 @@ class Ref(Node):
 # ---------------------------------------------------------------- expressions
 
 
-@dataclass
+@dataclass(slots=True)
 class Literal(Node):
     """A string, number or boolean literal (a constant)."""
 
     value: Any
 
 
-@dataclass
+@dataclass(slots=True)
 class InterpString(Node):
     """A double-quoted string containing references or directives, rendered at use."""
 
     body: list["Stmt"]
 
 
-@dataclass
+@dataclass(slots=True)
 class ListLit(Node):
     items: list["Expr"]
 
 
-@dataclass
+@dataclass(slots=True)
 class MapLit(Node):
     pairs: list[tuple["Expr", "Expr"]]
 
 
-@dataclass
+@dataclass(slots=True)
 class Range(Node):
     start: "Expr"
     stop: "Expr"
 
 
-@dataclass
+@dataclass(slots=True)
 class BinOp(Node):
     op: str  # one of || && == != < <= > >= + - * / %
     left: "Expr"
     right: "Expr"
 
 
-@dataclass
+@dataclass(slots=True)
 class Not(Node):
     operand: "Expr"
 
 
-@dataclass
+@dataclass(slots=True)
 class Paren(Node):
     inner: "Expr"
 
@@ -95,54 +95,54 @@ Expr = Union[Ref, Literal, InterpString, ListLit, MapLit, Range, BinOp, Not, Par
 # ---------------------------------------------------------------- statements
 
 
-@dataclass
+@dataclass(slots=True)
 class Text(Node):
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Output(Node):
     """A reference printed into the output."""
 
     ref: Ref
 
 
-@dataclass
+@dataclass(slots=True)
 class Set(Node):
     target: Ref
     value: Expr
 
 
-@dataclass
+@dataclass(slots=True)
 class If(Node):
     branches: list[tuple[Expr, list["Stmt"]]]
     otherwise: list["Stmt"] | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Foreach(Node):
     var: str
     iterable: Expr
     body: list["Stmt"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Define(Node):
     name: str
     body: list["Stmt"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Break(Node):
     pass
 
 
-@dataclass
+@dataclass(slots=True)
 class Stop(Node):
     pass
 
 
-@dataclass
+@dataclass(slots=True)
 class Unsupported(Node):
     """A directive API Gateway refuses at render time (``#include``, ``#parse``)."""
 

@@ -27,6 +27,8 @@ from vtlgw.vtl.lexer import (
 )
 
 SPECIAL_RE = re.compile(r"[$#\\]")
+REF_HEAD_RE = re.compile(r"\$!?(\{)?([A-Za-z_][A-Za-z0-9_-]*)")
+MEMBER_RE = re.compile(r"\.([A-Za-z_][A-Za-z0-9_-]*)(\()?")
 KNOWN_DIRECTIVES = frozenset(
     ["set", "if", "elseif", "else", "end", "foreach", "define", "macro", "break", "stop",
      "include", "parse", "evaluate"]
@@ -457,45 +459,40 @@ class Parser:
     def reference(self, pos: int) -> n.Ref | None:
         """The reference starting at ``$`` (``pos``), or None when the text is not one."""
         src = self.src
-        i = pos + 1
-        if src.startswith("!", i):
-            i += 1
-        formal = src.startswith("{", i)
-        if formal:
-            i += 1
-        m = IDENT_RE.match(src, i)
+        m = REF_HEAD_RE.match(src, pos)
         if not m:
             return None
-        name = m.group()
+        formal = m.group(1) is not None
+        name = m.group(2)
         i = m.end()
         parts: list[n.Prop | n.Call | n.Index] = []
+        base = self.base
         while i < self.n:
             c = src[i]
-            if c == "." :
-                m = IDENT_RE.match(src, i + 1)
+            if c == ".":
+                m = MEMBER_RE.match(src, i)
                 if not m:
                     break
-                member = m.group()
+                member = m.group(1)
                 j = m.end()
-                if src.startswith("(", j):
-                    if j + 1 == self.n:
+                if m.group(2):
+                    if j == self.n:
                         return None  # 1.7 prints an unfinished call at the very end as text
-                    self.pos = j + 1
-                    args = self.arguments(j)
-                    parts.append(n.Call(self.base + i + 1, member, args))
+                    self.pos = j
+                    args = self.arguments(j - 1)
+                    parts.append(n.Call(base + i + 1, member, args))
                     i = self.pos
                 else:
-                    parts.append(n.Prop(self.base + i + 1, member))
+                    parts.append(n.Prop(base + i + 1, member))
                     i = j
             elif c == "[":
                 self.pos = i + 1
                 with self.nested(i):
                     key = self.parameter()
-                self.pos = skip_ws(src, self.pos)
-                tok = scan_token(src, self.pos)
+                tok = self.next_token()
                 if tok.kind != "PUNCT" or tok.value != "]":
                     raise self.error(f"expected ']' to close the index opened at {self.where(i)}, found {describe(tok)}", tok.pos)
-                parts.append(n.Index(self.base + i, key))
+                parts.append(n.Index(base + i, key))
                 i = tok.end
             else:
                 break
@@ -505,7 +502,7 @@ class Parser:
                 raise self.error(f"expected '}}' to close ${{{name}, found {found}", i)
             i += 1
         self.pos = i
-        return n.Ref(self.base + pos, name, parts, src[pos:i])
+        return n.Ref(base + pos, name, parts, src[pos:i])
 
     def arguments(self, open_pos: int) -> list[n.Expr]:
         """Method arguments after ``(``: comma-separated parameters, then ``)``."""

@@ -1,0 +1,154 @@
+"""Render one mapping template with the four variables API Gateway provides.
+
+This is where the language layer meets API Gateway: ``$input`` (over the
+method request body, or the integration response body in a response template),
+``$util``, ``$context`` and ``$stageVariables``. The same :class:`MappingContext`
+is reused across the request and the response template of one invocation, so
+overrides set in the first stay visible in the second, as on AWS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from vtlgw.apigw.context import build_context, stage_variables_map
+from vtlgw.apigw.input import Input, MethodParams
+from vtlgw.apigw.request import MethodRequest
+from vtlgw.apigw.util import Util
+from vtlgw.vtl import Limits, Template
+from vtlgw.vtl.values import OpaqueMap, map_keys
+
+# Headers API Gateway never shows to templates (variables.md §1.4).
+HIDDEN_HEADERS = frozenset(
+    name.lower() for name in ("Connection", "Content-Length", "Content-MD5", "Expect", "Max-Forwards",
+                              "Proxy-Authenticate", "Server", "TE", "Transfer-Encoding", "Trailer",
+                              "Upgrade", "WWW-Authenticate")
+)
+
+
+class OverrideMap(OpaqueMap):
+    """A ``requestOverride``/``responseOverride`` map that remembers keys assigned twice (U27)."""
+
+    __slots__ = ("assigned", "duplicates", "label")
+
+    def __init__(self, label: str, *args: Any) -> None:
+        super().__init__(*args)
+        self.label = label
+        self.assigned: set = set()
+        self.duplicates: list[str] = []
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if key in self.assigned:
+            self.duplicates.append(f"{self.label}.{key}")
+        self.assigned.add(key)
+        super().__setitem__(key, value)
+
+
+def method_params(request: MethodRequest) -> MethodParams:
+    """``$input.params()`` views: single values (last of several, U18) in request order (U19)."""
+    headers = {k: v for k, v in request.single_headers().items() if k.lower() not in HIDDEN_HEADERS}
+    return MethodParams(path=dict(request.path_parameters), querystring=request.single_query(), header=headers)
+
+
+@dataclass
+class MappingContext:
+    """``$context`` and ``$stageVariables`` for one invocation (shared by its templates)."""
+
+    request: MethodRequest
+    context: OpaqueMap
+    stage_variables: dict
+    params: MethodParams
+
+    @classmethod
+    def for_request(cls, request: MethodRequest, *, stage: str | None = None,
+                    context_overrides: dict | None = None, stage_variables: dict | None = None,
+                    resource_path: str | None = None, fresh: bool = False) -> "MappingContext":
+        ctx = build_context(request, stage=stage, overrides=context_overrides, resource_path=resource_path,
+                            fresh=fresh)
+        request_override = ctx["requestOverride"]
+        ctx["requestOverride"] = OpaqueMap(
+            (key, OverrideMap(f"requestOverride.{key}", request_override[key])) for key in request_override)
+        response_override = ctx["responseOverride"]
+        tracked = OverrideMap("responseOverride", response_override)
+        dict.__setitem__(tracked, "header", OverrideMap("responseOverride.header", response_override["header"]))
+        ctx["responseOverride"] = tracked
+        variables = stage_variables_map(request)
+        variables.update(stage_variables or {})
+        return cls(request, ctx, variables, method_params(request))
+
+    # ------------------------------------------------------------ overrides
+
+    def _section(self, name: str) -> OpaqueMap:
+        value = self.context.get(name)
+        return value if isinstance(value, dict) else OpaqueMap()
+
+    def request_override(self) -> dict[str, dict]:
+        """``$context.requestOverride`` as plain maps: ``{"header": {...}, "querystring": {...}, "path": {...}}``."""
+        section = self._section("requestOverride")
+        return {key: _plain(section.get(key)) for key in ("header", "querystring", "path")}
+
+    def response_override(self) -> dict[str, Any]:
+        """``$context.responseOverride``: ``{"header": {...}}`` plus ``status`` (and custom keys) once set."""
+        section = self._section("responseOverride")
+        out = {"header": _plain(section.get("header"))}
+        for key in map_keys(section):
+            if key != "header":
+                out[key] = section[key]
+        return out
+
+    def duplicate_overrides(self) -> list[str]:
+        """Override keys assigned more than once (the docs: a second assignment is a 5XX, U27)."""
+        found: list[str] = []
+        for name in ("requestOverride", "responseOverride"):
+            section = self._section(name)
+            maps = [section] + [section[k] for k in map_keys(section) if isinstance(section[k], dict)]
+            for m in maps:
+                if isinstance(m, OverrideMap):
+                    found.extend(m.duplicates)
+        return found
+
+
+def _plain(value: Any) -> dict:
+    if not isinstance(value, dict):
+        return {}
+    return {k: value[k] for k in map_keys(value)}
+
+
+@dataclass
+class RenderResult:
+    """The output of one template and what it left in ``$context``."""
+
+    output: str
+    request_override: dict[str, dict]
+    response_override: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+    duplicate_overrides: list[str] = field(default_factory=list)
+
+
+def render_with(template: Template, mctx: MappingContext, *, body: str | None = None,
+                warnings: list[str] | None = None) -> str:
+    """Render ``template`` in ``mctx``; ``$input`` reads ``body`` (default: the method request body)."""
+    payload = mctx.request.body_text() if body is None else body
+    variables = {
+        "input": Input(payload, mctx.params),
+        "util": Util(),
+        "context": mctx.context,
+        "stageVariables": mctx.stage_variables,
+    }
+    return template.render(variables, warnings=warnings, copy=False)
+
+
+def render_mapping(template_text: str, request: MethodRequest | None = None, *, name: str = "<template>",
+                   integration_response: str | None = None, stage: str | None = None,
+                   context_overrides: dict | None = None, stage_variables: dict | None = None,
+                   limits: Limits | None = None) -> RenderResult:
+    """Render a request template (or, given ``integration_response``, a response template)."""
+    request = request or MethodRequest()
+    mctx = MappingContext.for_request(request, stage=stage, context_overrides=context_overrides,
+                                      stage_variables=stage_variables)
+    template = Template.cached(template_text, name, limits)
+    warnings: list[str] = []
+    output = render_with(template, mctx, body=integration_response, warnings=warnings)
+    return RenderResult(output, mctx.request_override(), mctx.response_override(), warnings,
+                        mctx.duplicate_overrides())
