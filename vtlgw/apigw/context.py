@@ -1,0 +1,280 @@
+"""``$context`` and ``$stageVariables`` for one method request (variables.md §4, §5).
+
+API Gateway builds ``$context`` as a Java ``HashMap``; templates that walk its
+``keySet()`` see Java's bucket order, which depends on the order the keys went
+in. The keys are therefore inserted in the order recorded on AWS, into
+:class:`~vtlgw.vtl.values.OpaqueMap` instances: the nested ``$context`` maps
+print as ``""`` on AWS, and the engine extends that to ``$context`` itself and
+to ``authorizer`` (U05).
+
+Every default is fixed (request id, clock), so that a render is reproducible;
+``fresh=True`` asks for a random request id and the current time instead.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any, Iterable
+
+from vtlgw.vtl.errors import VtlError
+from vtlgw.vtl.values import OpaqueMap, to_text
+
+from .request import MethodRequest, format_request_time, parse_request_time
+
+__all__ = [
+    "ContextError",
+    "build_context",
+    "parse_context_assignments",
+    "stage_variables_map",
+    "CONTEXT_KEY_ORDER",
+    "IDENTITY_KEY_ORDER",
+    "REQUEST_OVERRIDE_KEY_ORDER",
+    "DEFAULT_ACCOUNT_ID",
+    "DEFAULT_API_ID",
+    "DEFAULT_DEPLOYMENT_ID",
+    "DEFAULT_EXTENDED_REQUEST_ID",
+    "DEFAULT_PROTOCOL",
+    "DEFAULT_REQUEST_ID",
+    "DEFAULT_EPOCH_MS",
+    "DEFAULT_RESOURCE_ID",
+    "DEFAULT_STAGE",
+    "DEFAULT_SOURCE_IP",
+]
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+DEFAULT_API_ID = "a1b2c3d4e5"
+DEFAULT_DEPLOYMENT_ID = "d1e2f3"
+DEFAULT_EXTENDED_REQUEST_ID = "AbCdEfGhIjKlMnO="
+DEFAULT_PROTOCOL = "HTTP/1.1"
+DEFAULT_REQUEST_ID = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
+DEFAULT_EPOCH_MS = 1583349317135
+DEFAULT_RESOURCE_ID = "abc123"
+DEFAULT_STAGE = "test"
+DEFAULT_SOURCE_IP = "192.0.2.1"
+REGION = "us-east-1"
+
+#: Insertion order of ``$context``; with Java's HashMap it reproduces the recorded ``keySet()`` order.
+CONTEXT_KEY_ORDER = (
+    "resourceId resourcePath httpMethod extendedRequestId requestTime path accountId protocol "
+    "requestOverride stage domainPrefix requestTimeEpoch requestId identity domainName deploymentId "
+    "responseOverride apiId"
+).split()
+
+#: Insertion order of ``$context.identity`` (recorded).
+IDENTITY_KEY_ORDER = (
+    "cognitoIdentityPoolId accountId cognitoIdentityId caller sourceIp principalOrgId accessKey "
+    "cognitoAuthenticationType cognitoAuthenticationProvider userArn userAgent user"
+).split()
+
+#: Insertion order of ``$context.requestOverride`` (recorded).
+REQUEST_OVERRIDE_KEY_ORDER = ("path", "header", "querystring")
+
+_TIME_KEYS = ("requestTimeEpoch", "requestTime")
+
+# Access-log-only value API Gateway adds to a Lambda authorizer's entry in proxy
+# events; in mapping templates it is nullish (variables.md §4), so a captured
+# event's value is dropped.
+_AUTHORIZER_LOG_ONLY = ("integrationLatency",)
+
+
+class ContextError(VtlError):
+    """A ``$context`` override that cannot be applied (a bad ``--context`` assignment, a bad value)."""
+
+
+def build_context(
+    request: MethodRequest,
+    *,
+    stage: str | None = None,
+    overrides: dict | None = None,
+    request_id: str | None = None,
+    epoch_ms: int | None = None,
+    api_id: str | None = None,
+    resource_path: str | None = None,
+    fresh: bool = False,
+) -> OpaqueMap:
+    """The ``$context`` map for ``request``.
+
+    Layers, lowest first: the engine defaults (the keyword arguments replace
+    individual defaults), the request file's ``requestContext``, then
+    ``overrides`` (from ``--context``). Maps are merged key by key. Derived keys
+    follow the merged values unless set themselves: ``path`` from ``stage``,
+    ``domainName`` from ``apiId``, ``domainPrefix`` from ``domainName``, and
+    ``requestTime``/``requestTimeEpoch`` from each other (§4.2).
+    """
+    layers = [request.request_context or {}, overrides or {}]
+    for layer in layers:
+        if not isinstance(layer, dict):
+            raise ContextError(f"$context overrides must be a map, not {type(layer).__name__}")
+    if fresh:
+        request_id = request_id or str(uuid.uuid4())
+        epoch_ms = epoch_ms if epoch_ms is not None else time.time_ns() // 1_000_000
+    epoch, time_text = _resolve_time(layers, DEFAULT_EPOCH_MS if epoch_ms is None else epoch_ms)
+
+    stage_name = _top(layers, "stage", DEFAULT_STAGE if stage is None else stage)
+    api = _top(layers, "apiId", api_id or DEFAULT_API_ID)
+    host = request.header_any_case("Host")
+    domain = _top(layers, "domainName", host or f"{to_text(api)}.execute-api.{REGION}.amazonaws.com")
+
+    ctx = OpaqueMap()
+    ctx["resourceId"] = DEFAULT_RESOURCE_ID
+    ctx["resourcePath"] = request.resource if resource_path is None else resource_path
+    ctx["httpMethod"] = request.http_method
+    ctx["extendedRequestId"] = DEFAULT_EXTENDED_REQUEST_ID
+    ctx["requestTime"] = time_text
+    ctx["path"] = f"/{stage_name if isinstance(stage_name, str) else ''}{request.path}"
+    ctx["accountId"] = DEFAULT_ACCOUNT_ID
+    ctx["protocol"] = DEFAULT_PROTOCOL
+    ctx["requestOverride"] = OpaqueMap((name, OpaqueMap()) for name in REQUEST_OVERRIDE_KEY_ORDER)
+    ctx["stage"] = stage_name
+    ctx["domainPrefix"] = domain.split(".", 1)[0] if isinstance(domain, str) else None
+    ctx["requestTimeEpoch"] = epoch
+    ctx["requestId"] = request_id or DEFAULT_REQUEST_ID
+    ctx["identity"] = _default_identity(request)
+    ctx["domainName"] = domain
+    ctx["deploymentId"] = DEFAULT_DEPLOYMENT_ID
+    ctx["responseOverride"] = OpaqueMap(header=OpaqueMap())  # `status` appears only once set
+    ctx["apiId"] = api
+
+    for layer in layers:
+        for key, value in layer.items():
+            if key not in _TIME_KEYS:
+                ctx[key] = _merge(ctx.get(key), value, key)
+
+    if "authorizer" in ctx:
+        authorizer = _authorizer(ctx.pop("authorizer"))
+        if authorizer is not None:
+            ctx["authorizer"] = authorizer
+    return ctx
+
+
+def stage_variables_map(request: MethodRequest) -> dict[str, str]:
+    """``$stageVariables``: the stage's variables, an empty map when there are none (§5)."""
+    return dict(request.stage_variables)
+
+
+def parse_context_assignments(items: Iterable[str]) -> dict:
+    """Turn ``["identity.sourceIp=203.0.113.7", "stage=prod"]`` into nested override maps.
+
+    Values are strings, except ``requestTimeEpoch`` (an integer of milliseconds).
+    A later assignment to the same key replaces an earlier one.
+    """
+    result: dict = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        parts = key.split(".")
+        if not sep or any(not part for part in parts):
+            raise ContextError(f'--context "{item}": expected KEY=VALUE, e.g. identity.sourceIp=203.0.113.7')
+        typed: Any = value
+        if parts == ["requestTimeEpoch"]:
+            try:
+                typed = int(value)
+            except ValueError:
+                raise ContextError(f'--context "{item}": requestTimeEpoch must be an integer (milliseconds)') from None
+        target = result
+        for depth, part in enumerate(parts[:-1]):
+            nxt = target.setdefault(part, {})
+            if not isinstance(nxt, dict):
+                prefix = ".".join(parts[: depth + 1])
+                raise ContextError(f'--context "{item}": {prefix} was assigned a value, so it cannot hold keys')
+            target = nxt
+        if isinstance(target.get(parts[-1]), dict):
+            raise ContextError(f'--context "{item}": {key} holds keys, so it cannot be assigned a value')
+        target[parts[-1]] = typed
+    return result
+
+
+# ---------------------------------------------------------------------------
+
+
+def _top(layers: list[dict], key: str, default: Any) -> Any:
+    """The value of ``key`` in the highest layer that sets it."""
+    for layer in reversed(layers):
+        if key in layer:
+            return layer[key]
+    return default
+
+
+def _resolve_time(layers: list[dict], default_epoch: int) -> tuple[int, str]:
+    """``requestTimeEpoch`` and ``requestTime`` from the highest layer that sets either."""
+    for layer in reversed(layers):
+        epoch = layer.get("requestTimeEpoch")
+        text = layer.get("requestTime")
+        if epoch is None and text is None:
+            continue
+        if epoch is not None and (not isinstance(epoch, int) or isinstance(epoch, bool)):
+            raise ContextError(f"requestTimeEpoch must be an integer of milliseconds, not {epoch!r}")
+        if text is not None and not isinstance(text, str):
+            raise ContextError(f"requestTime must be a string, not {text!r}")
+        try:
+            if epoch is None:
+                return parse_request_time(text), text
+            return epoch, text if text is not None else format_request_time(epoch)
+        except (ValueError, OverflowError) as exc:
+            raise ContextError(f"requestTime: {exc}") from None
+    try:
+        return default_epoch, format_request_time(default_epoch)
+    except OverflowError as exc:
+        raise ContextError(f"requestTimeEpoch {default_epoch}: {exc}") from None
+
+
+def _default_identity(request: MethodRequest) -> OpaqueMap:
+    identity = OpaqueMap((key, None) for key in IDENTITY_KEY_ORDER)
+    identity["sourceIp"] = DEFAULT_SOURCE_IP
+    identity["userAgent"] = request.header_any_case("User-Agent")
+    return identity
+
+
+def _model(value: Any, where: str) -> Any:
+    """A JSON-ish value as a ``$context`` model value: every map becomes an OpaqueMap."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, dict):
+        return OpaqueMap((k, _model(v, f"{where}.{k}")) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_model(v, where) for v in value]
+    raise ContextError(f"$context.{where}: a {type(value).__name__} cannot be a template value")
+
+
+def _merge(existing: Any, value: Any, where: str) -> Any:
+    """Merge ``value`` over ``existing``: maps key by key, anything else replaces."""
+    if isinstance(existing, dict) and isinstance(value, dict):
+        for k, v in value.items():
+            existing[k] = _merge(existing.get(k), v, f"{where}.{k}")
+        return existing
+    return _model(value, where)
+
+
+def _authorizer(value: Any) -> OpaqueMap | None:
+    """``$context.authorizer`` in the Lambda or Cognito shape; ``None`` when there is none.
+
+    An authorizer whose entries are all null (the docs' example event,
+    ``{"claims": null, "scopes": null}``) counts as none: recorded events have
+    no ``authorizer`` without an authorizer.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ContextError("$context.authorizer must be a map")
+    if value and all(v is None for v in value.values()):
+        return None
+    result = OpaqueMap()
+    if "claims" in value:  # Cognito user pool: claims.<name> are Strings
+        for key, v in value.items():
+            if key == "claims" and isinstance(v, dict):
+                v = OpaqueMap((name, _stringify(c, f"authorizer.claims.{name}")) for name, c in v.items())
+            result[key] = v
+        return result
+    for key, v in value.items():  # Lambda authorizer: principalId + stringified context
+        if key not in _AUTHORIZER_LOG_ONLY:
+            result[key] = _stringify(v, f"authorizer.{key}")
+    return result
+
+
+def _stringify(value: Any, where: str) -> str | None:
+    """Lambda authorizer context values reach templates as Strings (``1`` → ``"1"``)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (bool, int, float)):
+        return to_text(value)
+    raise ContextError(f"$context.{where}: must be a string, number or boolean (API Gateway rejects objects and arrays)")

@@ -1,0 +1,773 @@
+"""The method request file: one HTTP request as API Gateway receives it.
+
+``vtlgw render``, the pipeline and the pytest plugin all read the same file
+(variables.md §6). It is a JSON object with the keys of a REST v1 Lambda proxy
+event, so that an event captured from a real API works unchanged; the console's
+TestInvokeMethod shape (``pathWithQueryString`` …) is accepted too.
+
+A bad file is reported as one line a user can act on, naming the file, the
+``line:col`` of the offending value and its JSON pointer::
+
+    req.json:3:15: error: /headers/X-Count: expected a string
+
+That is why the loader keeps its own small index of where every JSON value
+sits (:class:`_JsonIndex`) next to the data ``json`` parses.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import unquote
+
+from vtlgw.vtl.errors import VtlError
+
+__all__ = [
+    "MethodRequest",
+    "RequestFileError",
+    "load_request",
+    "request_from_dict",
+    "match_resource",
+    "resource_parameter_names",
+    "format_request_time",
+    "parse_request_time",
+    "HTTP_METHODS",
+    "PROXY_KEYS",
+    "TEST_INVOKE_KEYS",
+]
+
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+#: Keys of a REST v1 Lambda proxy event (proxy.md §1).
+PROXY_KEYS = (
+    "resource",
+    "path",
+    "httpMethod",
+    "headers",
+    "multiValueHeaders",
+    "queryStringParameters",
+    "multiValueQueryStringParameters",
+    "pathParameters",
+    "stageVariables",
+    "requestContext",
+    "body",
+    "isBase64Encoded",
+)
+
+#: Keys of the TestInvokeMethod shape [API:TestInvokeMethod].
+TEST_INVOKE_KEYS = (
+    "pathWithQueryString",
+    "httpMethod",
+    "headers",
+    "multiValueHeaders",
+    "stageVariables",
+    "body",
+    "restApiId",
+    "resourceId",
+    "clientCertificateId",
+)
+
+_SHARED_KEYS = frozenset(PROXY_KEYS) & frozenset(TEST_INVOKE_KEYS)
+_PROXY_ONLY = tuple(k for k in PROXY_KEYS if k not in _SHARED_KEYS)
+_TEST_ONLY = tuple(k for k in TEST_INVOKE_KEYS if k not in _SHARED_KEYS)
+_TEST_IGNORED = ("restApiId", "resourceId", "clientCertificateId")
+
+# Stage variables [API:CreateStage; D:api-gateway-execution-service-limits-table].
+_STAGE_VAR_NAME = re.compile(r"[A-Za-z0-9_]+")
+_STAGE_VAR_VALUE = re.compile(r"[A-Za-z0-9\-._~:/?#&=,]+")
+_STAGE_VAR_NAME_MAX = 64
+_STAGE_VAR_VALUE_MAX = 512
+_STAGE_VARS_MAX = 100
+
+# $context keys whose values are strings; the loader type-checks them so that the
+# mistake is reported with its position rather than surfacing in a render.
+_CONTEXT_STRING_KEYS = frozenset(
+    "accountId apiId deploymentId domainName domainPrefix extendedRequestId httpMethod path protocol "
+    "requestId requestTime resourceId resourcePath stage".split()
+)
+_CONTEXT_MAP_KEYS = frozenset(("identity", "requestOverride", "responseOverride"))
+_IDENTITY_STRING_KEYS = frozenset(
+    "cognitoIdentityPoolId accountId cognitoIdentityId caller sourceIp principalOrgId accessKey "
+    "cognitoAuthenticationType cognitoAuthenticationProvider userArn userAgent user apiKey apiKeyId "
+    "vpcId vpceId".split()
+)
+
+
+# ---------------------------------------------------------------------------
+# Errors
+
+
+class RequestFileError(VtlError):
+    """A method request file that cannot be used; ``str()`` is the one-line report."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str = "<request>",
+        pointer: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.pointer = pointer
+        self.line = line
+        self.column = column
+
+    @property
+    def location(self) -> str:
+        """``file:line:col`` as far as it is known."""
+        where = self.source
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where
+
+    def __str__(self) -> str:
+        pointer = f"{self.pointer}: " if self.pointer else ""
+        return f"{self.location}: error: {pointer}{self.message}"
+
+
+# ---------------------------------------------------------------------------
+# The request
+
+
+@dataclass
+class MethodRequest:
+    """One method request, normalised from either file shape.
+
+    ``headers`` and ``query`` map each name (spelled as the client sent it) to
+    all its values in request order; the single-value views templates see take
+    the last value (U18) and keep request order (U19).
+    """
+
+    http_method: str = "GET"
+    path: str = "/"
+    resource: str = "/"
+    path_parameters: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, list[str]] = field(default_factory=dict)
+    query: dict[str, list[str]] = field(default_factory=dict)
+    body: str | None = None
+    is_base64_encoded: bool = False
+    stage_variables: dict[str, str] = field(default_factory=dict)
+    request_context: dict[str, Any] = field(default_factory=dict)
+
+    def single_headers(self) -> dict[str, str]:
+        """Header name → last value (U18), names in request order (U19)."""
+        return {name: values[-1] for name, values in self.headers.items() if values}
+
+    def single_query(self) -> dict[str, str]:
+        """Query name → last value (U18), names in request order (U19)."""
+        return {name: values[-1] for name, values in self.query.items() if values}
+
+    def header(self, name: str) -> str | None:
+        """The last value of header ``name``, matched case-sensitively as ``$input.params`` does."""
+        values = self.headers.get(name)
+        return values[-1] if values else None
+
+    def header_any_case(self, name: str) -> str | None:
+        """The last value of header ``name`` matched case-insensitively, as HTTP itself does.
+
+        When the name appears in several spellings, the spelling that comes last
+        in the request wins.
+        """
+        wanted = name.lower()
+        found: str | None = None
+        for key, values in self.headers.items():
+            if key.lower() == wanted and values:
+                found = values[-1]
+        return found
+
+    @property
+    def content_type(self) -> str | None:
+        """The ``Content-Type`` header (any case); it drives template selection."""
+        return self.header_any_case("Content-Type")
+
+    @property
+    def accept(self) -> str | None:
+        """The ``Accept`` header (any case); it drives response template selection."""
+        return self.header_any_case("Accept")
+
+    def body_bytes(self) -> bytes | None:
+        """The raw payload: base64-decoded when ``isBase64Encoded``, else UTF-8; ``None`` if absent."""
+        if self.body is None:
+            return None
+        if self.is_base64_encoded:
+            return base64.b64decode(self.body)
+        return self.body.encode("utf-8", "surrogatepass")
+
+    def body_text(self) -> str:
+        """The payload as text (``""`` when absent); binary payloads decode as UTF-8 with U+FFFD.
+
+        The empty-payload-means-``{}`` rule belongs to ``$input``, not here.
+        """
+        if self.body is None:
+            return ""
+        if not self.is_base64_encoded:
+            return self.body
+        return base64.b64decode(self.body).decode("utf-8", "replace")
+
+
+# ---------------------------------------------------------------------------
+# Resource templates
+
+
+_PARAM_SEGMENT = re.compile(r"\{([^{}/+]+)(\+?)\}")
+
+
+def resource_parameter_names(resource: str) -> list[str]:
+    """The ``{name}``/``{name+}`` parameters of a resource template; ValueError if malformed."""
+    if not resource.startswith("/"):
+        raise ValueError('a resource must start with "/"')
+    if "?" in resource:
+        raise ValueError('a resource must not contain "?"')
+    segments = resource.split("/")[1:]
+    names: list[str] = []
+    for i, segment in enumerate(segments):
+        if "{" not in segment and "}" not in segment:
+            continue
+        m = _PARAM_SEGMENT.fullmatch(segment)
+        if not m:
+            raise ValueError(f'segment "{segment}" must be a literal, {{name}} or {{name+}}')
+        if m.group(2) and i != len(segments) - 1:
+            raise ValueError(f'greedy parameter "{segment}" must be the last segment')
+        if m.group(1) in names:
+            raise ValueError(f'parameter "{m.group(1)}" appears twice')
+        names.append(m.group(1))
+    return names
+
+
+def match_resource(resource: str, path: str) -> dict[str, str] | None:
+    """Match ``path`` against a resource template; the URL-decoded parameters, or ``None``.
+
+    ``{name}`` takes one non-empty segment; ``{name+}`` takes the rest of the
+    path (non-empty, doubled slashes kept: ``a//b``). A single trailing slash on
+    the path is tolerated for resources that have none.
+    """
+    resource_parameter_names(resource)
+    found = _match_segments(resource, path)
+    if found is None and path.endswith("/") and len(path) > 1 and not resource.endswith("/"):
+        found = _match_segments(resource, path[:-1])
+    return found
+
+
+def _match_segments(resource: str, path: str) -> dict[str, str] | None:
+    r_segs = resource.split("/")[1:]
+    p_segs = path.split("/")[1:]
+    params: dict[str, str] = {}
+    for i, segment in enumerate(r_segs):
+        m = _PARAM_SEGMENT.fullmatch(segment)
+        if m and m.group(2):
+            rest = "/".join(p_segs[i:])
+            if not rest:
+                return None
+            params[m.group(1)] = unquote(rest)
+            return params
+        if i >= len(p_segs):
+            return None
+        if m:
+            if not p_segs[i]:
+                return None
+            params[m.group(1)] = unquote(p_segs[i])
+        elif segment != p_segs[i]:
+            return None
+    return params if len(p_segs) == len(r_segs) else None
+
+
+# ---------------------------------------------------------------------------
+# Request time (shared with context.py, which derives one from the other)
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_CLF = re.compile(r"(\d{2})/([A-Za-z]{3})/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def format_request_time(epoch_ms: int) -> str:
+    """``requestTime`` for an epoch in ms: ``dd/MMM/yyyy:HH:mm:ss +0000``, English months, UTC."""
+    t = _EPOCH + timedelta(milliseconds=epoch_ms)
+    return f"{t.day:02d}/{_MONTHS[t.month - 1]}/{t.year:04d}:{t.hour:02d}:{t.minute:02d}:{t.second:02d} +0000"
+
+
+def parse_request_time(text: str) -> int:
+    """The epoch in ms of a CLF ``requestTime``; ValueError if it is not in that form."""
+    m = _CLF.fullmatch(text)
+    month = m.group(2).capitalize() if m else ""
+    if not m or month not in _MONTHS:
+        raise ValueError(f'"{text}" is not a time like 04/Mar/2020:19:15:17 +0000')
+    day, _, year, hour, minute, second, sign, off_h, off_m = m.groups()
+    try:
+        local = datetime(int(year), _MONTHS.index(month) + 1, int(day), int(hour), int(minute), int(second))
+    except ValueError as exc:
+        raise ValueError(f'"{text}" is not a valid time: {exc}') from None
+    offset = timedelta(hours=int(off_h), minutes=int(off_m))
+    utc = local.replace(tzinfo=timezone.utc) - (offset if sign == "+" else -offset)
+    return (utc - _EPOCH) // timedelta(milliseconds=1)
+
+
+# ---------------------------------------------------------------------------
+# Loading
+
+
+def load_request(data: bytes | str, source: str) -> tuple[MethodRequest, list[str]]:
+    """Parse a method request file; returns the request and warnings (``file:l:c: warning: …``).
+
+    Raises :class:`RequestFileError` for invalid JSON and for anything API
+    Gateway could not have received.
+    """
+    if isinstance(data, bytes):
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line, column = _line_col(data[: exc.start].decode("utf-8", "replace"))
+            bad = data[exc.start]
+            raise RequestFileError(f"not UTF-8 text (byte 0x{bad:02x})", source=source, line=line, column=column) from None
+    else:
+        text = data[1:] if data.startswith("\ufeff") else data
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RequestFileError(f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        raise RequestFileError("invalid JSON: nested too deeply", source=source) from None
+    except ValueError as exc:  # e.g. an integer longer than Python's digit limit
+        raise RequestFileError(f"invalid JSON: {exc}", source=source) from None
+    index = _JsonIndex(text)
+    reader = _Reader(source, index)
+    for pointer in index.duplicates:
+        reader.warn(pointer, "duplicate key; the last value is used", key=True)
+    return reader.read(obj), reader.warnings
+
+
+def request_from_dict(obj: Any, source: str = "<request>") -> tuple[MethodRequest, list[str]]:
+    """Build a request from already-parsed data (errors carry the pointer but no ``line:col``)."""
+    reader = _Reader(source, None)
+    return reader.read(obj), reader.warnings
+
+
+def _key_index(obj: dict, key: str) -> int:
+    for n, k in enumerate(obj):
+        if k == key:
+            return n
+    return len(obj)
+
+
+def _line_col(prefix: str) -> tuple[int, int]:
+    return prefix.count("\n") + 1, len(prefix) - (prefix.rfind("\n") + 1) + 1
+
+
+def _escape(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def _join(pointer: str, token: str | int) -> str:
+    return f"{pointer}/{_escape(token)}"
+
+
+_TOKEN = re.compile(
+    r"""
+      (?P<ws>[ \t\r\n]+)
+    | (?P<str>"[^"\\]*(?:\\.[^"\\]*)*")
+    | (?P<num>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
+    | (?P<lit>true|false|null|NaN|-?Infinity)
+    | (?P<punct>[{}\[\],:])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    key_start: int | None = None
+
+
+class _JsonIndex:
+    """Where each value of a (valid) JSON text sits, by JSON pointer.
+
+    ``json`` gives the data but no positions; this scanner walks the same text
+    once and records, for every pointer, the value's start and end offsets and
+    the offset of its key. Duplicate keys are noted (the last one wins, as in
+    ``json.loads``).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans: dict[str, _Span] = {}
+        self.duplicates: list[str] = []
+        self._tokens = [(m.lastgroup, m.start(), m.end()) for m in _TOKEN.finditer(text) if m.lastgroup != "ws"]
+        if self._tokens:
+            try:
+                self._value(0, "", None)
+            except RecursionError:  # absurdly deep file: errors lose their line:col, nothing else
+                pass
+
+    def _value(self, i: int, pointer: str, key_start: int | None) -> int:
+        kind, start, end = self._tokens[i]
+        opener = self.text[start] if kind == "punct" else ""
+        if opener not in ("{", "["):
+            self._record(pointer, _Span(start, end, key_start))
+            return i + 1
+        closer = "}" if opener == "{" else "]"
+        i += 1
+        n = 0
+        seen: set[str] = set()
+        while self.text[self._tokens[i][1]] != closer:
+            if opener == "{":
+                _, k_start, k_end = self._tokens[i]
+                child = _join(pointer, json.loads(self.text[k_start:k_end]))
+                if child in seen and child not in self.duplicates:
+                    self.duplicates.append(child)
+                seen.add(child)
+                i = self._value(i + 2, child, k_start)  # skip the key and ":"
+            else:
+                i = self._value(i, _join(pointer, n), None)
+                n += 1
+            if self.text[self._tokens[i][1]] == ",":
+                i += 1
+        self._record(pointer, _Span(start, self._tokens[i][2], key_start))
+        return i + 1
+
+    def _record(self, pointer: str, span: _Span) -> None:
+        self.spans[pointer] = span
+
+    def position(self, pointer: str, *, key: bool = False) -> tuple[int, int] | None:
+        span = self.spans.get(pointer)
+        if span is None:
+            return None
+        offset = span.key_start if key and span.key_start is not None else span.start
+        return _line_col(self.text[:offset])
+
+    def compact(self, pointer: str) -> str | None:
+        """The value's JSON text without whitespace, numbers exactly as written, non-ASCII kept."""
+        span = self.spans.get(pointer)
+        if span is None:
+            return None
+        out = []
+        for m in _TOKEN.finditer(self.text, span.start, span.end):
+            kind = m.lastgroup
+            if kind == "ws":
+                continue
+            token = m.group()
+            out.append(json.dumps(json.loads(token), ensure_ascii=False) if kind == "str" else token)
+        return "".join(out)
+
+
+class _Reader:
+    """Validates one parsed request object and builds the :class:`MethodRequest`."""
+
+    def __init__(self, source: str, index: _JsonIndex | None) -> None:
+        self.source = source
+        self.index = index
+        self.warnings: list[str] = []
+
+    # -- reporting
+
+    def _where(self, pointer: str, key: bool) -> tuple[int | None, int | None]:
+        pos = self.index.position(pointer, key=key) if self.index else None
+        return pos if pos else (None, None)
+
+    def error(self, pointer: str, message: str, *, key: bool = False) -> RequestFileError:
+        line, column = self._where(pointer, key)
+        return RequestFileError(message, source=self.source, pointer=pointer, line=line, column=column)
+
+    def warn(self, pointer: str, message: str, *, key: bool = False) -> None:
+        line, column = self._where(pointer, key)
+        where = self.source
+        if line is not None:
+            where += f":{line}:{column}"
+        self.warnings.append(f"{where}: warning: {pointer}: {message}" if pointer else f"{where}: warning: {message}")
+
+    # -- typed access
+
+    def string(self, value: Any, pointer: str, *, nullable: bool = True) -> str | None:
+        if value is None and nullable:
+            return None
+        if not isinstance(value, str):
+            raise self.error(pointer, "expected a string" + (" or null" if nullable else ""))
+        return value
+
+    def obj(self, value: Any, pointer: str) -> dict | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self.error(pointer, "expected an object or null")
+        return value
+
+    # -- the whole file
+
+    def read(self, obj: Any) -> MethodRequest:
+        if not isinstance(obj, dict):
+            raise self.error("", "expected a JSON object with the keys of a REST v1 proxy event")
+        self._reject_non_finite(obj, "")
+        if obj.get("version") == "2.0" and ("rawPath" in obj or "routeKey" in obj):
+            raise self.error(
+                "/version",
+                "this is an HTTP API payload 2.0 event; a method request file has the keys of a REST v1 proxy event",
+            )
+        test_shape = [k for k in _TEST_ONLY if k in obj]
+        proxy_only = [k for k in _PROXY_ONLY if k in obj]
+        if test_shape and proxy_only:
+            key = proxy_only[0]
+            raise self.error(
+                _join("", key),
+                f'"{key}" is a proxy-event key but "{test_shape[0]}" is a TestInvokeMethod key; use one shape',
+                key=True,
+            )
+        known = TEST_INVOKE_KEYS if test_shape else PROXY_KEYS
+        for key in obj:
+            if key not in known:
+                self.warn(_join("", key), f'unknown key "{key}" ignored', key=True)
+        return self._read_test_invoke(obj) if test_shape else self._read_proxy(obj)
+
+    def _reject_non_finite(self, value: Any, pointer: str) -> None:
+        """NaN and Infinity are accepted by Python's json but are not JSON."""
+        if isinstance(value, float) and not math.isfinite(value):
+            name = "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+            raise self.error(pointer, f"{name} is not valid JSON")
+        if isinstance(value, dict):
+            for k, v in value.items():
+                self._reject_non_finite(v, _join(pointer, k))
+        elif isinstance(value, list):
+            for n, v in enumerate(value):
+                self._reject_non_finite(v, _join(pointer, n))
+
+    def _read_proxy(self, obj: dict) -> MethodRequest:
+        body = self._body(obj)
+        is_b64 = obj.get("isBase64Encoded")
+        if is_b64 is None:
+            is_b64 = False
+        elif not isinstance(is_b64, bool):
+            raise self.error("/isBase64Encoded", "expected true or false")
+        if is_b64 and body is not None:
+            self._check_base64(body)
+        path = self.string(obj.get("path"), "/path")
+        if path is None:
+            path = "/"
+        self._check_path(path, "/path")
+        resource = self.string(obj.get("resource"), "/resource")
+        if resource is not None:
+            try:
+                resource_parameter_names(resource)
+            except ValueError as exc:
+                raise self.error("/resource", str(exc)) from None
+        path_params = self._path_parameters(obj, resource, path)
+        request = MethodRequest(
+            http_method=self._method(obj, body),
+            path=path,
+            resource=resource if resource is not None else path,
+            path_parameters=path_params,
+            headers=self._multi(obj, "headers", "multiValueHeaders"),
+            query=self._multi(obj, "queryStringParameters", "multiValueQueryStringParameters"),
+            body=body,
+            is_base64_encoded=is_b64,
+            stage_variables=self._stage_variables(obj),
+            request_context=self._request_context(obj),
+        )
+        self._warn_disagreements(request)
+        return request
+
+    def _read_test_invoke(self, obj: dict) -> MethodRequest:
+        body = self.string(obj.get("body"), "/body")
+        target = self.string(obj.get("pathWithQueryString"), "/pathWithQueryString")
+        if target is None:
+            target = "/"
+        path, _, query_text = target.partition("?")
+        if not path.startswith("/"):
+            raise self.error("/pathWithQueryString", 'must start with "/"')
+        for key in _TEST_IGNORED:
+            if key in obj:
+                self.string(obj[key], _join("", key))
+        query: dict[str, list[str]] = {}
+        for piece in query_text.split("&") if query_text else ():
+            name, _, value = piece.partition("=")
+            if name:
+                query.setdefault(unquote(name), []).append(unquote(value))
+        return MethodRequest(
+            http_method=self._method(obj, body),
+            path=path,
+            resource=path,
+            path_parameters={},
+            headers=self._multi(obj, "headers", "multiValueHeaders"),
+            query=query,
+            body=body,
+            is_base64_encoded=False,
+            stage_variables=self._stage_variables(obj),
+            request_context={},
+        )
+
+    # -- parts
+
+    def _body(self, obj: dict) -> str | None:
+        body = obj.get("body")
+        if body is None or isinstance(body, str):
+            return body
+        compact = self.index.compact("/body") if self.index else None
+        if compact is not None:
+            return compact
+        return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+
+    def _check_base64(self, body: str) -> None:
+        try:
+            base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            raise self.error("/body", "isBase64Encoded is true but the body is not valid base64") from None
+
+    def _method(self, obj: dict, body: str | None) -> str:
+        method = self.string(obj.get("httpMethod"), "/httpMethod")
+        if method is None:
+            return "POST" if body is not None else "GET"
+        upper = method.upper()
+        if upper not in HTTP_METHODS:
+            raise self.error("/httpMethod", f'"{method}" is not one of {", ".join(HTTP_METHODS)}')
+        return upper
+
+    def _check_path(self, path: str, pointer: str) -> None:
+        if not path.startswith("/"):
+            raise self.error(pointer, 'must start with "/" (the path without the stage)')
+        if "?" in path:
+            raise self.error(pointer, 'must not contain "?"; put the query in queryStringParameters')
+
+    def _multi(self, obj: dict, single_key: str, multi_key: str) -> dict[str, list[str]]:
+        """Merge a single-value and a multi-value map: the multi-value list wins per name."""
+        single = self.obj(obj.get(single_key), _join("", single_key)) or {}
+        multi = self.obj(obj.get(multi_key), _join("", multi_key)) or {}
+        for name, values in multi.items():
+            pointer = _join(_join("", multi_key), name)
+            if not isinstance(values, list):
+                raise self.error(pointer, "expected a list of strings")
+            for n, value in enumerate(values):
+                self.string(value, _join(pointer, n), nullable=False)
+        for name, value in single.items():
+            pointer = _join(_join("", single_key), name)
+            self.string(value, pointer, nullable=False)
+            if multi.get(name) and multi[name][-1] != value:
+                self.warn(pointer, f"ignored: {multi_key} gives the values of {json.dumps(name)}")
+        # Names in request order: walk the two maps in the order the file lists them.
+        first, second = (single, multi) if _key_index(obj, single_key) <= _key_index(obj, multi_key) else (multi, single)
+        merged: dict[str, list[str]] = {}
+        for name in [*first, *second]:
+            if name in merged:
+                continue
+            values = multi[name] if name in multi else [single[name]]
+            if values:
+                merged[name] = list(values)
+        return merged
+
+    def _path_parameters(self, obj: dict, resource: str | None, path: str) -> dict[str, str]:
+        given = self.obj(obj.get("pathParameters"), "/pathParameters")
+        if given is not None:
+            for name, value in given.items():
+                self.string(value, _join("/pathParameters", name), nullable=False)
+        if resource is None:
+            return dict(given or {})
+        derived = match_resource(resource, path)
+        if derived is None:
+            raise self.error("/resource", f'resource "{resource}" does not match path "{path}"')
+        if given is None:
+            return derived
+        for name, value in given.items():
+            if name not in derived:
+                raise self.error(_join("/pathParameters", name), f'resource "{resource}" has no parameter "{name}"', key=True)
+            if derived[name] != value:
+                raise self.error(
+                    _join("/pathParameters", name),
+                    f'"{value}" disagrees with "{derived[name]}" matched from path "{path}" by resource "{resource}"',
+                )
+        missing = [name for name in derived if name not in given]
+        if missing:
+            raise self.error("/pathParameters", f'missing "{missing[0]}", which resource "{resource}" matches in the path')
+        return {name: given[name] for name in given}
+
+    def _stage_variables(self, obj: dict) -> dict[str, str]:
+        variables = self.obj(obj.get("stageVariables"), "/stageVariables") or {}
+        if len(variables) > _STAGE_VARS_MAX:
+            raise self.error("/stageVariables", f"{len(variables)} stage variables; a stage has at most {_STAGE_VARS_MAX}")
+        for name, value in variables.items():
+            pointer = _join("/stageVariables", name)
+            if not _STAGE_VAR_NAME.fullmatch(name):
+                raise self.error(pointer, "stage variable names must match [A-Za-z0-9_]+", key=True)
+            if len(name) > _STAGE_VAR_NAME_MAX:
+                raise self.error(pointer, f"stage variable names have at most {_STAGE_VAR_NAME_MAX} characters", key=True)
+            self.string(value, pointer, nullable=False)
+            if len(value) > _STAGE_VAR_VALUE_MAX:
+                raise self.error(pointer, f"stage variable values have at most {_STAGE_VAR_VALUE_MAX} characters")
+            if not _STAGE_VAR_VALUE.fullmatch(value):
+                bad = next((ch for ch in value if not _STAGE_VAR_VALUE.fullmatch(ch)), None)
+                why = "is empty" if bad is None else f"has {json.dumps(bad, ensure_ascii=False)}"
+                raise self.error(pointer, f"stage variable value {why}; values must match [A-Za-z0-9-._~:/?#&=,]+")
+        return dict(variables)
+
+    def _request_context(self, obj: dict) -> dict[str, Any]:
+        """Type-check the keys of ``requestContext`` that have a meaning; keep the rest as given."""
+        rc = self.obj(obj.get("requestContext"), "/requestContext") or {}
+        for key, value in rc.items():
+            pointer = _join("/requestContext", key)
+            if key in _CONTEXT_STRING_KEYS:
+                self.string(value, pointer)
+            elif key in _CONTEXT_MAP_KEYS:
+                self.obj(value, pointer)
+        if "requestTimeEpoch" in rc and rc["requestTimeEpoch"] is not None:
+            epoch = rc["requestTimeEpoch"]
+            if not isinstance(epoch, int) or isinstance(epoch, bool):
+                raise self.error("/requestContext/requestTimeEpoch", "expected an integer (milliseconds since 1970)")
+        if rc.get("requestTime") is not None:
+            try:
+                from_text = parse_request_time(rc["requestTime"])
+            except ValueError as exc:
+                raise self.error("/requestContext/requestTime", str(exc)) from None
+            epoch = rc.get("requestTimeEpoch")
+            if epoch is not None and epoch // 1000 != from_text // 1000:
+                self.warn(
+                    "/requestContext/requestTime",
+                    f"disagrees with requestTimeEpoch {epoch} ({format_request_time(epoch)}); both are kept as given",
+                )
+        identity = rc.get("identity")
+        if isinstance(identity, dict):
+            for key, value in identity.items():
+                pointer = _join("/requestContext/identity", key)
+                if key in _IDENTITY_STRING_KEYS:
+                    self.string(value, pointer)
+                elif key == "clientCert":
+                    self.obj(value, pointer)
+        authorizer = self.obj(rc.get("authorizer"), "/requestContext/authorizer")
+        if authorizer:
+            self._check_authorizer(authorizer)
+        return rc
+
+    def _warn_disagreements(self, request: MethodRequest) -> None:
+        """A captured event edited at the top level but not in ``requestContext`` renders the old values."""
+        rc = request.request_context
+        for key, value in (("httpMethod", request.http_method), ("resourcePath", request.resource)):
+            if isinstance(rc.get(key), str) and rc[key] != value:
+                self.warn(
+                    _join("/requestContext", key),
+                    f'"{rc[key]}" differs from the request\'s "{value}"; $context.{key} uses "{rc[key]}"',
+                )
+
+    def _check_authorizer(self, authorizer: dict) -> None:
+        base = "/requestContext/authorizer"
+        if "claims" in authorizer:  # Cognito user pool
+            claims = self.obj(authorizer["claims"], _join(base, "claims")) or {}
+            for name, value in claims.items():
+                if isinstance(value, (dict, list)):
+                    raise self.error(_join(_join(base, "claims"), name), "a claim must be a string, number or boolean")
+            return
+        for key, value in authorizer.items():  # Lambda authorizer: principalId + context
+            if isinstance(value, (dict, list)):
+                raise self.error(
+                    _join(base, key),
+                    "Lambda authorizer context values must be strings, numbers or booleans "
+                    "(API Gateway rejects objects and arrays)",
+                )
