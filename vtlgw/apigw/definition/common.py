@@ -39,18 +39,38 @@ class Context:
     collects them and carries on with what can be kept.
     """
 
-    def __init__(self, doc: Document, *, strict: bool = True, problems: list[DefinitionError] | None = None,
-                 cloudformation: bool = False) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        *,
+        strict: bool = True,
+        problems: list[DefinitionError] | None = None,
+        cloudformation: bool = False,
+        intrinsics: bool = False,
+    ) -> None:
         self.doc = doc
         self.strict = strict
         self.problems = problems if problems is not None else []
+        #: CloudFormation properties: scalars convert to strings as CloudFormation converts them.
         self.cloudformation = cloudformation
+        #: Intrinsic functions may appear (anywhere inside a CloudFormation template, Body included).
+        self.intrinsics = intrinsics or cloudformation
         for dup in doc.duplicates:
             self.report_error(dup)
 
-    def for_document(self, doc: Document, *, cloudformation: bool | None = None) -> Context:
-        return Context(doc, strict=self.strict, problems=self.problems,
-                       cloudformation=self.cloudformation if cloudformation is None else cloudformation)
+    def derive(self, doc: Document | None = None, *, cloudformation: bool | None = None) -> Context:
+        """A context sharing the problem list, for another file or another part of this one."""
+        ctx = Context.__new__(Context)
+        ctx.doc = doc or self.doc
+        ctx.strict = self.strict
+        ctx.problems = self.problems
+        ctx.cloudformation = self.cloudformation if cloudformation is None else cloudformation
+        ctx.intrinsics = self.intrinsics
+        if doc is not None and doc is not self.doc:
+            ctx.intrinsics = ctx.cloudformation
+            for dup in doc.duplicates:
+                ctx.report_error(dup)
+        return ctx
 
     def source(self, pointer: str) -> Source:
         return Source(self.doc.name, pointer, self.doc.positions)
@@ -96,7 +116,7 @@ def as_mapping(ctx: Context, value: Any, pointer: str, *, allow_none: bool = Tru
     """``value`` if it is a mapping (None stays None); otherwise a reported problem."""
     if value is None and allow_none:
         return None
-    if isinstance(value, dict) and not intrinsics.intrinsic_name(value):
+    if isinstance(value, dict) and not (ctx.intrinsics and intrinsics.intrinsic_name(value)):
         return value
     ctx.report(pointer, f"expected a mapping, got {describe(value)}")
     return None
@@ -132,7 +152,7 @@ def as_string(
         return str(value)
     if ctx.cloudformation and isinstance(value, (bool, float)):
         return intrinsics.render(value)
-    name = intrinsics.intrinsic_name(value)
+    name = intrinsics.intrinsic_name(value) if ctx.intrinsics else None
     if name:
         if symbolic:
             return intrinsics.render(value)
@@ -202,8 +222,8 @@ def templates(ctx: Context, value: Any, pointer: str) -> list[MappingTemplate]:
         child = join_pointer(pointer, key)
         if not is_media_type(key):
             ctx.report(child, f"Invalid content type specified: {key!r}")
-        symbolic = intrinsics.is_symbolic(text)
-        if symbolic and ctx.cloudformation:
+        symbolic = ctx.intrinsics and intrinsics.is_symbolic(text)
+        if symbolic:
             body: str | None = intrinsics.render(text)
         elif isinstance(text, str) or text is None:
             body = text
@@ -214,30 +234,54 @@ def templates(ctx: Context, value: Any, pointer: str) -> list[MappingTemplate]:
     return result
 
 
-def string_map(ctx: Context, value: Any, pointer: str) -> dict[str, str]:
-    """A parameter mapping (target -> source expression); values must be strings."""
+def string_map(
+    ctx: Context, value: Any, pointer: str, sources: dict[str, Source] | None = None, prefix: str = ""
+) -> dict[str, str]:
+    """A parameter mapping (target -> source expression); values must be strings.
+
+    With ``sources``, each entry's source is recorded as ``<prefix>.<key>``.
+    """
     result: dict[str, str] = {}
     table = as_mapping(ctx, value, pointer)
     if not table:
         return result
     for key, expression in table.items():
-        text = as_string(ctx, expression, join_pointer(pointer, key), symbolic=True)
+        child = join_pointer(pointer, key)
+        text = as_string(ctx, expression, child, symbolic=True)
         if text is not None:
             result[key] = text
+            if sources is not None:
+                sources[f"{prefix}.{key}"] = ctx.source(child)
     return result
 
 
-def bool_map(ctx: Context, value: Any, pointer: str) -> dict[str, bool]:
-    """Declared parameters (name -> required)."""
+def bool_map(
+    ctx: Context, value: Any, pointer: str, sources: dict[str, Source] | None = None, prefix: str = ""
+) -> dict[str, bool]:
+    """Declared parameters (name -> required); entry sources recorded as in :func:`string_map`."""
     result: dict[str, bool] = {}
     table = as_mapping(ctx, value, pointer)
     if not table:
         return result
     for key, required in table.items():
-        flag = as_bool(ctx, required, join_pointer(pointer, key))
+        child = join_pointer(pointer, key)
+        flag = as_bool(ctx, required, child)
         if flag is not None:
             result[key] = flag
+            if sources is not None:
+                sources[f"{prefix}.{key}"] = ctx.source(child)
     return result
+
+
+def field_sources(
+    ctx: Context, obj: dict[str, Any], pointer: str, keys: Keys, names: tuple[str, ...]
+) -> dict[str, Source]:
+    """Sources of the fields of ``obj`` present in the file, by model field name."""
+    return {
+        name: ctx.source(join_pointer(pointer, getattr(keys, name)))
+        for name in names
+        if getattr(keys, name) in obj
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -276,6 +320,12 @@ PASCAL = Keys(
     "StatusCode", "SelectionPattern", "ResponseParameters", "ResponseTemplates",
 )
 
+_INTEGRATION_FIELDS = (
+    "type", "uri", "http_method", "request_templates", "request_parameters", "passthrough_behavior",
+    "content_handling", "timeout_in_millis", "credentials", "connection_type", "cache_key_parameters",
+)
+_RESPONSE_FIELDS = ("status_code", "selection_pattern", "response_parameters", "response_templates", "content_handling")
+
 _HTTP_URI = re.compile(r"https?://[^/\s?#]+", re.I)
 _AWS_URI = re.compile(r"arn:aws[-a-z]*:apigateway:[^:]+:[^:]+:(path|action)/.+\Z")
 _PROXY_TARGET = re.compile(r":(lambda|firehose):")
@@ -290,6 +340,7 @@ def build_integration(ctx: Context, obj: dict[str, Any], pointer: str, keys: Key
     else:
         kind = as_enum(ctx, obj[keys.type], at(keys.type), INTEGRATION_TYPES, "integration type")
     integration = Integration(type=kind or "", source=ctx.source(pointer))
+    integration.sources = field_sources(ctx, obj, pointer, keys, _INTEGRATION_FIELDS)
 
     raw_uri = obj.get(keys.uri)
     integration.uri_raw = raw_uri
@@ -306,7 +357,8 @@ def build_integration(ctx: Context, obj: dict[str, Any], pointer: str, keys: Key
         ctx.report(pointer, f"missing required key {keys.http_method!r} (needed by {kind} integrations)")
 
     integration.request_templates = templates(ctx, obj.get(keys.request_templates), at(keys.request_templates))
-    integration.request_parameters = string_map(ctx, obj.get(keys.request_parameters), at(keys.request_parameters))
+    integration.request_parameters = string_map(ctx, obj.get(keys.request_parameters), at(keys.request_parameters),
+                                                integration.sources, "request_parameters")
     if obj.get(keys.passthrough_behavior) is not None:
         integration.passthrough_behavior = (
             as_enum(ctx, obj[keys.passthrough_behavior], at(keys.passthrough_behavior), PASSTHROUGH_BEHAVIORS,
@@ -369,7 +421,9 @@ def build_integration_response(
     if status is None:
         return None
     response = IntegrationResponse(status, selection_pattern or None, source=ctx.source(pointer))
-    response.response_parameters = string_map(ctx, obj.get(keys.response_parameters), at(keys.response_parameters))
+    response.sources = field_sources(ctx, obj, pointer, keys, _RESPONSE_FIELDS)
+    response.response_parameters = string_map(ctx, obj.get(keys.response_parameters), at(keys.response_parameters),
+                                              response.sources, "response_parameters")
     response.response_templates = templates(ctx, obj.get(keys.response_templates), at(keys.response_templates))
     if obj.get(keys.content_handling) is not None:
         response.content_handling = as_enum(ctx, obj[keys.content_handling], at(keys.content_handling),
@@ -388,7 +442,7 @@ def add_integration_response(ctx: Context, integration: Integration, response: I
             ctx.report(
                 response.source.pointer if response.source else "",
                 f"a second integration response for status {response.status_code}{where}: "
-                "API Gateway keeps one integration response per status code",
+                "API Gateway keeps one integration response per status code, so one of the two would be lost",
             )
             return
     integration.integration_responses.append(response)

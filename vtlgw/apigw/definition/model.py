@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:
     from .errors import DefinitionError
@@ -154,8 +154,28 @@ def templates_as_dict(templates: list[MappingTemplate]) -> dict[str, str | None]
     return {t.content_type: t.template for t in templates}
 
 
+class _Located:
+    """``where(field)``: the source of one field or map entry, else of the whole object.
+
+    Field names are the model's (``"uri"``, ``"selection_pattern"``,
+    ``"status_code"``, ``"passthrough_behavior"``...); map entries are
+    ``"request_parameters.<key>"``, ``"response_parameters.<key>"``. The
+    linter uses them to point at the exact key whatever the file format
+    calls it. For an OpenAPI integration response, ``selection_pattern`` is
+    the response itself: its key is the pattern (use ``key_line``).
+    """
+
+    source: Source | None
+    sources: dict[str, Source]
+
+    def where(self, name: str | None = None) -> Source | None:
+        if name is not None and name in self.sources:
+            return self.sources[name]
+        return self.source
+
+
 @dataclass
-class IntegrationResponse:
+class IntegrationResponse(_Located):
     """An integration response; ``selection_pattern`` None is the default response."""
 
     status_code: str
@@ -164,6 +184,7 @@ class IntegrationResponse:
     response_templates: list[MappingTemplate] = field(default_factory=list)
     content_handling: str | None = None
     source: Source | None = field(default=None, compare=False, repr=False)
+    sources: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_default(self) -> bool:
@@ -175,7 +196,7 @@ class IntegrationResponse:
 
 
 @dataclass
-class Integration:
+class Integration(_Located):
     """The integration of a method, with what the pipeline needs to run it offline.
 
     ``uri`` is the URI as given, or, for a CloudFormation intrinsic, its
@@ -197,6 +218,7 @@ class Integration:
     cache_key_parameters: list[str] = field(default_factory=list)
     uri_raw: Any = field(default=None, repr=False)
     source: Source | None = field(default=None, compare=False, repr=False)
+    sources: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_proxy(self) -> bool:
@@ -221,13 +243,14 @@ class Integration:
 
 
 @dataclass
-class MethodResponse:
+class MethodResponse(_Located):
     """A declared method response: its status, header declarations and models."""
 
     status_code: str
     response_parameters: dict[str, bool] = field(default_factory=dict)
     response_models: dict[str, str | None] = field(default_factory=dict)
     source: Source | None = field(default=None, compare=False, repr=False)
+    sources: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def header_names(self) -> list[str]:
@@ -237,7 +260,7 @@ class MethodResponse:
 
 
 @dataclass
-class Method:
+class Method(_Located):
     """One method of one resource (``ANY`` included)."""
 
     http_method: str
@@ -247,6 +270,7 @@ class Method:
     integration: Integration | None = None
     operation_id: str | None = None
     source: Source | None = field(default=None, compare=False, repr=False)
+    sources: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -254,7 +278,7 @@ class Method:
 
 
 @dataclass
-class GatewayResponse:
+class GatewayResponse(_Located):
     """A customised gateway response (integration.md §8)."""
 
     response_type: str
@@ -262,6 +286,7 @@ class GatewayResponse:
     response_parameters: dict[str, str] = field(default_factory=dict)
     response_templates: list[MappingTemplate] = field(default_factory=list)
     source: Source | None = field(default=None, compare=False, repr=False)
+    sources: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def templates(self) -> dict[str, str | None]:
@@ -306,33 +331,77 @@ class ApiDefinition:
         percent-decoding); a single trailing slash is ignored except inside
         a greedy value.
         """
-        routes = self._route_table()
         verb = http_method.upper()
-        for _, resource_path, segments, by_method in routes:
-            params = _match_path(segments, path)
-            if params is None:
-                continue
-            method = by_method.get(verb) or by_method.get("ANY")
+        for resource_path, params in _candidates(self._route_tree(), _request_parts(path)):
+            method = self.methods.get((verb, resource_path)) or self.methods.get(("ANY", resource_path))
             if method is not None:
                 return method, params
         return None
 
-    def _route_table(self) -> list[tuple[tuple[int, ...], str, list[str], dict[str, Method]]]:
-        key = (tuple(self.methods), tuple(self.resource_paths))
-        if self._routes is not None and self._routes[0] == key:
-            return self._routes[1]
-        by_path: dict[str, dict[str, Method]] = {}
-        for path in self.resource_paths:
-            by_path.setdefault(path, {})
-        for (verb, path), method in self.methods.items():
-            by_path.setdefault(path, {})[verb] = method
-        table = []
-        for path, by_method in by_path.items():
-            segments = split_resource_path(path)
-            table.append((_rank(segments), path, segments, by_method))
-        table.sort(key=lambda row: row[0])
-        self._routes = (key, table)
-        return table
+    def invalidate_routes(self) -> None:
+        """Forget the routing tree (it is rebuilt when the number of methods or resources changes)."""
+        self._routes = None
+
+    def _route_tree(self) -> _Node:
+        key = (len(self.methods), len(self.resource_paths))
+        if self._routes is None or self._routes[0] != key:
+            root = _Node()
+            for path in [*self.resource_paths, *(p for _, p in self.methods)]:
+                node = root
+                for segment in split_resource_path(path):
+                    node = node.child(segment)
+                node.path = path
+            self._routes = (key, root)
+        return self._routes[1]
+
+
+class _Node:
+    """A routing tree node: literal children, then ``{var}`` children, then ``{var+}`` children."""
+
+    __slots__ = ("path", "literals", "variables", "greedy")
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.literals: dict[str, _Node] = {}
+        self.variables: dict[str, _Node] = {}  # API Gateway allows one; a lenient load may hold more
+        self.greedy: dict[str, _Node] = {}
+
+    def child(self, segment: str) -> _Node:
+        if is_greedy(segment):
+            return self.greedy.setdefault(segment[1:-2], _Node())
+        if is_variable(segment):
+            return self.variables.setdefault(segment[1:-1], _Node())
+        return self.literals.setdefault(segment, _Node())
+
+
+def _request_parts(path: str) -> list[str]:
+    raw = path.split("?", 1)[0]
+    raw = raw[1:] if raw.startswith("/") else raw
+    return raw.split("/") if raw else []
+
+
+def _candidates(root: _Node, parts: list[str]) -> Iterator[tuple[str, dict[str, str]]]:
+    """Resources matching the request, most specific first (literal, then ``{var}``, then ``{var+}``)."""
+    trimmed = parts[:-1] if parts and parts[-1] == "" else parts
+
+    def walk(node: _Node, index: int, params: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
+        if index == len(trimmed):
+            if node.path is not None:
+                yield node.path, params
+            return
+        segment = trimmed[index]
+        literal = node.literals.get(segment)
+        if literal is not None:
+            yield from walk(literal, index + 1, params)
+        if segment:
+            for name, child in node.variables.items():
+                yield from walk(child, index + 1, {**params, name: segment})
+        rest = "/".join(parts[index:])
+        for name, child in node.greedy.items():
+            if rest and child.path is not None:
+                yield child.path, {**params, name: rest}
+
+    yield from walk(root, 0, {})
 
 
 def split_resource_path(path: str) -> list[str]:
@@ -347,32 +416,3 @@ def is_variable(segment: str) -> bool:
 
 def is_greedy(segment: str) -> bool:
     return segment.startswith("{") and segment.endswith("+}")
-
-
-def _rank(segments: list[str]) -> tuple[int, ...]:
-    return tuple(2 if is_greedy(s) else 1 if is_variable(s) else 0 for s in segments)
-
-
-def _match_path(segments: list[str], path: str) -> dict[str, str] | None:
-    raw = path.split("?", 1)[0]
-    raw = raw[1:] if raw.startswith("/") else raw
-    parts = raw.split("/") if raw else []
-    trimmed = parts[:-1] if parts and parts[-1] == "" else parts
-    params: dict[str, str] = {}
-    for index, segment in enumerate(segments):
-        if is_greedy(segment):
-            rest = "/".join(parts[index:])
-            if index >= len(parts) or not rest:
-                return None
-            params[segment[1:-2]] = rest
-            return params
-        if index >= len(trimmed):
-            return None
-        value = trimmed[index]
-        if is_variable(segment):
-            if not value:
-                return None
-            params[segment[1:-1]] = value
-        elif value != segment:
-            return None
-    return params if len(trimmed) == len(segments) else None

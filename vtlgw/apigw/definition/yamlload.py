@@ -273,7 +273,8 @@ def _index_json(text: str) -> tuple[dict[str, Position], list[tuple[str, Positio
                 if token == "{":
                     _, key_token, key_at = tokens[i]
                     i += 2  # key and ':'
-                    value(join_pointer(pointer, json.loads(key_token)), key_at)
+                    key = json.loads(key_token) if "\\" in key_token else key_token[1:-1]
+                    value(join_pointer(pointer, key), key_at)
                 else:
                     value(join_pointer(pointer, index), None)
                     index += 1
@@ -464,7 +465,7 @@ class _YamlBuilder:
 
     def _record(self, node: yaml.Node, pointer: str, key: yaml.Node | None, indent: int) -> None:
         start, end = node.start_mark, node.end_mark
-        style = getattr(node, "style", None) if isinstance(node, yaml.ScalarNode) else None
+        style = (node.style or None) if isinstance(node, yaml.ScalarNode) else None  # libyaml says "" for plain
         content_line = content_column = None
         if style in ("|", ">"):
             content_line, content_column = self._block_content(node, indent)
@@ -508,15 +509,13 @@ class _YamlBuilder:
             raise self.error(node, "recursive YAML alias", pointer)
         self._active.add(id(node))
         try:
+            standard = _YAML + ("seq" if isinstance(node, yaml.SequenceNode) else "map")
+            if tag not in (standard, "!"):
+                message = f"unknown tag {tag}" if tag.startswith("!") else f"unsupported YAML tag {tag}"
+                raise self.error(node, message, pointer)
             if isinstance(node, yaml.SequenceNode):
-                if tag not in (_YAML + "seq",) and not tag.startswith("!"):
-                    raise self.error(node, f"unsupported YAML tag {tag}", pointer)
-                if tag.startswith("!") and tag != "!":
-                    raise self.error(node, f"unknown tag {tag}", pointer)
                 column = node.start_mark.column
                 return [self.build(item, join_pointer(pointer, i), None, column) for i, item in enumerate(node.value)]
-            if tag != _YAML + "map" and tag != "!":
-                raise self.error(node, f"unknown tag {tag}" if tag.startswith("!") else f"unsupported YAML tag {tag}", pointer)
             return self._mapping(node, pointer)
         finally:
             self._active.discard(id(node))
@@ -606,7 +605,9 @@ class _YamlBuilder:
             # Build the node as if it carried its standard tag, keeping positions.
             column = node.start_mark.column
             if isinstance(node, yaml.SequenceNode):
-                value: Any = [self.build(item, join_pointer(inner, i), None, column) for i, item in enumerate(node.value)]
+                value: Any = [
+                    self.build(item, join_pointer(inner, i), None, column) for i, item in enumerate(node.value)
+                ]
             else:
                 value = self._mapping(node, inner)  # type: ignore[arg-type]
         finally:

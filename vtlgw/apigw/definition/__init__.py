@@ -1,0 +1,142 @@
+"""Load the API definitions users already have into one model.
+
+``load_definition(path)`` reads, and detects the format of:
+
+* OpenAPI 3.0 / Swagger 2.0 (JSON or YAML) with ``x-amazon-apigateway-*``;
+* CloudFormation and SAM templates (JSON or YAML with short-form tags);
+* CDK output: a ``*.template.json`` or a ``cdk.out`` directory;
+* ``aws apigateway get-method`` / ``get-resources --embed methods`` JSON.
+
+Everything becomes an :class:`ApiDefinition` whose objects remember their
+file, JSON pointer and line:col. Problems API Gateway would reject at import
+or deploy raise :class:`DefinitionError` with that location; with
+``strict=False`` they are collected in ``ApiDefinition.problems`` instead (for
+the linter) and loading goes on with what can be kept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .awscli import awscli_kind, build_awscli
+from .cloudformation import ApiCandidate, build_cloudformation, choose_api, is_cloudformation, list_apis
+from .common import Context, is_media_type
+from .errors import AmbiguousApiError, DefinitionError, UnsupportedDefinitionError
+from .intrinsics import render as render_intrinsic
+from .model import (
+    ApiDefinition,
+    GatewayResponse,
+    Integration,
+    IntegrationResponse,
+    MappingTemplate,
+    Method,
+    MethodResponse,
+    Source,
+    templates_as_dict,
+)
+from .openapi import build_openapi, openapi_version
+from .yamlload import Position, load_document, parse_document
+
+__all__ = [
+    "load_definition",
+    "list_api_ids",
+    "ApiDefinition",
+    "Method",
+    "MethodResponse",
+    "Integration",
+    "IntegrationResponse",
+    "MappingTemplate",
+    "GatewayResponse",
+    "Source",
+    "Position",
+    "DefinitionError",
+    "AmbiguousApiError",
+    "UnsupportedDefinitionError",
+    "is_media_type",
+    "render_intrinsic",
+    "templates_as_dict",
+    "load_document",
+    "parse_document",
+]
+
+
+def load_definition(path: str | Path, *, api: str | None = None, strict: bool = True) -> ApiDefinition:
+    """Load one REST API from a definition file or a ``cdk.out`` directory.
+
+    ``api`` chooses among several APIs of a template: a logical id, a
+    ``Stack/LogicalId`` (``cdk.out``) or a CDK construct path
+    (``MyStack/OrdersApi``). It is ignored for OpenAPI and AWS CLI files, which
+    hold one API.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return _load_cdk_out(path, api, strict)
+    doc = load_document(path)
+    ctx = Context(doc, strict=strict)
+    data = doc.data
+    version = openapi_version(data)
+    if version is not None:
+        definition = ApiDefinition(source_file=doc.name, format=version, source=ctx.source(""))
+        definition.problems = ctx.problems
+        build_openapi(ctx, data, "", definition)
+        return definition
+    if is_cloudformation(data):
+        return build_cloudformation(ctx, choose_api(list_apis(doc), api, doc.name))
+    if awscli_kind(data) is not None:
+        definition = ApiDefinition(source_file=doc.name, format="aws-cli", source=ctx.source(""))
+        definition.problems = ctx.problems
+        build_awscli(ctx, data, definition)
+        return definition
+    raise DefinitionError(
+        "not a recognised API definition: expected OpenAPI ('openapi: 3.x' or 'swagger: \"2.0\"'), a "
+        "CloudFormation/SAM/CDK template ('Resources'), or 'aws apigateway get-method'/'get-resources' JSON",
+        file=doc.name,
+    )
+
+
+def list_api_ids(path: str | Path) -> list[str]:
+    """The API ids a template or ``cdk.out`` offers to ``load_definition(api=...)``."""
+    path = Path(path)
+    if path.is_dir():
+        return [_qualified(c) for c in _cdk_candidates(path)]
+    doc = load_document(path)
+    return [c.logical_id for c in list_apis(doc)] if is_cloudformation(doc.data) else []
+
+
+def _cdk_templates(directory: Path) -> list[Path]:
+    if (directory / "cdk.out").is_dir() and not list(directory.glob("*.template.json")):
+        directory = directory / "cdk.out"
+    found = sorted(directory.glob("*.template.json")) + sorted(directory.glob("assembly-*/*.template.json"))
+    if not found:
+        raise DefinitionError("no *.template.json in this directory (expected a cdk.out)", file=str(directory))
+    return found
+
+
+def _cdk_candidates(directory: Path) -> list[ApiCandidate]:
+    candidates: list[ApiCandidate] = []
+    for template in _cdk_templates(directory):
+        doc = load_document(template)
+        if is_cloudformation(doc.data):
+            candidates.extend(list_apis(doc))
+    return candidates
+
+
+def _qualified(candidate: ApiCandidate) -> str:
+    return f"{candidate.doc.path.name.removesuffix('.template.json')}/{candidate.logical_id}"
+
+
+def _load_cdk_out(directory: Path, api: str | None, strict: bool) -> ApiDefinition:
+    candidates = _cdk_candidates(directory)
+    try:
+        chosen = choose_api(candidates, api, str(directory))
+    except AmbiguousApiError as exc:
+        listing = ", ".join(
+            _qualified(c) + (f" ({c.cdk_path})" if c.cdk_path else "") for c in candidates
+        )
+        raise AmbiguousApiError(
+            f"several REST APIs are defined; choose one with api=<id>: {listing}",
+            candidates=[_qualified(c) for c in candidates],
+            file=exc.file,
+        ) from None
+    return build_cloudformation(Context(chosen.doc, strict=strict), chosen)
+

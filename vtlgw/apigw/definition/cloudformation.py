@@ -1,0 +1,549 @@
+"""CloudFormation, SAM and CDK (``cdk.out``) templates.
+
+Read:
+
+* ``AWS::ApiGateway::RestApi`` (``Name``, ``BinaryMediaTypes``, an inline
+  OpenAPI ``Body``; a ``BodyS3Location`` only when it names a CDK asset staged
+  beside the template);
+* ``AWS::ApiGateway::Resource``, the path rebuilt from the ``ParentId`` chain
+  (``!GetAtt Api.RootResourceId`` is the root);
+* ``AWS::ApiGateway::Method`` (PascalCase properties, ``IntegrationResponses``
+  in list order);
+* ``AWS::ApiGateway::GatewayResponse``;
+* SAM ``AWS::Serverless::Api`` (``DefinitionBody`` inline, ``DefinitionUri`` as
+  a local file, ``BinaryMediaTypes`` with ``~1``, ``GatewayResponses``) and the
+  ``Api`` events of ``AWS::Serverless::Function`` (Lambda proxy methods, on the
+  named API or the implicit ``ServerlessRestApi``).
+
+Intrinsic functions stay symbolic: values that must be strings are rendered
+readable (see :mod:`.intrinsics`); values that decide behaviour (status
+codes, types, resource ids) must be literals and are reported otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import intrinsics
+from .common import (
+    PASCAL,
+    Context,
+    add_integration_response,
+    add_method,
+    as_enum,
+    as_list,
+    as_mapping,
+    as_status_code,
+    as_string,
+    bool_map,
+    build_integration,
+    build_integration_response,
+    check_path_part,
+    check_resource_tree,
+    describe,
+    is_media_type,
+    normalise_path,
+    string_map,
+    templates,
+)
+from .errors import AmbiguousApiError, DefinitionError, UnsupportedDefinitionError
+from .model import (
+    GATEWAY_RESPONSE_TYPES,
+    HTTP_METHODS,
+    ApiDefinition,
+    GatewayResponse,
+    Integration,
+    Method,
+    MethodResponse,
+)
+from .openapi import build_openapi
+from .yamlload import Document, join_pointer, load_document
+
+REST_API = "AWS::ApiGateway::RestApi"
+RESOURCE = "AWS::ApiGateway::Resource"
+METHOD = "AWS::ApiGateway::Method"
+GATEWAY_RESPONSE = "AWS::ApiGateway::GatewayResponse"
+SAM_API = "AWS::Serverless::Api"
+SAM_FUNCTION = "AWS::Serverless::Function"
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+IMPLICIT_API = "ServerlessRestApi"
+_NO_VALUE = {"Ref": "AWS::NoValue"}
+
+
+def is_cloudformation(data: Any) -> bool:
+    return isinstance(data, dict) and (
+        isinstance(data.get("Resources"), dict) or "AWSTemplateFormatVersion" in data
+    )
+
+
+@dataclass
+class ApiCandidate:
+    """An API a template defines: its logical id, type and CDK construct path if any."""
+
+    logical_id: str
+    type: str
+    cdk_path: str | None
+    doc: Document
+
+    @property
+    def label(self) -> str:
+        return f"{self.logical_id} ({self.cdk_path})" if self.cdk_path else self.logical_id
+
+
+def template_format(doc: Document) -> str:
+    """``sam``, ``cdk`` or ``cloudformation``."""
+    data = doc.data
+    transform = data.get("Transform")
+    transforms = transform if isinstance(transform, list) else [transform]
+    if SAM_TRANSFORM in transforms:
+        return "sam"
+    resources = data.get("Resources") if isinstance(data.get("Resources"), dict) else {}
+    for resource in resources.values():
+        if isinstance(resource, dict) and (
+            resource.get("Type") == "AWS::CDK::Metadata"
+            or isinstance(resource.get("Metadata"), dict) and "aws:cdk:path" in resource["Metadata"]
+        ):
+            return "cdk"
+    return "cloudformation"
+
+
+def _resources(doc: Document) -> dict[str, dict[str, Any]]:
+    resources = doc.data.get("Resources")
+    if not isinstance(resources, dict):
+        return {}
+    return {k: v for k, v in resources.items() if isinstance(v, dict)}
+
+
+def _cdk_path(resource: dict[str, Any]) -> str | None:
+    metadata = resource.get("Metadata")
+    if isinstance(metadata, dict) and isinstance(metadata.get("aws:cdk:path"), str):
+        path = metadata["aws:cdk:path"]
+        return path[: -len("/Resource")] if path.endswith("/Resource") else path
+    return None
+
+
+def list_apis(doc: Document) -> list[ApiCandidate]:
+    """The REST APIs of a template, in file order (the implicit SAM API last)."""
+    resources = _resources(doc)
+    found = [
+        ApiCandidate(lid, res["Type"], _cdk_path(res), doc)
+        for lid, res in resources.items()
+        if res.get("Type") in (REST_API, SAM_API)
+    ]
+    if IMPLICIT_API not in resources and any(
+        event_api is None for _, _, event_api, _ in _api_events(resources)
+    ):
+        found.append(ApiCandidate(IMPLICIT_API, SAM_API, None, doc))
+    return found
+
+
+def choose_api(candidates: list[ApiCandidate], api: str | None, where: str) -> ApiCandidate:
+    """Pick by logical id, ``Stack/LogicalId`` or CDK construct path; several and no choice is an error."""
+    if api is not None:
+        matches = []
+        for candidate in candidates:
+            stack = candidate.doc.path.name.removesuffix(".template.json")
+            if api in (candidate.logical_id, f"{stack}/{candidate.logical_id}", candidate.cdk_path):
+                matches.append(candidate)
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            candidates = matches
+            api = None
+    if api is not None:
+        listing = ", ".join(c.label for c in candidates) or "none"
+        raise DefinitionError(f"no REST API {api!r} here; APIs: {listing}", file=where)
+    if not candidates:
+        raise DefinitionError(
+            f"no REST API found (no {REST_API} or {SAM_API} resource, and no SAM function with an Api event)",
+            file=where,
+        )
+    if len(candidates) > 1:
+        raise AmbiguousApiError(
+            "several REST APIs are defined; choose one with api=<logical id>: "
+            + ", ".join(c.label for c in candidates),
+            candidates=[c.logical_id for c in candidates],
+            file=where,
+        )
+    return candidates[0]
+
+
+def build_cloudformation(ctx: Context, candidate: ApiCandidate) -> ApiDefinition:
+    """Load one API of a template into the model."""
+    doc = candidate.doc
+    ctx = ctx.derive(doc, cloudformation=True) if ctx.doc is not doc else ctx.derive(cloudformation=True)
+    ctx.intrinsics = True
+    return _TemplateReader(ctx, doc).read(candidate)
+
+
+def _ref_target(value: Any, attribute: str | None = None) -> str | None:
+    """``{"Ref": X}`` -> X; ``{"Fn::GetAtt": [X, attribute]}`` -> X."""
+    name = intrinsics.intrinsic_name(value)
+    if name == "Ref" and isinstance(value["Ref"], str):
+        return value["Ref"]
+    if name == "Fn::GetAtt" and attribute is not None:
+        arg = value["Fn::GetAtt"]
+        if isinstance(arg, list) and len(arg) == 2 and arg[1] == attribute and isinstance(arg[0], str):
+            return arg[0]
+    return None
+
+
+def _api_events(resources: dict[str, dict[str, Any]]) -> list[tuple[str, str, str | None, dict[str, Any]]]:
+    """SAM ``Api`` events: (function id, event name, API id or None for implicit, properties)."""
+    found = []
+    for lid, res in resources.items():
+        if res.get("Type") != SAM_FUNCTION:
+            continue
+        props = res.get("Properties")
+        events = props.get("Events") if isinstance(props, dict) else None
+        if not isinstance(events, dict):
+            continue
+        for name, event in events.items():
+            if isinstance(event, dict) and event.get("Type") == "Api":
+                event_props = event.get("Properties") if isinstance(event.get("Properties"), dict) else {}
+                found.append((lid, name, _ref_target(event_props.get("RestApiId")), event_props))
+    return found
+
+
+class _TemplateReader:
+    def __init__(self, ctx: Context, doc: Document) -> None:
+        self.ctx = ctx
+        self.doc = doc
+        self.resources = _resources(doc)
+        self._paths: dict[str, str | None] = {}
+        self._props: dict[str, dict[str, Any]] = {}
+
+    def pointer(self, lid: str, *tokens: str | int) -> str:
+        return join_pointer("/Resources", lid, *tokens)
+
+    def props(self, lid: str) -> dict[str, Any]:
+        """A resource's properties; ``!Ref AWS::NoValue`` means absent."""
+        if lid not in self._props:
+            value = self.resources[lid].get("Properties")
+            table = as_mapping(self.ctx, value, self.pointer(lid, "Properties")) if value is not None else None
+            self._props[lid] = {k: v for k, v in (table or {}).items() if v != _NO_VALUE}
+        return self._props[lid]
+
+    def belongs(self, lid: str, api_id: str) -> bool:
+        target = self.props(lid).get("RestApiId")
+        return _ref_target(target, "RestApiId") == api_id
+
+    def read(self, candidate: ApiCandidate) -> ApiDefinition:
+        api_id = candidate.logical_id
+        api = ApiDefinition(
+            source_file=self.doc.name,
+            format=template_format(self.doc),
+            api_id=api_id,
+            source=self.ctx.source(self.pointer(api_id)),
+        )
+        api.problems = self.ctx.problems
+        if api_id in self.resources and self.resources[api_id].get("Type") == REST_API:
+            self.rest_api(api_id, api)
+        elif api_id in self.resources:
+            self.sam_api(api_id, api)
+        else:
+            api.source = None
+            api.name = IMPLICIT_API
+        self.sam_events(api_id, api)
+        if "/" not in api.resource_paths:
+            api.resource_paths.insert(0, "/")
+        return api
+
+    # -- AWS::ApiGateway::* ---------------------------------------------------------
+
+    def rest_api(self, api_id: str, api: ApiDefinition) -> None:
+        props = self.props(api_id)
+        at = lambda *t: self.pointer(api_id, "Properties", *t)  # noqa: E731
+        api.name = as_string(self.ctx, props.get("Name"), at("Name"), symbolic=True)
+        self.binary_media_types(props.get("BinaryMediaTypes"), at("BinaryMediaTypes"), api)
+        if "Body" in props:
+            self.inline_openapi(props["Body"], at("Body"), api)
+        elif "BodyS3Location" in props:
+            self.s3_body(props["BodyS3Location"], at("BodyS3Location"), api)
+
+        defined: dict[str, str] = {}
+        for lid, res in self.resources.items():
+            if res.get("Type") == RESOURCE and self.belongs(lid, api_id):
+                path = self.resource_path(lid, api_id, [])
+                if path is not None:
+                    defined.setdefault(path, self.pointer(lid))
+                    if path not in api.resource_paths:
+                        api.resource_paths.append(path)
+        check_resource_tree(self.ctx, defined)
+        for lid, res in self.resources.items():
+            if res.get("Type") == METHOD and self.belongs(lid, api_id):
+                method = self.method(lid, api_id)
+                if method is not None:
+                    add_method(self.ctx, api.methods, method)
+            elif res.get("Type") == GATEWAY_RESPONSE and self.belongs(lid, api_id):
+                self.gateway_response(lid, api)
+
+    def inline_openapi(self, body: Any, pointer: str, api: ApiDefinition) -> None:
+        name = intrinsics.intrinsic_name(body)
+        if name == "Fn::Transform":
+            spec = body["Fn::Transform"] if isinstance(body["Fn::Transform"], dict) else {}
+            parameters = spec.get("Parameters") if isinstance(spec.get("Parameters"), dict) else {}
+            location = parameters.get("Location")
+            transform = spec.get("Name")
+            self.ctx.fail(
+                pointer,
+                f"the {transform or 'Fn::Transform'} transform (Location: {intrinsics.render(location)}) is "
+                "resolved by CloudFormation from S3 and is not supported offline: inline the OpenAPI document, "
+                "or give it as a local file (SAM DefinitionUri: ./openapi.yaml)",
+                UnsupportedDefinitionError,
+            )
+        if isinstance(body, str):
+            self.ctx.fail(pointer, "an OpenAPI body given as a string is not supported: give it as a mapping",
+                          UnsupportedDefinitionError)
+        build_openapi(self.ctx.derive(cloudformation=False), body, pointer, api)
+
+    def s3_body(self, location: Any, pointer: str, api: ApiDefinition) -> None:
+        """A body on S3 can only be read when it is a CDK asset staged next to the template."""
+        key = location.get("Key") if isinstance(location, dict) else None
+        if isinstance(key, str):
+            asset = self.doc.path.parent / f"asset.{key}"
+            if asset.is_file():
+                self.external_openapi(asset, api)
+                return
+        self.ctx.fail(pointer, "a definition stored on S3 cannot be read offline: inline it (Body) or load the "
+                               "OpenAPI file itself", UnsupportedDefinitionError)
+
+    def external_openapi(self, path: Path, api: ApiDefinition) -> None:
+        doc = load_document(path, yaml11=True)
+        build_openapi(self.ctx.derive(doc, cloudformation=False), doc.data, "", api)
+
+    def binary_media_types(self, value: Any, pointer: str, api: ApiDefinition) -> None:
+        for index, item in enumerate(as_list(self.ctx, value, pointer) or []):
+            text = as_string(self.ctx, item, join_pointer(pointer, index))
+            if text is not None:
+                media = text.replace("~1", "/")  # SAM documents ~1 for /
+                if media not in api.binary_media_types:
+                    api.binary_media_types.append(media)
+
+    def resource_path(self, lid: str, api_id: str, chain: list[str]) -> str | None:
+        """Rebuild a resource's path from its ParentId chain."""
+        if lid in self._paths:
+            return self._paths[lid]
+        if lid in chain:
+            self.ctx.report(self.pointer(lid, "Properties", "ParentId"),
+                            "ParentId chain loops: " + " -> ".join(chain + [lid]))
+            return None
+        props = self.props(lid)
+        parent_pointer = self.pointer(lid, "Properties", "ParentId")
+        parent = self.parent_path(props.get("ParentId"), parent_pointer, api_id, chain + [lid])
+        part_pointer = self.pointer(lid, "Properties", "PathPart")
+        part = as_string(self.ctx, props.get("PathPart"), part_pointer)
+        path = None
+        if part is None and "PathPart" not in props:
+            self.ctx.report(self.pointer(lid, "Properties"), "missing required key 'PathPart'")
+        elif parent is not None and part is not None and check_path_part(self.ctx, part, part_pointer):
+            path = normalise_path(f"{parent.rstrip('/')}/{part}")
+        self._paths[lid] = path
+        return path
+
+    def parent_path(self, value: Any, pointer: str, api_id: str, chain: list[str]) -> str | None:
+        """The path a ``ParentId``/``ResourceId`` designates."""
+        if value is None:
+            self.ctx.report(pointer.rsplit("/", 1)[0], f"missing required key {pointer.rsplit('/', 1)[1]!r}")
+            return None
+        if _ref_target(value, "RootResourceId") == api_id and intrinsics.intrinsic_name(value) == "Fn::GetAtt":
+            return "/"
+        target = _ref_target(value, "ResourceId")
+        if target is not None and self.resources.get(target, {}).get("Type") == RESOURCE:
+            return self.resource_path(target, api_id, chain)
+        self.ctx.report(
+            pointer,
+            f"cannot resolve this resource id ({describe(value)}): expected !GetAtt {api_id}.RootResourceId "
+            f"or !Ref to an {RESOURCE} of this API",
+        )
+        return None
+
+    def method(self, lid: str, api_id: str) -> Method | None:
+        ctx = self.ctx
+        props = self.props(lid)
+        at = lambda *t: self.pointer(lid, "Properties", *t)  # noqa: E731
+        path = self.parent_path(props.get("ResourceId"), at("ResourceId"), api_id, [])
+        if "HttpMethod" not in props:
+            ctx.report(at(), "missing required key 'HttpMethod'")
+            return None
+        verb = as_enum(ctx, props["HttpMethod"], at("HttpMethod"), HTTP_METHODS, "HTTP method")
+        if path is None or verb is None:
+            return None
+        method = Method(verb, path, source=ctx.source(self.pointer(lid)))
+        method.operation_id = as_string(ctx, props.get("OperationName"), at("OperationName"), symbolic=True)
+        method.request_parameters = bool_map(ctx, props.get("RequestParameters"), at("RequestParameters"),
+                                             method.sources, "request_parameters")
+        method.sources["http_method"] = ctx.source(at("HttpMethod"))
+        for index, item in enumerate(as_list(ctx, props.get("MethodResponses"), at("MethodResponses")) or []):
+            declared = self.method_response(item, at("MethodResponses", index))
+            if declared is None:
+                continue
+            if declared.status_code in method.method_responses:
+                ctx.report(at("MethodResponses", index, "StatusCode"),
+                           f"method response {declared.status_code} is declared twice")
+                continue
+            method.method_responses[declared.status_code] = declared
+        spec = as_mapping(ctx, props.get("Integration"), at("Integration"))
+        if spec is not None:
+            method.integration = self.integration(spec, at("Integration"))
+        return method
+
+    def method_response(self, value: Any, pointer: str) -> MethodResponse | None:
+        item = as_mapping(self.ctx, value, pointer, allow_none=False)
+        if item is None:
+            return None
+        if item.get("StatusCode") is None:
+            self.ctx.report(pointer, "missing required key 'StatusCode'")
+            return None
+        status = as_status_code(self.ctx, item["StatusCode"], join_pointer(pointer, "StatusCode"))
+        if status is None:
+            return None
+        declared = MethodResponse(status, source=self.ctx.source(pointer))
+        declared.sources["status_code"] = self.ctx.source(join_pointer(pointer, "StatusCode"))
+        declared.response_parameters = bool_map(self.ctx, item.get("ResponseParameters"),
+                                                join_pointer(pointer, "ResponseParameters"), declared.sources,
+                                                "response_parameters")
+        models_pointer = join_pointer(pointer, "ResponseModels")
+        for media_type, model in (as_mapping(self.ctx, item.get("ResponseModels"), models_pointer) or {}).items():
+            if not is_media_type(media_type):
+                self.ctx.report(join_pointer(models_pointer, media_type),
+                                f"Invalid content type specified: {media_type!r}")
+            declared.response_models[media_type] = as_string(
+                self.ctx, model, join_pointer(models_pointer, media_type), symbolic=True)
+        return declared
+
+    def integration(self, spec: dict[str, Any], pointer: str) -> Integration:
+        ctx = self.ctx
+        integration = build_integration(ctx, spec, pointer, PASCAL)
+        responses_pointer = join_pointer(pointer, "IntegrationResponses")
+        for index, item in enumerate(as_list(ctx, spec.get("IntegrationResponses"), responses_pointer) or []):
+            item_pointer = join_pointer(responses_pointer, index)
+            item_map = as_mapping(ctx, item, item_pointer, allow_none=False)
+            if item_map is None:
+                continue
+            pattern_pointer = join_pointer(item_pointer, "SelectionPattern")
+            raw_pattern = item_map.get("SelectionPattern")
+            if isinstance(raw_pattern, (dict, list)) and not intrinsics.intrinsic_name(raw_pattern):
+                ctx.report(pattern_pointer, f"expected a string, got {describe(raw_pattern)}")
+                continue
+            pattern = as_string(ctx, raw_pattern, pattern_pointer)
+            if raw_pattern is not None and pattern is None:
+                continue
+            add_integration_response(
+                ctx, integration, build_integration_response(ctx, item_map, item_pointer, PASCAL, pattern)
+            )
+        return integration
+
+    def gateway_response(self, lid: str, api: ApiDefinition) -> None:
+        ctx = self.ctx
+        props = self.props(lid)
+        at = lambda *t: self.pointer(lid, "Properties", *t)  # noqa: E731
+        if props.get("ResponseType") is None:
+            ctx.report(at(), "missing required key 'ResponseType'")
+            return
+        kind = as_enum(ctx, props["ResponseType"], at("ResponseType"), GATEWAY_RESPONSE_TYPES,
+                       "gateway response type")
+        if kind is None:
+            return
+        response = GatewayResponse(kind, source=ctx.source(self.pointer(lid)))
+        if props.get("StatusCode") is not None:
+            response.status_code = as_status_code(ctx, props["StatusCode"], at("StatusCode"))
+            response.sources["status_code"] = ctx.source(at("StatusCode"))
+        response.response_parameters = string_map(ctx, props.get("ResponseParameters"), at("ResponseParameters"),
+                                                  response.sources, "response_parameters")
+        response.response_templates = templates(ctx, props.get("ResponseTemplates"), at("ResponseTemplates"))
+        self.add_gateway_response(response, api)
+
+    def add_gateway_response(self, response: GatewayResponse, api: ApiDefinition) -> None:
+        if response.response_type in api.gateway_responses:
+            self.ctx.report(response.source.pointer if response.source else "",
+                            f"gateway response {response.response_type} is defined twice")
+            return
+        api.gateway_responses[response.response_type] = response
+
+    # -- SAM ------------------------------------------------------------------------
+
+    def sam_api(self, api_id: str, api: ApiDefinition) -> None:
+        ctx = self.ctx
+        props = self.props(api_id)
+        at = lambda *t: self.pointer(api_id, "Properties", *t)  # noqa: E731
+        api.name = as_string(ctx, props.get("Name"), at("Name"), symbolic=True)
+        if "DefinitionBody" in props:
+            self.inline_openapi(props["DefinitionBody"], at("DefinitionBody"), api)
+        elif "DefinitionUri" in props:
+            uri = props["DefinitionUri"]
+            if isinstance(uri, str) and not uri.startswith("s3://"):
+                local = (self.doc.path.parent / uri)
+                if not local.is_file():
+                    ctx.fail(at("DefinitionUri"), f"DefinitionUri file not found: {local}")
+                self.external_openapi(local, api)
+            else:
+                ctx.fail(at("DefinitionUri"), "a definition stored on S3 cannot be read offline: use a local "
+                                              "DefinitionUri file or an inline DefinitionBody",
+                         UnsupportedDefinitionError)
+        self.binary_media_types(props.get("BinaryMediaTypes"), at("BinaryMediaTypes"), api)
+        self.sam_gateway_responses(props.get("GatewayResponses"), at("GatewayResponses"), api)
+
+    def sam_gateway_responses(self, value: Any, pointer: str, api: ApiDefinition) -> None:
+        """SAM's shape: ``ResponseParameters: {Headers, Paths, QueryStrings}``."""
+        ctx = self.ctx
+        for kind, spec in (as_mapping(ctx, value, pointer) or {}).items():
+            child = join_pointer(pointer, kind)
+            if kind not in GATEWAY_RESPONSE_TYPES:
+                ctx.report(child, f"unknown gateway response type {kind!r}")
+                continue
+            spec_map = as_mapping(ctx, spec, child) or {}
+            response = GatewayResponse(kind, source=ctx.source(child))
+            if spec_map.get("StatusCode") is not None:
+                response.status_code = as_status_code(ctx, spec_map["StatusCode"], join_pointer(child, "StatusCode"))
+            params_pointer = join_pointer(child, "ResponseParameters")
+            params = as_mapping(ctx, spec_map.get("ResponseParameters"), params_pointer) or {}
+            for group, location in (("Headers", "header"), ("Paths", "path"), ("QueryStrings", "querystring")):
+                group_pointer = join_pointer(params_pointer, group)
+                mapped = string_map(ctx, params.get(group), group_pointer)
+                for name, expression in mapped.items():
+                    key = f"gatewayresponse.{location}.{name}"
+                    response.response_parameters[key] = expression
+                    response.sources[f"response_parameters.{key}"] = ctx.source(join_pointer(group_pointer, name))
+            response.response_templates = templates(ctx, spec_map.get("ResponseTemplates"),
+                                                    join_pointer(child, "ResponseTemplates"))
+            self.add_gateway_response(response, api)
+
+    def sam_events(self, api_id: str, api: ApiDefinition) -> None:
+        """Lambda proxy methods SAM adds for ``Api`` events (unless the body already defines them)."""
+        ctx = self.ctx
+        for function_id, event_name, event_api, props in _api_events(self.resources):
+            if (event_api or IMPLICIT_API) != api_id:
+                continue
+            pointer = self.pointer(function_id, "Properties", "Events", event_name, "Properties")
+            path = as_string(ctx, props.get("Path"), join_pointer(pointer, "Path"))
+            verb = as_string(ctx, props.get("Method"), join_pointer(pointer, "Method"))
+            if path is None or verb is None:
+                ctx.report(pointer, "an Api event needs 'Path' and 'Method'")
+                continue
+            verb = "ANY" if verb.lower() in ("any", "x-amazon-apigateway-any-method") else verb.upper()
+            if verb not in HTTP_METHODS:
+                ctx.report(join_pointer(pointer, "Method"), f"unknown HTTP method {verb!r}")
+                continue
+            path = normalise_path(path)
+            if (verb, path) in api.methods:
+                continue
+            uri_raw = {
+                "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+                f"${{{function_id}.Arn}}/invocations"
+            }
+            integration = Integration(
+                type="AWS_PROXY",
+                uri=intrinsics.render(uri_raw),
+                http_method="POST",
+                uri_raw=uri_raw,
+                source=ctx.source(pointer),
+            )
+            api.methods[(verb, path)] = Method(verb, path, integration=integration, source=ctx.source(pointer))
+            parts = [p for p in path.split("/") if p]
+            for index in range(len(parts) + 1):
+                ancestor = "/" + "/".join(parts[:index])
+                if ancestor not in api.resource_paths:
+                    api.resource_paths.append(ancestor)
