@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote
 
-from vtlgw.vtl.errors import VtlError
+from vtlgw.apigw.errors import InputFileError
 
 __all__ = [
     "MethodRequest",
@@ -103,38 +103,18 @@ _IDENTITY_STRING_KEYS = frozenset(
 # Errors
 
 
-class RequestFileError(VtlError):
+class RequestFileError(InputFileError):
     """A method request file that cannot be used; ``str()`` is the one-line report."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        source: str = "<request>",
-        pointer: str | None = None,
-        line: int | None = None,
-        column: int | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.source = source
-        self.pointer = pointer
-        self.line = line
-        self.column = column
+    default_file = "<request>"
+
+    def __init__(self, message: str, *, source: str = "<request>", pointer: str | None = None,
+                 line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message, file=source, pointer=pointer, line=line, column=column)
 
     @property
-    def location(self) -> str:
-        """``file:line:col`` as far as it is known."""
-        where = self.source
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        return where
-
-    def __str__(self) -> str:
-        pointer = f"{self.pointer}: " if self.pointer else ""
-        return f"{self.location}: error: {pointer}{self.message}"
+    def source(self) -> str:
+        return self.file or self.default_file
 
 
 # ---------------------------------------------------------------------------

@@ -17,7 +17,6 @@ from vtlgw.vtl.errors import TemplateSyntaxError, locate
 from vtlgw.vtl.lexer import (
     BLANK_TO_EOL_RE,
     DIRECTIVE_WORD_RE,
-    IDENT_RE,
     SET_AHEAD_RE,
     WORD_OPERATORS,
     Token,
@@ -642,7 +641,6 @@ class Parser:
         return n.InterpString(self.base + tok.pos, body)
 
     def list_literal(self, open_tok: Token) -> n.Expr:
-        src = self.src
         self.pos = open_tok.end
         with self.nested(open_tok.pos):
             tok = self.next_token()

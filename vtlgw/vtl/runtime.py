@@ -9,7 +9,7 @@ never on Python attributes.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from vtlgw.vtl import methods

@@ -9,43 +9,13 @@ traceback and the linter can cite the same place::
 
 from __future__ import annotations
 
-from vtlgw.vtl.errors import VtlError
+from vtlgw.apigw.errors import InputFileError
 
 
-class DefinitionError(VtlError):
+class DefinitionError(InputFileError):
     """A definition file that cannot be read, or that API Gateway would reject."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        file: str | None = None,
-        pointer: str | None = None,
-        line: int | None = None,
-        column: int | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.file = file
-        self.pointer = pointer
-        self.line = line
-        self.column = column
-
-    @property
-    def location(self) -> str:
-        """``file:line:col``, ``file:line`` or ``file``, as far as it is known."""
-        where = self.file or "<definition>"
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        return where
-
-    def __str__(self) -> str:
-        text = f"{self.location}: error: "
-        if self.pointer:
-            text += f"{self.pointer}: "
-        return text + self.message
+    default_file = "<definition>"
 
 
 class UnsupportedDefinitionError(DefinitionError):
