@@ -128,6 +128,103 @@ def render(template: str, request_path: str | None, response_path: str | None, s
     _echo_overrides(mctx.request_override(), mctx.response_override())
 
 
+@main.command()
+@click.option("--api", "-a", "api_path", required=True, metavar="FILE",
+              help="API definition: OpenAPI/Swagger (JSON/YAML), CloudFormation/SAM template, or CDK output "
+                   "(a cdk.out folder or *.template.json).")
+@click.option("--api-id", metavar="ID", help="Which API, when the file defines several (logical id).")
+@click.option("--method", "-X", "http_method", metavar="M", help="HTTP method (default: the request file's, or GET).")
+@click.option("--path", "-p", "path", metavar="P", help="Request path, optionally with ?query (default: the request file's).")
+@click.option("--request", "-r", "request_path", metavar="REQ", help="Method request file; '-' for stdin.")
+@click.option("--lambda-handler", metavar="MOD:FN", help="Call this Python function as the Lambda (in-process).")
+@click.option("--lambda-result", metavar="FILE", help="JSON the Lambda function returned (a success).")
+@click.option("--lambda-error", metavar="FILE", help='A Lambda function error: {"errorMessage", "errorType", "stackTrace"}.')
+@click.option("--http-response", metavar="FILE",
+              help='An HTTP or AWS-service backend response: {"statusCode": 404, "headers": {...}, "body": "..."}.')
+@click.option("--backend", "backend_path", metavar="FILE",
+              help='A backend file in any shape: {"result": ...}, {"payload": "..."}, {"error": {...}}, '
+                   '{"failure": "timeout"} or an HTTP response.')
+@click.option("--stage", metavar="NAME", help="The stage name ($context.stage); default 'test'.")
+@click.option("--stage-variable", "-s", "stage_variables", multiple=True, metavar="K=V", help="Set a stage variable.")
+@click.option("--context", "-c", "context_items", multiple=True, metavar="K=V", help="Override a $context value.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--truncate-log", is_flag=True, help="Cut logged values at 1,024 bytes as API Gateway does.")
+@click.option("--fresh", is_flag=True, help="A new request id and the current time instead of fixed defaults.")
+def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str | None, request_path: str | None,
+           lambda_handler: str | None, lambda_result: str | None, lambda_error: str | None,
+           http_response: str | None, backend_path: str | None, stage: str | None,
+           stage_variables: tuple[str, ...], context_items: tuple[str, ...], fmt: str, truncate_log: bool,
+           fresh: bool) -> None:
+    """Run one request through a custom integration, as API Gateway's test-invoke would.
+
+    Prints the status, headers, body and execution log. Exit code 0 when the
+    pipeline ran (whatever the HTTP status), 1 when it hit a template or
+    configuration error (the emulated 500 is still printed), 2 for bad input.
+    """
+    import os
+
+    from vtlgw.apigw.context import parse_context_assignments
+    from vtlgw.apigw.definition import load_definition
+    from vtlgw.apigw.pipeline import (
+        LambdaHandler,
+        backend_from_file,
+        format_text,
+        invoke as run_invoke,
+        to_json,
+    )
+    from vtlgw.apigw.request import load_request, request_from_dict
+    from vtlgw.vtl import VtlError
+
+    chosen = [name for name, value in (("--lambda-handler", lambda_handler), ("--lambda-result", lambda_result),
+                                       ("--lambda-error", lambda_error), ("--http-response", http_response),
+                                       ("--backend", backend_path)) if value]
+    if len(chosen) > 1:
+        _fail(f"error: choose one backend, not {' and '.join(chosen)}", EXIT_BAD_INPUT)
+    try:
+        definition = load_definition(api_path, api=api_id)
+        warnings: list[str] = []
+        if request_path:
+            data, req_name = _read_text(request_path, "request file")
+            request, warnings = load_request(data, req_name)
+        else:
+            shape: dict[str, Any] = {"httpMethod": (http_method or "GET").upper()}
+            if path and "?" in path:
+                shape["pathWithQueryString"] = path
+            else:
+                shape["path"] = path or "/"
+            request, warnings = request_from_dict(shape, "--path")
+            http_method = path = None
+        backend = None
+        if lambda_handler:
+            if os.getcwd() not in sys.path:
+                sys.path.insert(0, os.getcwd())  # let MOD be a module of the user's project
+            backend = LambdaHandler(lambda_handler)
+        elif lambda_result:
+            backend = backend_from_file(lambda_result, "lambda-result")
+        elif lambda_error:
+            backend = backend_from_file(lambda_error, "lambda-error")
+        elif http_response:
+            backend = backend_from_file(http_response, "http-response")
+        elif backend_path:
+            backend = backend_from_file(backend_path)
+        overrides = parse_context_assignments(_assignments(context_items, "--context"))
+        variables = dict(item.split("=", 1) for item in _assignments(stage_variables, "--stage-variable"))
+        result = run_invoke(definition, request, method=http_method.upper() if http_method else None, path=path,
+                            backend=backend, stage=stage, stage_variables=variables or None,
+                            context_overrides=overrides or None, truncate_log=truncate_log, fresh=fresh)
+    except VtlError as exc:
+        _fail(str(exc), EXIT_BAD_INPUT)
+    for warning in warnings + list(result.warnings):
+        click.echo(warning, err=True)
+    if fmt == "json":
+        click.echo(json.dumps(to_json(result), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_text(result))
+    if result.error:
+        click.echo(result.error, err=True)
+        sys.exit(EXIT_TEMPLATE_ERROR)
+
+
 def _jsonable(value: Any) -> Any:
     from vtlgw.vtl.values import to_text
 
