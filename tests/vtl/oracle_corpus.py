@@ -699,6 +699,18 @@ _group(RUNTIME_ERROR_GROUP, [
 ])
 
 
+_group("quirk", [
+    # found by randomized differential runs against the jar
+    ("dollar_before_directive", "#set($x = 1)a$#if(true)x#end|$#set($y = 1)|$##c\nb|$#x|$# y"),
+    ("lone_hash_before_set", "#set($x = 1)a # #set($y = 1)b|a #\t#set($y = 1)|# #set($y = 1)|a ##set($y=1)\n"),
+    ("lone_dollar_before_set", "#set($y = 0)a $  #set($y = 1)b$y"),
+    ("backslash_before_set", "#set($y = 0)a\\\\  #set($y = 1)b$y"),
+    ("null_operand_literal", '#set($s = "a")#set($y = $s + (1/0))[$y]#set($y = (1/0) + $s)[$y]'
+                             '#set($y = $s + 1/0)[$y]#set($y = $s + (1 / 0 ))[$y]'),
+    ("null_operand_literal_spacing", '#set($s = "a")#set($y = $s+1/0)[$y]#set($y = $s +  1 /  0)[$y]'),
+])
+
+
 def _check_unique() -> None:
     seen: set[str] = set()
     for case in CASES:
@@ -708,3 +720,4 @@ def _check_unique() -> None:
 
 
 _check_unique()
+

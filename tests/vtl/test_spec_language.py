@@ -331,3 +331,19 @@ def test_runtime_error_carries_location_and_java_cause():
 def test_templates_compile_once():
     src = "cached $x"
     assert Template.cached(src) is Template.cached(src)
+
+
+# ---------------------------------------------------------------- 1.7 lexer quirks found by differential fuzzing
+# Each expected output was observed on the Velocity 1.7 jar; the oracle corpus re-checks them in CI.
+
+@pytest.mark.parametrize("src,expected", [
+    ("a$#if(true)x#end|", "ax|"),                      # "$" right before a directive vanishes
+    ("a # #set($y = 1)b", "a b"),                      # a lone "#" and blanks before #set vanish
+    ("a $  #set($y = 1)b", "a b"),                     # ... and so does a lone "$"
+    ("a\\\\  #set($y = 1)b", "a\\\\b"),                # blanks before #set vanish after backslashes
+    ('#set($s = "a")#set($y = $s + (1/0))$y', "a1/0"),  # a null operand of "+" prints its text
+    ('#set($s = "a")#set($y = $s +  1 /  0)$y', "a  0"),
+    ('#set($s = "a")#set($y = (1 / 0 ) + $s)$y', "1 / 0 a"),
+])
+def test_velocity_17_lexer_quirks(src, expected):
+    assert render(src) == expected

@@ -341,8 +341,11 @@ class Compiler:
                 return f"({self.cond(node.left, depth + 1)} {word} {self.cond(node.right, depth + 1)})"
             if op in COMPARE:
                 return f"{COMPARE[op]}({self.value(node.left, depth + 1)}, {self.value(node.right, depth + 1)})"
+            extra = ""
+            if op == "+" and any(isinstance(x, (n.BinOp, n.Paren, n.Range)) for x in (node.left, node.right)):
+                extra = f", {self.const(_literal(node.left))}, {self.const(_literal(node.right))}"
             return (f"(\n{ARITH[op]}(st, {self.value(node.left, depth + 1)}, "
-                    f"{self.value(node.right, depth + 1)})  #@{node.pos}\n)")
+                    f"{self.value(node.right, depth + 1)}{extra})  #@{node.pos}\n)")
         raise AssertionError(f"unknown expression node {t.__name__}")
 
     def cond(self, node: n.Expr, depth: int) -> str:
@@ -381,6 +384,11 @@ class Compiler:
             return f"check_str(st, ''.join(({''.join(p + ', ' for p in parts)})))"
         name = self.new_function(self.fresh("_f"), body)
         return f"interpolate(st, {name}, v)"
+
+
+def _literal(node: n.Expr) -> str:
+    """The text Velocity 1.7 prints for an operand of ``+`` that evaluated to null."""
+    return getattr(node, "literal", "") or ""
 
 
 def compile_tree(body: list[n.Stmt], filename: str, limits: rt.Limits) -> Compiled:

@@ -77,6 +77,7 @@ class BinOp(Node):
     op: str  # one of || && == != < <= > >= + - * / %
     left: "Expr"
     right: "Expr"
+    literal: str = ""  # source text after the operator (how 1.7 prints a null operand in "+")
 
 
 @dataclass(slots=True)
@@ -87,6 +88,7 @@ class Not(Node):
 @dataclass(slots=True)
 class Paren(Node):
     inner: "Expr"
+    literal: str = ""  # the text between the parentheses
 
 
 Expr = Union[Ref, Literal, InterpString, ListLit, MapLit, Range, BinOp, Not, Paren]

@@ -27,6 +27,7 @@ from vtlgw.vtl.lexer import (
 
 SPECIAL_RE = re.compile(r"[$#\\]")
 REF_HEAD_RE = re.compile(r"\$!?(\{)?([A-Za-z_][A-Za-z0-9_-]*)")
+LONE_CHAR_BEFORE_SET_RE = re.compile(r"[#$][ \t]+(?=#set[ \t]*\(|#\{set\}[ \t]*\()")
 MEMBER_RE = re.compile(r"\.([A-Za-z_][A-Za-z0-9_-]*)(\()?")
 KNOWN_DIRECTIVES = frozenset(
     ["set", "if", "elseif", "else", "end", "foreach", "define", "macro", "break", "stop",
@@ -128,6 +129,15 @@ class Parser:
             if c == "$":
                 ref = self.reference(pos)
                 if ref is None:
+                    if src.startswith("#", pos + 1) and self.directive_word(pos + 1)[0] in KNOWN_DIRECTIVES:
+                        self.pos = pos + 1  # Velocity 1.7 drops a "$" written right before a directive
+                        continue
+                    m = LONE_CHAR_BEFORE_SET_RE.match(src, pos)
+                    if m:  # ... and a "$" plus blanks before #set
+                        flush()
+                        self.pos = m.end()
+                        after_token = True
+                        continue
                     bang = src.startswith("$!", pos) and not src.startswith("$!{", pos)
                     if pos + 1 + bang >= self.n and not self.in_string:
                         raise self.error("'$' at the end of the template (write \\$ or ${'$'} for a dollar sign)", pos)
@@ -143,13 +153,10 @@ class Parser:
                 after_token = True
                 continue
             if c == "\\":
-                handled = self.escape(pos, text, body, flush)
-                if handled == "text":
-                    if not text:
-                        text_pos = pos
-                    after_token = False
-                else:
-                    after_token = True
+                if not text:
+                    text_pos = pos
+                self.escape(pos, text, body, flush)
+                after_token = True  # 1.7 lexes backslashes as their own token (blanks before #set go)
                 continue
             # c == "#"
             if src.startswith("##", pos):
@@ -182,6 +189,13 @@ class Parser:
                 continue
             word, word_end = self.directive_word(pos)
             if word is None:
+                m = LONE_CHAR_BEFORE_SET_RE.match(src, pos)
+                if m:
+                    # 1.7 lexes "# " before #set into the directive: both disappear.
+                    flush()
+                    self.pos = m.end()
+                    after_token = True
+                    continue
                 if pos + 1 >= self.n and not self.in_string:
                     raise self.error("'#' at the end of the template (Velocity 1.7 rejects it)", pos)
                 if not text:
@@ -568,9 +582,11 @@ class Parser:
                 return left
             op_pos = self.pos
             self.consume_op()
+            op_end = self.pos
             with self.nested(op_pos):
                 right = self.binary(prec + 1)
-            left = n.BinOp(self.base + op_pos, op, left, right)
+            # 1.7 prints a null operand of a string "+" as this text (after the operator).
+            left = n.BinOp(self.base + op_pos, op, left, right, self.src[op_end:self.pos])
 
     def unary(self) -> n.Expr:
         if self.op_token() == "!":
@@ -590,7 +606,7 @@ class Parser:
             if close.kind != "PUNCT" or close.value != ")":
                 raise self.error(f"expected ')' to close '(' at {self.where(tok.pos)}, found {describe(close)}", close.pos)
             self.pos = close.end
-            return n.Paren(self.base + tok.pos, inner)
+            return n.Paren(self.base + tok.pos, inner, self.src[tok.end:close.pos])
         return self.parameter()
 
     def parameter(self) -> n.Expr:

@@ -361,16 +361,21 @@ def _float(x: Any) -> float:
         return math.copysign(math.inf, x)
 
 
-def add(st: RenderState, a: Any, b: Any) -> Any:
+def add(st: RenderState, a: Any, b: Any, literal_a: str = "", literal_b: str = "") -> Any:
+    """``+``: numbers add; with a String on either side, concatenation.
+
+    Velocity 1.7 concatenates a null operand (an expression that failed, such
+    as ``1/0``) as its source text; references are never null under AWS's model.
+    """
     ta, tb = type(a), type(b)
     if ta is int and tb is int:
         return _check_int(st, a + b)
     if (ta is int or ta is float) and (tb is int or tb is float):
         return _float(a) + _float(b)
     if ta is str or tb is str:
-        if a is None or b is None:
-            return None
-        return check_str(st, text(a) + text(b))
+        left = literal_a if a is None else text(a)
+        right = literal_b if b is None else text(b)
+        return check_str(st, left + right)
     return None
 
 
