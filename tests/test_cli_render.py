@@ -101,7 +101,7 @@ def test_json_envelope_reports_overrides_and_warnings(tmp_path):
     t = write(tmp_path, "t.vtl",
               '#set($context.responseOverride.status = 201)'
               '#set($context.requestOverride.header.X-Trace = "a")'
-              '#foreach($i in [1..1001])#end'
+              '#foreach($i in [1..1001])#{end}'
               "done")
     result = run("render", t, "--format", "json")
     envelope = json.loads(result.stdout)
