@@ -100,8 +100,9 @@ class Input(HostObject):
     def params_map(self) -> JHashMap:
         if self._params_map is None:
             p = self.params_
+            # The outer map is a HashMap (recorded key order); each inner map keeps request order (U19).
             self._params_map = JHashMap(
-                [("path", JHashMap(p.path)), ("querystring", JHashMap(p.querystring)), ("header", JHashMap(p.header))])
+                [("path", dict(p.path)), ("querystring", dict(p.querystring)), ("header", dict(p.header))])
         return self._params_map
 
     def param(self, name: str) -> str:

@@ -122,7 +122,10 @@ class Template:
                 self._locate(exc, exc.__traceback__)
             raise exc.with_traceback(None) from None
         except JavaException as exc:
-            raise self._error(TemplateRuntimeError, str(exc), exc.__traceback__) from None
+            from vtlgw.vtl.jregex import RegexTimeoutError
+
+            cls = LimitExceeded if isinstance(exc, RegexTimeoutError) else TemplateRuntimeError
+            raise self._error(cls, exc.message if cls is LimitExceeded else str(exc), exc.__traceback__) from None
         except VtlError as exc:
             raise self._error(TemplateRuntimeError, str(exc), exc.__traceback__) from None
         except RecursionError as exc:
