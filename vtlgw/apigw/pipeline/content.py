@@ -1,0 +1,113 @@
+"""Payload conversions by ``contentHandling`` and ``binaryMediaTypes`` (integration.md §3.3, §6).
+
+Both directions are written as lookup tables keyed exactly like the rows of
+the AWS documentation's tables [D:api-gateway-payload-encodings-workflow], so a
+row can be checked against the page by eye and each has its own test.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import fnmatch
+from dataclasses import dataclass
+
+from .templates import mime_type
+
+__all__ = ["is_binary_type", "Payload", "convert_request", "convert_response",
+           "REQUEST_TABLE", "RESPONSE_TABLE", "ConversionError"]
+
+# What happens to the bytes.
+KEEP_TEXT = "text"          # UTF-8 text, unchanged
+KEEP_BINARY = "binary"      # bytes, unchanged
+DECODE = "decode"           # base64 text -> bytes
+ENCODE = "encode"           # bytes -> base64 text
+
+#: (payload is binary, contentHandling) -> action  [request table]
+REQUEST_TABLE: dict[tuple[bool, str | None], str] = {
+    (False, None): KEEP_TEXT,
+    (False, "CONVERT_TO_TEXT"): KEEP_TEXT,
+    (False, "CONVERT_TO_BINARY"): DECODE,
+    (True, None): KEEP_BINARY,
+    (True, "CONVERT_TO_TEXT"): ENCODE,
+    (True, "CONVERT_TO_BINARY"): KEEP_BINARY,
+}
+
+#: (binaryMediaTypes set, payload binary, first Accept type binary, contentHandling) -> action.
+#: The 15 rows of the documentation's response table, in its order.
+RESPONSE_TABLE: dict[tuple[bool, bool, bool, str | None], str] = {
+    # text or binary payload, text Accept, binaryMediaTypes undefined
+    (False, False, False, None): KEEP_TEXT,
+    (False, False, False, "CONVERT_TO_BINARY"): DECODE,
+    (False, False, False, "CONVERT_TO_TEXT"): KEEP_TEXT,
+    # text payload, text Accept
+    (True, False, False, None): KEEP_TEXT,
+    (True, False, False, "CONVERT_TO_BINARY"): DECODE,
+    (True, False, False, "CONVERT_TO_TEXT"): KEEP_TEXT,
+    # text payload, binary Accept
+    (True, False, True, None): DECODE,
+    (True, False, True, "CONVERT_TO_BINARY"): DECODE,
+    (True, False, True, "CONVERT_TO_TEXT"): KEEP_TEXT,
+    # binary payload, text Accept
+    (True, True, False, None): ENCODE,
+    (True, True, False, "CONVERT_TO_BINARY"): KEEP_BINARY,
+    (True, True, False, "CONVERT_TO_TEXT"): ENCODE,
+    # binary payload, binary Accept
+    (True, True, True, None): KEEP_BINARY,
+    (True, True, True, "CONVERT_TO_BINARY"): KEEP_BINARY,
+    (True, True, True, "CONVERT_TO_TEXT"): ENCODE,
+}
+
+
+class ConversionError(Exception):
+    """A base64 decode that fails: API Gateway answers 500 (API_CONFIGURATION_ERROR)."""
+
+
+def is_binary_type(content_type: str | None, binary_media_types: list[str]) -> bool:
+    """Whether a media type matches an entry of ``binaryMediaTypes`` (wildcards like ``image/*``, ``*/*``)."""
+    kind = mime_type(content_type)
+    if kind is None:
+        return False
+    for entry in binary_media_types:
+        pattern = (mime_type(entry.replace("~1", "/")) or "")
+        if pattern and fnmatch.fnmatchcase(kind, pattern):
+            return True
+    return False
+
+
+@dataclass
+class Payload:
+    """A body as bytes plus whether it is binary (so the output reports it as base64)."""
+
+    data: bytes
+    binary: bool
+
+    def text(self) -> str:
+        """The bytes as text (invalid UTF-8 replaced), for logs and templates over binary data."""
+        return self.data.decode("utf-8", "replace")
+
+
+def _apply(action: str, data: bytes) -> Payload:
+    if action == KEEP_TEXT:
+        return Payload(data, False)
+    if action == KEEP_BINARY:
+        return Payload(data, True)
+    if action == ENCODE:
+        return Payload(base64.b64encode(data), False)
+    try:
+        return Payload(base64.b64decode(data, validate=True), True)
+    except (binascii.Error, ValueError) as exc:
+        raise ConversionError(f"the payload is not valid base64 ({exc})") from None
+
+
+def convert_request(data: bytes, binary: bool, handling: str | None) -> Payload:
+    """Convert a method request payload into the integration request payload (§3.3)."""
+    return _apply(REQUEST_TABLE[(binary, handling or None)], data)
+
+
+def convert_response(data: bytes, payload_binary: bool, accept_binary: bool, types_set: bool,
+                     handling: str | None) -> Payload:
+    """Convert an integration response payload into the method response payload (§6)."""
+    if not types_set:
+        payload_binary = accept_binary = False
+    return _apply(RESPONSE_TABLE[(types_set, payload_binary, accept_binary, handling or None)], data)

@@ -1,0 +1,570 @@
+"""One method request through one custom integration, in API Gateway's order (integration.md §2).
+
+:func:`invoke` routes the request, runs the request template, builds the
+integration request, calls the backend, selects the integration response and
+builds the method response, writing the execution log as it goes. Every early
+stop is a :class:`~.failures.Failure` raised by the step that hit it; the
+``except`` at the bottom turns it into the gateway response and the log tail.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from vtlgw.apigw.definition.model import ApiDefinition, Integration, MappingTemplate, Method
+from vtlgw.apigw.mapping import MappingContext, render_with
+from vtlgw.apigw.request import MethodRequest
+from vtlgw.vtl import Template
+from vtlgw.vtl.errors import TemplateError
+from vtlgw.vtl.values import map_keys, to_text
+
+from .backends import AWS, HTTP, LAMBDA, Backend, BackendCall, BackendResponse
+from .content import ConversionError, Payload, convert_request, convert_response, is_binary_type
+from .endpoint import IntegrationRequest, endpoint_url, function_arn, resolve_uri
+from .failures import BackendError, Failure
+from .gateway import GatewayAnswer, gateway_response
+from .lenient import mock_status_code
+from .log import ExecutionLog, java_map
+from .params import (
+    INVALID_MAPPING,
+    BadRequestBody,
+    FORBIDDEN_AWS_HEADERS,
+    FORBIDDEN_HEADERS,
+    IntegrationResponseView,
+    Mapped,
+    MappingError,
+    SourceReader,
+    map_request_parameters,
+    map_response_parameters,
+)
+from .selection import PatternError, select_response
+from .templates import choose_request_template, choose_response_template, first_accept
+
+__all__ = ["invoke", "InvokeResult", "MAX_BODY_BYTES", "REMAPPED_HEADERS"]
+
+#: A method request body larger than this is refused with 413 [D:limits].
+MAX_BODY_BYTES = 10 * 1024 * 1024
+
+#: Method response headers API Gateway sends as ``x-amzn-Remapped-<Name>`` (§6).
+REMAPPED_HEADERS = frozenset(name.lower() for name in (
+    "Authorization", "Connection", "Content-Length", "Content-MD5", "Date", "Expect", "Host",
+    "Max-Forwards", "Proxy-Authenticate", "Server", "Trailer", "Upgrade", "User-Agent", "WWW-Authenticate"))
+_DROPPED_HEADERS = frozenset({"transfer-encoding"})
+_UNABLE_REQUEST = "Unable to transform request"
+_UNABLE_RESPONSE = "Unable to transform response"
+_INTERNAL = '{"message": "Internal server error"}'
+_BINARY = "[Binary Data]"
+
+
+@dataclass
+class InvokeResult:
+    """The method response and everything a test or the CLI wants to see about the run.
+
+    ``headers`` holds the last value per name, ``multi_value_headers`` all of
+    them. ``body`` is text; a binary body is base64 with ``is_base64_encoded``.
+    ``error`` is the underlying template or configuration error (None when the
+    run had none, including client errors such as 415). ``match_value`` is
+    the string the selection patterns were matched against.
+    """
+
+    status: int
+    headers: dict[str, str]
+    multi_value_headers: dict[str, list[str]]
+    body: str
+    is_base64_encoded: bool
+    integration_request: IntegrationRequest | None
+    log: str
+    log_lines: list[str]
+    latency_ms: int
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    match_value: str | None = None
+    integration_status: int | None = None
+
+    @property
+    def body_bytes(self) -> bytes:
+        return base64.b64decode(self.body) if self.is_base64_encoded else self.body.encode("utf-8", "surrogatepass")
+
+    def json(self) -> Any:
+        """The body parsed as JSON (raises ValueError when it is not JSON)."""
+        return json.loads(self.body)
+
+
+def invoke(definition: ApiDefinition, request: MethodRequest, *, method: str | None = None,
+           path: str | None = None, backend: Backend | None = None, stage: str | None = None,
+           stage_variables: dict[str, str] | None = None, context_overrides: dict | None = None,
+           truncate_log: bool = False, fresh: bool = False) -> InvokeResult:
+    """Run ``request`` through the method it routes to (by ``method``/``path`` or the request's own).
+
+    ``fresh`` gives a random request id and the current time instead of the
+    fixed, reproducible defaults (a request file's ``requestContext`` still wins).
+
+    Raises :class:`BackendError` (a ``VtlError``) when the integration cannot be
+    run at all: no backend for a non-MOCK integration, a backend of the wrong
+    kind, a proxy integration. Everything API Gateway itself would answer, errors
+    included, comes back as an :class:`InvokeResult`.
+    """
+    return _Run(definition, request, method, path, backend, stage, stage_variables, context_overrides,
+                truncate_log, fresh).execute()
+
+
+class _Run:
+    """The state of one invocation (kept on an object so each step stays a small method)."""
+
+    def __init__(self, definition: ApiDefinition, request: MethodRequest, verb: str | None, path: str | None,
+                 backend: Backend | None, stage: str | None, stage_variables: dict[str, str] | None,
+                 context_overrides: dict | None, truncate_log: bool, fresh: bool = False) -> None:
+        self.started = time.perf_counter()
+        self.definition = definition
+        self.verb = (verb or request.http_method).upper()
+        self.path = path or request.path
+        self.backend = backend
+        self.stage = stage
+        self.extra_stage_variables = stage_variables
+        self.context_overrides = context_overrides
+        self.truncate_log = truncate_log
+        self.fresh = fresh
+        self.request = request
+        self.warnings: list[str] = []
+        self.integration_request: IntegrationRequest | None = None
+        self.match_value: str | None = None
+        self.integration_status: int | None = None
+        self.method: Method | None = None
+
+    # ------------------------------------------------------------------ top level
+
+    def execute(self) -> InvokeResult:
+        found = self.definition.find_method(self.verb, self.path)
+        if found is not None:
+            self.method, params = found
+            if self.request.resource == self.method.resource_path and self.request.path_parameters:
+                params = self.request.path_parameters  # the request file's (decoded) values
+            self.request = dataclasses.replace(
+                self.request, http_method=self.verb, path=self.path, resource=self.method.resource_path,
+                path_parameters=dict(params))
+        else:
+            self.request = dataclasses.replace(self.request, http_method=self.verb, path=self.path)
+        self.mctx = MappingContext.for_request(
+            self.request, stage=self.stage, context_overrides=self.context_overrides,
+            stage_variables=self.extra_stage_variables,
+            resource_path=self.method.resource_path if self.method else self.path, fresh=self.fresh)
+        ctx = self.mctx.context
+        self.request_id = to_text(ctx.get("requestId"))
+        epoch = ctx.get("requestTimeEpoch")
+        self.epoch_ms = epoch if isinstance(epoch, int) else 0
+        self.log = ExecutionLog(self.request_id, self.epoch_ms, truncate=self.truncate_log)
+        self.log.add(f"Starting execution for request: {self.request_id}")
+        self.log.add(f"HTTP Method: {self.verb}, Resource Path: {self.path}")
+        if self.method is None:
+            failure = Failure("Execution failed: Missing Authentication Token",
+                              response_type="MISSING_AUTHENTICATION_TOKEN")
+            return self._failed(failure)
+        integration = self.method.integration
+        if integration is None:
+            raise BackendError(f"{self.verb} {self.method.resource_path} has no integration")
+        if integration.is_proxy:
+            raise BackendError(f"{self.verb} {self.method.resource_path} uses a {integration.type} (proxy) "
+                               "integration; this pipeline runs custom integrations only")
+        self.integration = integration
+        self._log_method_request()
+        try:
+            return self._run(integration)
+        except Failure as failure:
+            return self._failed(failure)
+
+    def _run(self, integration: Integration) -> InvokeResult:
+        raw = self._request_bytes()
+        if len(raw) > MAX_BODY_BYTES:
+            raise Failure("Execution failed: Request Too Long", response_type="REQUEST_TOO_LARGE")
+        choice = choose_request_template(integration.request_templates, self.request.content_type,
+                                         integration.passthrough_behavior)
+        if choice.reject:
+            raise Failure(f"Execution failed: Request content type {choice.key} does not match any template "
+                          f"and passthrough behavior is {integration.passthrough_behavior}",
+                          response_type="UNSUPPORTED_MEDIA_TYPE")
+        binary = is_binary_type(self.request.content_type, self.definition.binary_media_types)
+        try:
+            payload = convert_request(raw, binary, integration.content_handling)
+        except ConversionError as exc:
+            raise Failure.config(_UNABLE_REQUEST, f"contentHandling CONVERT_TO_BINARY: {exc}") from None
+        rendered: str | None = None
+        if choice.text is not None and choice.template is not None:
+            rendered = self._render(choice.template, payload, "request", _UNABLE_REQUEST)
+        self._check_duplicates()
+        self._reset_override_tracking()
+
+        if integration.is_mock:
+            response, status = self._mock(rendered)
+        else:
+            response, status = self._call_backend(integration, choice.key, choice.passthrough, payload, rendered)
+        return self._respond(integration, response, status, rendered is None and integration.is_mock)
+
+    # ------------------------------------------------------------------ request side
+
+    def _request_bytes(self) -> bytes:
+        try:
+            return self.request.body_bytes() or b""
+        except (ValueError, TypeError):
+            raise BackendError("the request body is marked isBase64Encoded but is not base64") from None
+
+    def _log_method_request(self) -> None:
+        req = self.request
+        self.log.value("Method request path", java_map(req.path_parameters))
+        self.log.value("Method request query string", java_map(req.single_query()))
+        self.log.value("Method request headers", java_map(req.single_headers()))
+        binary = req.is_base64_encoded and is_binary_type(req.content_type, self.definition.binary_media_types)
+        self.log.value("Method request body before transformations", _BINARY if binary else req.body_text())
+
+    def _template_name(self, template: MappingTemplate, side: str) -> str:
+        source = template.source
+        if source is not None:
+            return f"{source.file}#{source.pointer}"
+        assert self.method is not None
+        return f"<{self.method.http_method} {self.method.resource_path} {side} template {template.content_type}>"
+
+    def _render(self, template: MappingTemplate, payload: Payload, side: str, failure_text: str) -> str:
+        try:
+            body = payload.data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Failure.config(failure_text, f"the {side} payload is binary (not UTF-8) and a mapping "
+                                               f"template ({template.content_type}) would read it") from None
+        text = template.template or ""
+        try:
+            compiled = Template.cached(text, self._template_name(template, side))
+            return render_with(compiled, self.mctx, body=body, warnings=self.warnings)
+        except TemplateError as exc:
+            raise Failure.config(failure_text, _relocate(exc, template)) from None
+
+    def _check_duplicates(self) -> None:
+        duplicates = self.mctx.duplicate_overrides()
+        if duplicates:
+            key = duplicates[0]
+            raise Failure.config(f"Parameter {key} was overridden more than once",
+                                 f"$context.{key} was assigned more than once in one template (U27)")
+
+    def _reset_override_tracking(self) -> None:
+        """Duplicates count within one render (U27), so forget the first template's assignments."""
+        for name in ("requestOverride", "responseOverride"):
+            section = self.mctx.context.get(name)
+            maps = [section] + ([section[k] for k in map_keys(section) if isinstance(section[k], dict)]
+                                if isinstance(section, dict) else [])
+            for m in maps:
+                if hasattr(m, "assigned"):
+                    m.assigned.clear()
+                    m.duplicates.clear()
+
+    def _mock(self, rendered: str | None) -> tuple[BackendResponse, int | None]:
+        if rendered is None:
+            return BackendResponse(200), None  # passthrough: the default response is used
+        status = mock_status_code(rendered)
+        if status is None:
+            raise Failure.config("Unable to parse statusCode. It should be an integer that is defined in the "
+                                 "request template.",
+                                 f"the MOCK request template rendered {rendered[:200]!r}, which has no integer "
+                                 "statusCode (U28)")
+        self.match_value = str(status)
+        return BackendResponse(status), status
+
+    def _map_parameters(self, integration: Integration) -> Mapped:
+        assert self.method is not None
+        reader = SourceReader(self.request, self.mctx.context, self.mctx.stage_variables,
+                              declared=set(self.method.request_parameters))
+        try:
+            mapped = map_request_parameters(integration.request_parameters, reader, aws=integration.type == "AWS")
+        except MappingError as exc:
+            raise Failure.config(INVALID_MAPPING, _mapping_error(integration, str(exc))) from None
+        except BadRequestBody:
+            raise Failure("Execution failed: Invalid JSON in request body", response_type="BAD_REQUEST_BODY",
+                          body='{"message": "Invalid JSON in request body"}',
+                          message="Invalid JSON in request body") from None
+        forbidden = FORBIDDEN_AWS_HEADERS if integration.type == "AWS" else FORBIDDEN_HEADERS
+        overrides = self.mctx.request_override()
+        for section in ("path", "querystring", "header"):
+            target = mapped.section(section)
+            for name, value in overrides.get(section, {}).items():
+                name = to_text(name)
+                if section == "header" and name.lower() in forbidden:
+                    raise Failure.config(INVALID_MAPPING, f"requestOverride.header.{name}: the {name} header "
+                                                          "cannot be overridden")
+                values = [to_text(v) for v in value] if isinstance(value, list) else [to_text(value)]
+                if section == "header":
+                    for existing in [k for k in target if k.lower() == name.lower()]:
+                        del target[existing]
+                target[name] = values
+        return mapped
+
+    def _call_backend(self, integration: Integration, key: str, passthrough: bool, payload: Payload,
+                      rendered: str | None) -> tuple[BackendResponse, int]:
+        mapped = self._map_parameters(integration)
+        kind = LAMBDA if integration.is_lambda else AWS if integration.type == "AWS" else HTTP
+        uri = resolve_uri(integration.uri or "", mapped.path, self.mctx.stage_variables, self.warnings)
+        url = endpoint_url(uri, integration.type, to_text(self.mctx.context.get("accountId")))
+        api_id = to_text(self.mctx.context.get("apiId"))
+        headers: dict[str, list[str]] = {
+            "Accept": ["application/json"],
+            "User-Agent": [f"AmazonAPIGateway_{api_id}"],
+            "X-Amzn-Apigateway-Api-Id": [api_id],
+        }
+        content_type = key if not passthrough else self.request.content_type
+        if content_type:
+            headers["Content-Type"] = [content_type]
+        for name, values in mapped.header.items():
+            for existing in [k for k in headers if k.lower() == name.lower()]:
+                del headers[existing]
+            headers[name] = values
+        if rendered is not None:
+            body, b64 = rendered, False
+        elif payload.binary:
+            body, b64 = base64.b64encode(payload.data).decode("ascii"), True
+        else:
+            body, b64 = payload.data.decode("utf-8", "replace"), False
+        if kind == LAMBDA and rendered is None and body == "" and not b64:
+            body = "{}"  # U29
+        request = IntegrationRequest(
+            uri=url, http_method=(integration.http_method or self.verb).upper(),
+            headers={k: v[-1] for k, v in headers.items() if v}, multi_value_headers=headers,
+            query=dict(mapped.querystring), body=body, is_base64_encoded=b64,
+            path_parameters={k: v[-1] for k, v in mapped.path.items() if v})
+        self.log.value("Endpoint request URI", request.url)
+        self.log.value("Endpoint request headers", java_map(headers))
+        self.log.value("Endpoint request body after transformations", _BINARY if b64 else body)
+        if kind == LAMBDA:
+            self._check_lambda_json(body, b64)
+        backend = self._backend_for(kind, integration)
+        self.log.add(f"Sending request to {request.url}")
+        self.integration_request = request
+        call = BackendCall(kind, request, integration.timeout_in_millis, self.request_id,
+                           str(uuid.uuid5(uuid.NAMESPACE_URL, "lambda:" + self.request_id)),
+                           function_arn(integration.uri), self.epoch_ms)
+        began = time.perf_counter()
+        response = backend.call(call)
+        latency = int((time.perf_counter() - began) * 1000)
+        if response.timed_out or latency > integration.timeout_in_millis:
+            raise Failure("Execution failed due to a timeout error", response_type="INTEGRATION_TIMEOUT",
+                          body='{"message": "Endpoint request timed out"}')
+        self.log.add(f"Received response. Status: {response.status}, Integration latency: {latency} ms")
+        binary_response = is_binary_type(_last(response.headers, "Content-Type"), self.definition.binary_media_types)
+        self.log.value("Endpoint response body before transformations", _BINARY if binary_response else response.text)
+        self.log.value("Endpoint response headers", java_map(response.headers))
+        if kind == LAMBDA:
+            if response.is_function_error:
+                message = _error_message(response.function_error)
+                self.log.add(f"Lambda execution failed with status 200 due to customer function error: {message}. "
+                             f"Lambda request id: {call.lambda_request_id}")
+                self.match_value = message
+            else:
+                self.match_value = ""
+        else:
+            self.match_value = str(response.status)
+        self.integration_status = response.status
+        return response, response.status
+
+    def _check_lambda_json(self, body: str, b64: bool) -> None:
+        try:
+            if b64:
+                raise ValueError("binary payload")
+            json.loads(body)
+        except (ValueError, RecursionError) as exc:
+            detail = str(exc)
+            message = f"Could not parse request body into json: {detail}"
+            raise Failure(f"Execution failed: {message}", response_type=None, status=400,
+                          body=json.dumps({"message": message}, ensure_ascii=False)) from None
+
+    def _backend_for(self, kind: str, integration: Integration) -> Backend:
+        backend = self.backend
+        if backend is None:
+            what = {LAMBDA: "Lambda", AWS: "AWS service", HTTP: "HTTP"}[kind]
+            raise BackendError(f"{self.verb} {integration_label(self.method)} has a {what} integration; "
+                               "give a backend (a recorded response or a Python callable)")
+        kinds = getattr(backend, "kinds", (LAMBDA, AWS, HTTP))
+        if kind not in kinds:
+            raise BackendError(f"a {type(backend).__name__} backend cannot answer a {kind} integration "
+                               f"({integration.uri})")
+        return backend
+
+    # ------------------------------------------------------------------ response side
+
+    def _respond(self, integration: Integration, response: BackendResponse, status: int | None,
+                 mock_passthrough: bool) -> InvokeResult:
+        assert self.method is not None
+        if mock_passthrough:
+            defaults = integration.default_responses
+            chosen = defaults[0] if defaults else None
+        else:
+            try:
+                selection = select_response(integration.integration_responses, self.match_value)
+            except PatternError as exc:
+                raise Failure.config("Invalid selection pattern", str(exc)) from None
+            chosen = selection.response if selection else None
+        shown = status if status is not None else 200
+        if chosen is None:
+            raise Failure.config("No match for output mapping and no default output mapping configured. "
+                                 f"Endpoint Response Status Code: {shown}")
+        if chosen.status_code not in self.method.method_responses:
+            raise Failure.config(f"Output mapping refers to an invalid method response: {chosen.status_code}")
+        method_response = self.method.method_responses[chosen.status_code]
+
+        text = response.text
+        view = IntegrationResponseView(response.headers, text, lambda_errors=integration.is_lambda)
+        reader = SourceReader(self.request, self.mctx.context, self.mctx.stage_variables, response=view)
+        try:
+            mapped = map_response_parameters(chosen.response_parameters, reader)
+        except MappingError as exc:
+            raise Failure.config(INVALID_MAPPING, _mapping_error(chosen, str(exc))) from None
+        declared = {name.lower() for name in method_response.header_names}
+        headers: list[tuple[str, list[str]]] = []
+        for name, values in mapped:
+            if name.lower() not in declared:
+                self.warnings.append(f"method.response.header.{name} is not declared on method response "
+                                     f"{chosen.status_code}; API Gateway would reject the mapping")
+            headers.append((name, values))
+
+        types_set = bool(self.definition.binary_media_types)
+        payload_binary = is_binary_type(_last(response.headers, "Content-Type"), self.definition.binary_media_types)
+        data = response.body
+        template = choose_response_template(chosen.response_templates, self.request.accept)
+        if template is not None and template.template:
+            rendered = self._render(template, Payload(data, payload_binary), "response", _UNABLE_RESPONSE)
+            self._check_duplicates()
+            data, payload_binary = rendered.encode("utf-8", "surrogatepass"), False
+
+        final_status = int(chosen.status_code)
+        override = self.mctx.response_override()
+        if "status" in override:
+            final_status = self._override_status(override["status"], final_status)
+        for name, value in (override.get("header") or {}).items():
+            values = [to_text(v) for v in value] if isinstance(value, list) else [to_text(value)]
+            headers = [(n, v) for n, v in headers if n.lower() != to_text(name).lower()]
+            headers.append((to_text(name), values))
+
+        accept_binary = is_binary_type(first_accept(self.request.accept), self.definition.binary_media_types)
+        try:
+            body = convert_response(data, payload_binary, accept_binary, types_set, chosen.content_handling)
+        except ConversionError as exc:
+            raise Failure.config(_UNABLE_RESPONSE, f"contentHandling CONVERT_TO_BINARY: {exc}") from None
+        final_headers = _finalise_headers(headers)
+        body_text, b64 = _body_out(body)
+        self.log.value("Method response body after transformations", _BINARY if b64 else body_text)
+        self.log.value("Method response headers", java_map(final_headers))
+        self.log.add("Successfully completed execution")
+        self.log.add(f"Method completed with status: {final_status}")
+        return self._result(final_status, final_headers, body_text, b64, None)
+
+    def _override_status(self, value: Any, current: int) -> int:
+        candidate: int | None = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            candidate = value
+        elif isinstance(value, str) and value.strip().isdigit():
+            candidate = int(value.strip())
+        if candidate is None or not 100 <= candidate <= 599:
+            self.warnings.append(f"$context.responseOverride.status {to_text(value)!r} is not a status code from "
+                                 "100 to 599; it is ignored (U26)")
+            return current
+        return candidate
+
+    # ------------------------------------------------------------------ results
+
+    def _failed(self, failure: Failure) -> InvokeResult:
+        self.log.add(failure.log_line)
+        if failure.response_type is not None:
+            answer = gateway_response(self.definition, failure.response_type, request=self.request,
+                                      context=self.mctx.context, stage_variables=self.mctx.stage_variables,
+                                      message=failure.message, literal_body=failure.body)
+        else:
+            answer = GatewayAnswer(failure.status or 500, {"Content-Type": ["application/json"]},
+                                   failure.body or "")
+        status = answer.status
+        self.log.add(f"Method completed with status: {status}")
+        headers = list(answer.headers.items())
+        return self._result(status, _finalise_headers(headers, remap=False), answer.body, False, failure.error)
+
+    def _result(self, status: int, headers: dict[str, list[str]], body: str, b64: bool,
+                error: str | None) -> InvokeResult:
+        return InvokeResult(
+            status=status,
+            headers={k: v[-1] for k, v in headers.items() if v},
+            multi_value_headers=headers,
+            body=body,
+            is_base64_encoded=b64,
+            integration_request=self.integration_request,
+            log=self.log.text,
+            log_lines=list(self.log.lines),
+            latency_ms=int((time.perf_counter() - self.started) * 1000),
+            error=error,
+            warnings=self.warnings,
+            match_value=self.match_value,
+            integration_status=self.integration_status,
+        )
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def integration_label(method: Method | None) -> str:
+    return method.resource_path if method else "?"
+
+
+def _last(headers: dict[str, list[str]], name: str) -> str | None:
+    found = None
+    for key, values in headers.items():
+        if key.lower() == name.lower() and values:
+            found = values[-1]
+    return found
+
+
+def _error_message(error: Any) -> str:
+    """The match value of a function error: ``errorMessage`` as text, compact JSON if not a string (U35)."""
+    message = error.get("errorMessage") if isinstance(error, dict) else None
+    if message is None:
+        return ""
+    if isinstance(message, str):
+        return message
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+
+
+def _finalise_headers(headers: list[tuple[str, list[str]]], *, remap: bool = True) -> dict[str, list[str]]:
+    """Remap reserved names, drop Transfer-Encoding, default Content-Type (U25)."""
+    out: dict[str, list[str]] = {}
+    for name, values in headers:
+        lower = name.lower()
+        if remap and lower in _DROPPED_HEADERS:
+            continue
+        if remap and lower in REMAPPED_HEADERS:
+            name = f"x-amzn-Remapped-{name}"
+        out[name] = list(values)
+    if not any(k.lower() == "content-type" for k in out):
+        out = {"Content-Type": ["application/json"], **out}
+    return out
+
+
+def _body_out(payload: Payload) -> tuple[str, bool]:
+    if payload.binary:
+        return base64.b64encode(payload.data).decode("ascii"), True
+    try:
+        return payload.data.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return base64.b64encode(payload.data).decode("ascii"), True
+
+
+def _mapping_error(obj: Any, detail: str) -> str:
+    where = obj.where() if hasattr(obj, "where") else None
+    return f"{where.location}: {detail}" if where is not None else detail
+
+
+def _relocate(exc: TemplateError, template: MappingTemplate) -> str:
+    """The template error, pointing into the definition file when the template is a YAML literal block."""
+    source = template.source
+    if source is not None and source.style == "|" and source.content_line and exc.line:
+        indent = (source.content_column or 1) - 1
+        exc.name = source.file
+        exc.line = source.content_line + exc.line - 1
+        exc.column = exc.column + indent
+        if exc.source_line is not None:
+            exc.source_line = " " * indent + exc.source_line
+    return str(exc)

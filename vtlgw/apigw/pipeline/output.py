@@ -1,0 +1,38 @@
+"""How a result is shown: ``to_json`` for ``vtlgw invoke`` (integration.md §9), ``format_text`` for people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .invoke import InvokeResult
+
+__all__ = ["to_json", "format_text"]
+
+
+def to_json(result: InvokeResult) -> dict[str, Any]:
+    """The TestInvokeMethod-like JSON object; ``isBase64Encoded`` only for binary bodies."""
+    out: dict[str, Any] = {
+        "status": result.status,
+        "body": result.body,
+        "headers": dict(result.headers),
+        "multiValueHeaders": {k: list(v) for k, v in result.multi_value_headers.items()},
+        "log": result.log,
+        "latency": result.latency_ms,
+    }
+    if result.is_base64_encoded:
+        out["isBase64Encoded"] = True
+    return out
+
+
+def format_text(result: InvokeResult) -> str:
+    """Console-like text: status and latency, headers, body, then the execution log."""
+    lines = [f"Status: {result.status}", f"Latency: {result.latency_ms} ms", "", "Response headers:"]
+    for name, values in result.multi_value_headers.items():
+        lines.extend(f"  {name}: {value}" for value in values)
+    lines.append("")
+    lines.append("Response body" + (" (base64):" if result.is_base64_encoded else ":"))
+    lines.append(result.body)
+    lines.append("")
+    lines.append("Logs:")
+    lines.append(result.log.rstrip("\n"))
+    return "\n".join(lines) + "\n"
