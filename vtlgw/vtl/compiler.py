@@ -188,7 +188,8 @@ class Compiler:
             t = self.fresh("_t")
             self.fn.line(f"{t} = g({ref.name!r}); w({t} if type({t}) is str else text({t}))", ref.pos)
         else:
-            self.fn.line(f"w(text({self.chain(ref, 0)}))", ref.pos)
+            t = self.fresh("_t")
+            self.fn.line(f"{t} = {self.chain(ref, 0)}; w({t} if type({t}) is str else text({t}))", ref.pos)
 
     def stmt_Set(self, node: n.Set) -> None:
         target, value = node.target, node.value
@@ -297,7 +298,8 @@ class Compiler:
         code = f"g({ref.name!r})"
         for part in ref.parts:
             if isinstance(part, n.Prop):
-                code = f"prop({code}, {part.name!r})"
+                # Plain maps (JSON objects, map literals) are the common case: skip the call.
+                code = f"(_p.get({part.name!r}) if type(_p := {code}) is dict else prop(_p, {part.name!r}))"
             elif isinstance(part, n.Call):
                 args = "".join(self.value(a, depth + 1) + ", " for a in part.args)
                 code = f"call(st, {code}, {part.name!r}, ({args}))"

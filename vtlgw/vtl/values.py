@@ -167,6 +167,8 @@ def map_keys(m: dict) -> list:
 
 def java_double_str(d: float) -> str:
     """``Double.toString``: plain between 10^-3 and 10^7, else ``d.dddE±n``; shortest digits."""
+    if 1e-3 <= d < 1e7 or -1e7 < d <= -1e-3:
+        return repr(d)  # Python's shortest repr is Java's text in this range (no exponent)
     if d != d:
         return "NaN"
     if d in (_INF, -_INF):
