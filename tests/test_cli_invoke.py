@@ -1,0 +1,114 @@
+"""`vtlgw invoke` on the shipped examples, as the README shows it."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vtlgw.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _in_repo(monkeypatch):
+    monkeypatch.chdir(ROOT)
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, ["invoke", *args], catch_exceptions=False)
+
+
+def as_json(result):
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_mock_integration():
+    out = as_json(invoke("--api", "fixtures/orders-api.openapi.yaml", "-X", "GET", "-p", "/health", "-f", "json"))
+    assert out["status"] == 200
+    assert out["body"] == '{"status": "ok", "stage": "test"}'
+    assert out["headers"] == {"Content-Type": "application/json"}
+    assert "Endpoint request" not in out["log"]  # MOCK logs have no endpoint lines
+    assert out["log"].splitlines()[-1].endswith("Method completed with status: 200")
+
+
+def test_lambda_error_with_json_message_maps_to_404_with_header_from_sam():
+    out = as_json(invoke("--api", "fixtures/orders-sam.yaml", "--request", "fixtures/get-order.request.json",
+                         "--lambda-error", "fixtures/order-not-found.lambda-error.json", "-f", "json"))
+    assert out["status"] == 404
+    assert out["headers"]["X-Error-Code"] == "NotFound"
+    assert out["headers"]["X-Request-Id"] == "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
+    assert json.loads(out["body"]) == {"error": "NotFound", "message": "no order 4242"}
+    assert "Lambda execution failed with status 200 due to customer function error" in out["log"]
+
+
+def test_lambda_handler_in_process_success_and_error():
+    ok = as_json(invoke("-a", "fixtures/orders-api.openapi.yaml", "-X", "GET", "-p", "/orders/12",
+                        "--lambda-handler", "fixtures.handlers.orders:get_order", "-f", "json"))
+    assert ok["status"] == 200
+    assert json.loads(ok["body"]) == {"id": "12", "status": "shipped", "total": 59.9}
+    bad = as_json(invoke("-a", "fixtures/orders-api.openapi.yaml", "-X", "GET", "-p", "/orders/x1",
+                         "--lambda-handler", "fixtures.handlers.orders:get_order", "-f", "json"))
+    assert bad["status"] == 400
+    assert bad["headers"]["X-Error-Code"] == "BadOrderId"
+
+
+def test_http_backend_5xx_selects_502():
+    out = as_json(invoke("-a", "fixtures/orders-api.openapi.yaml", "-X", "GET", "-p", "/stock/SKU-1",
+                         "--http-response", "fixtures/stock-503.http-response.json", "-f", "json"))
+    assert out["status"] == 502
+    assert out["body"] == '{"message": "stock service unavailable"}'
+    assert "Retry-After" not in out["headers"]  # backend headers never reach the client unless mapped
+
+
+def test_unknown_route_is_403_missing_authentication_token():
+    out = as_json(invoke("-a", "fixtures/orders-api.openapi.yaml", "-X", "GET", "-p", "/nope", "-f", "json"))
+    assert out["status"] == 403
+    assert json.loads(out["body"]) == {"message": "Missing Authentication Token"}
+
+
+def test_sqs_never_passthrough_rejects_unknown_content_type(tmp_path):
+    req = tmp_path / "r.json"
+    req.write_text(json.dumps({"httpMethod": "POST", "path": "/messages", "headers": {"Content-Type": "text/plain"},
+                               "body": "hi"}))
+    out = as_json(invoke("-a", "fixtures/orders-api.openapi.yaml", "-r", str(req), "--http-response",
+                         "fixtures/stock-503.http-response.json", "-f", "json"))
+    assert out["status"] == 415
+    assert out["body"] == '{"message":"Unsupported Media Type"}'
+
+
+def test_text_output_reads_like_the_console():
+    result = invoke("-a", "fixtures/orders-api.openapi.yaml", "-X", "GET", "-p", "/health")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Status: 200\n")
+    assert "Method response body after transformations:" in result.stdout
+
+
+def test_template_error_exits_1_and_prints_location(tmp_path):
+    api = tmp_path / "api.yaml"
+    api.write_text(
+        "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n"
+        "        '200': {description: ok}\n      x-amazon-apigateway-integration:\n        type: mock\n"
+        "        requestTemplates:\n          application/json: '#if($x)'\n        responses:\n"
+        "          default: {statusCode: '200'}\n")
+    result = invoke("-a", str(api), "-X", "GET", "-p", "/x")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("Status: 500")
+    assert "#if is never closed" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["-a", "missing.yaml", "-p", "/"], "missing.yaml"),
+    (["-a", "fixtures/orders-api.openapi.yaml", "-p", "/orders/1", "--lambda-error", "nope.json"], "nope.json"),
+    (["-a", "fixtures/orders-api.openapi.yaml", "-p", "/orders/1"], "backend"),
+    (["-a", "fixtures/orders-api.openapi.yaml", "-p", "/", "--lambda-result", "a", "--lambda-error", "b"],
+     "choose one backend"),
+])
+def test_bad_input_exits_2_without_traceback(args, needle):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert needle in result.stderr
+    assert "Traceback" not in result.stderr
