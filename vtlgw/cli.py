@@ -123,6 +123,10 @@ def render(template: str, request_path: str | None, response_path: str | None, s
         return
     sys.stdout.buffer.write(output.encode("utf-8", "surrogatepass"))
     sys.stdout.flush()
+    notes = bool(warnings) or any(v for v in mctx.request_override().values()) or any(
+        v for v in mctx.response_override().values())
+    if notes and output and not output.endswith("\n") and sys.stdout.isatty() and sys.stderr.isatty():
+        click.echo("", err=True)  # start the notes on their own line; stdout itself stays exact
     for warning in warnings:
         click.echo(warning, err=True)
     _echo_overrides(mctx.request_override(), mctx.response_override())
