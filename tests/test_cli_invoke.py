@@ -112,3 +112,15 @@ def test_bad_input_exits_2_without_traceback(args, needle):
     assert result.exit_code == 2
     assert needle in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_readme_python_api_example():
+    from vtlgw.apigw.definition import load_definition
+    from vtlgw.apigw.pipeline import LambdaError, invoke as run
+    from vtlgw.apigw.request import request_from_dict
+
+    api = load_definition("fixtures/orders-sam.yaml")
+    request, _ = request_from_dict({"httpMethod": "GET", "path": "/orders/4242"})
+    result = run(api, request, backend=LambdaError('{"status": 404, "code": "NotFound"}', "OrderNotFound", []))
+    assert (result.status, result.headers["X-Error-Code"]) == (404, "NotFound")
+    assert result.integration_request.body == '{"orderId": "4242", "caller": "192.0.2.1"}\n'
