@@ -8,6 +8,7 @@ says why, and the tests skip with that reason (CI installs both).
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import shutil
@@ -38,6 +39,7 @@ def _classpath(extra: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _compiled() -> str:
     out = tempfile.mkdtemp(prefix="vtlgw-oracle-")
+    atexit.register(shutil.rmtree, out, True)  # compiled classes live for this process only
     subprocess.run(["javac", "-nowarn", "-d", out, "-cp", _classpath(out), str(SOURCE)],
                    check=True, capture_output=True)
     return out

@@ -8,6 +8,7 @@ unchanged. Where Java is missing, :func:`util_oracle_unavailable` says why.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import shutil
 import subprocess
@@ -29,6 +30,7 @@ def util_oracle_unavailable() -> str | None:
 @functools.lru_cache(maxsize=1)
 def _compiled() -> str:
     out = tempfile.mkdtemp(prefix="vtlgw-util-oracle-")
+    atexit.register(shutil.rmtree, out, True)  # compiled classes live for this process only
     subprocess.run(["javac", "-nowarn", "-d", out, str(SOURCE)], check=True, capture_output=True)
     return out
 
