@@ -46,21 +46,22 @@ def skip_ws(src: str, pos: int) -> int:
 # One alternation, tried in order; a float needs a '.' with digits on one side or an exponent,
 # and "1..3" is a range (the integer 1, then "..").
 TOKEN_RE = re.compile(
-    r"""(?P<REF>\$)"""
+    r"""[ \t\r\n]*(?:(?P<REF>\$)"""
     r"""|(?P<DSTRING>"[^"]*(?:""[^"]*)*")"""
     r"""|(?P<SSTRING>'[^']*(?:''[^']*)*')"""
     r"""|(?P<FLOAT>-?(?:[0-9]+\.(?!\.)[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+))"""
     r"""|(?P<INT>-?[0-9]+)"""
     r"""|(?P<WORD>[A-Za-z_][A-Za-z0-9_]*)"""
     r"""|(?P<OP>==|!=|<=|>=|&&|\|\||\.\.|[<>+\-*/%!=])"""
-    r"""|(?P<PUNCT>[()\[\]{},:])"""
+    r"""|(?P<PUNCT>[()\[\]{},:]))"""
 )
 
 
 def scan_token(src: str, pos: int) -> Token:
-    """The expression token at ``pos`` (whitespace must already be skipped)."""
+    """The expression token at or after ``pos``, skipping spaces, tabs and line breaks."""
     m = TOKEN_RE.match(src, pos)
     if m is None:
+        pos = skip_ws(src, pos)
         if pos >= len(src):
             return Token("EOF", "", pos, pos)
         c = src[pos]
@@ -68,12 +69,13 @@ def scan_token(src: str, pos: int) -> Token:
             return Token("ERROR", "unterminated string literal", pos, len(src))
         return Token("ERROR", f"unexpected character {c!r}", pos, pos + 1)
     kind = m.lastgroup
-    value = m.group()
+    start = m.start(kind)
+    value = m.group(kind)
     if kind == "DSTRING":
         value = value[1:-1].replace('""', '"')
     elif kind == "SSTRING":
         value = value[1:-1].replace("''", "'")
-    return Token(kind, value, pos, m.end())
+    return Token(kind, value, start, m.end())
 
 
 def _scan_string(src: str, pos: int, quote: str) -> int:

@@ -28,6 +28,7 @@ from vtlgw.vtl.lexer import (
 SPECIAL_RE = re.compile(r"[$#\\]")
 REF_HEAD_RE = re.compile(r"\$!?(\{)?([A-Za-z_][A-Za-z0-9_-]*)")
 LONE_CHAR_BEFORE_SET_RE = re.compile(r"[#$][ \t]+(?=#set[ \t]*\(|#\{set\}[ \t]*\()")
+SIMPLE_REF_RE = re.compile(r"\$!?(\{)?([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*)*)")
 MEMBER_RE = re.compile(r"\.([A-Za-z_][A-Za-z0-9_-]*)(\()?")
 KNOWN_DIRECTIVES = frozenset(
     ["set", "if", "elseif", "else", "end", "foreach", "define", "macro", "break", "stop",
@@ -472,6 +473,22 @@ class Parser:
     def reference(self, pos: int) -> n.Ref | None:
         """The reference starting at ``$`` (``pos``), or None when the text is not one."""
         src = self.src
+        base = self.base
+        m = SIMPLE_REF_RE.match(src, pos)
+        if m is not None:
+            end = m.end()
+            nxt = src[end:end + 1]
+            if nxt not in ("(", "[", "}") and (m.group(1) is None):
+                # Fast path: a plain chain of properties, the common case.
+                members = m.group(3)
+                parts_simple: list = []
+                if members:
+                    offset = pos + len(m.group(0)) - len(members)
+                    for member in members[1:].split("."):
+                        parts_simple.append(n.Prop(base + offset + 1, member))
+                        offset += len(member) + 1
+                self.pos = end
+                return n.Ref(base + pos, m.group(2), parts_simple, m.group(0))
         m = REF_HEAD_RE.match(src, pos)
         if not m:
             return None
@@ -479,7 +496,6 @@ class Parser:
         name = m.group(2)
         i = m.end()
         parts: list[n.Prop | n.Call | n.Index] = []
-        base = self.base
         while i < self.n:
             c = src[i]
             if c == ".":
@@ -550,7 +566,7 @@ class Parser:
             tok = self._cache_tok
         else:
             self._cache_pos = self.pos
-            tok = self._cache_tok = scan_token(self.src, skip_ws(self.src, self.pos))
+            tok = self._cache_tok = scan_token(self.src, self.pos)
         self.pos = tok.pos
         return tok
 
