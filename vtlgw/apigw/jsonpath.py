@@ -119,28 +119,12 @@ def _bracket(text: str, i: int, path: str) -> tuple[int, Step]:
     while j < len(text) and text[j].isspace():
         j += 1
     if text.startswith("?(", j):
-        depth, k, quote = 0, j + 1, None
-        while k < len(text):
-            ch = text[k]
-            if quote:
-                if ch == "\\":
-                    k += 1
-                elif ch == quote:
-                    quote = None
-            elif ch in "'\"":
-                quote = ch
-            elif ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-                if depth == 0:
-                    break
-            k += 1
+        k = _scan(text, j + 1, ")", path)
         close = text.find("]", k)
-        if depth != 0 or close < 0:
+        if close < 0:
             raise _invalid(path, f"unclosed filter at {i}")
         return close + 1, Step("filter", text[j + 2:k].strip())
-    close = _find_close(text, j, path)
+    close = _scan(text, j, "]", path)
     inner = text[j:close].strip()
     if inner == "*":
         return close + 1, Step("wildcard")
@@ -160,9 +144,9 @@ def _bracket(text: str, i: int, path: str) -> tuple[int, Step]:
     return close + 1, Step("index" if isinstance(key, int) else "member", key)
 
 
-def _find_close(text: str, j: int, path: str) -> int:
-    quote = None
-    k = j
+def _scan(text: str, k: int, closer: str, path: str) -> int:
+    """Index of the ``closer`` (``]``, or the ``)`` matching the ``(`` at ``k``), skipping quoted text."""
+    depth, quote = 0, None
     while k < len(text):
         ch = text[k]
         if quote:
@@ -172,10 +156,14 @@ def _find_close(text: str, j: int, path: str) -> int:
                 quote = None
         elif ch in "'\"":
             quote = ch
-        elif ch == "]":
-            return k
+        elif closer == ")" and ch == "(":
+            depth += 1
+        elif ch == closer:
+            depth -= 1
+            if depth <= 0:
+                return k
         k += 1
-    raise _invalid(path, "unclosed '['")
+    raise _invalid(path, f"unclosed {'(' if closer == ')' else '['}")
 
 
 def _split_union(inner: str, path: str) -> list[str]:

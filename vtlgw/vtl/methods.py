@@ -81,14 +81,18 @@ def _str_char_at(st, s, a):
     return _from_utf16(u[i])
 
 
-def _str_contains(st, s, a):
+def _string_arg(a: tuple) -> Any:
+    """The single String argument of a ``(CharSequence)`` method; null throws as in Java."""
     if len(a) != 1:
         return NO_MATCH
     if a[0] is None:
         raise _npe()
-    if type(a[0]) is not str:
-        return NO_MATCH
-    return a[0] in s
+    return a[0] if type(a[0]) is str else NO_MATCH
+
+
+def _str_contains(st, s, a):
+    arg = _string_arg(a)
+    return arg if arg is NO_MATCH else arg in s
 
 
 def _str_starts_with(st, s, a):
@@ -218,13 +222,8 @@ def _str_trim(st, s, a):
 
 
 def _str_concat(st, s, a):
-    if len(a) != 1:
-        return NO_MATCH
-    if a[0] is None:
-        raise _npe()
-    if type(a[0]) is not str:
-        return NO_MATCH
-    return _check(st, s + a[0])
+    arg = _string_arg(a)
+    return arg if arg is NO_MATCH else _check(st, s + arg)
 
 
 def _equals(st, x, a):
