@@ -26,7 +26,6 @@ from vtlgw.vtl.lexer import (
 )
 
 SPECIAL_RE = re.compile(r"[$#\\]")
-REF_HEAD_RE = re.compile(r"\$!?(\{)?([A-Za-z_][A-Za-z0-9_-]*)")
 LONE_CHAR_BEFORE_SET_RE = re.compile(r"[#$][ \t]+(?=#set[ \t]*\(|#\{set\}[ \t]*\()")
 SIMPLE_REF_RE = re.compile(r"\$!?(\{)?([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*)*)")
 MEMBER_RE = re.compile(r"\.([A-Za-z_][A-Za-z0-9_-]*)(\()?")
@@ -475,27 +474,25 @@ class Parser:
         src = self.src
         base = self.base
         m = SIMPLE_REF_RE.match(src, pos)
-        if m is not None:
-            end = m.end()
-            nxt = src[end:end + 1]
-            if nxt not in ("(", "[", "}") and (m.group(1) is None):
-                # Fast path: a plain chain of properties, the common case.
-                members = m.group(3)
-                parts_simple: list = []
-                if members:
-                    offset = pos + len(m.group(0)) - len(members)
-                    for member in members[1:].split("."):
-                        parts_simple.append(n.Prop(base + offset + 1, member))
-                        offset += len(member) + 1
-                self.pos = end
-                return n.Ref(base + pos, m.group(2), parts_simple, m.group(0))
-        m = REF_HEAD_RE.match(src, pos)
-        if not m:
+        if m is None:
             return None
         formal = m.group(1) is not None
         name = m.group(2)
+        members = m.group(3)
         i = m.end()
+        nxt = src[i:i + 1]
+        names = members[1:].split(".") if members else []
+        if nxt == "(" and names:
+            # The last member is a method name: the general loop below parses the call.
+            i -= len(names.pop()) + 1
         parts: list[n.Prop | n.Call | n.Index] = []
+        offset = pos + len(m.group(0)) - len(members)
+        for member in names:
+            parts.append(n.Prop(base + offset + 1, member))
+            offset += len(member) + 1
+        if not formal and nxt != "(" and nxt != "[":
+            self.pos = i  # a plain chain of properties: the common case
+            return n.Ref(base + pos, name, parts, src[pos:i])
         while i < self.n:
             c = src[i]
             if c == ".":
