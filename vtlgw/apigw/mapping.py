@@ -97,16 +97,24 @@ class MappingContext:
                 out[key] = section[key]
         return out
 
-    def duplicate_overrides(self) -> list[str]:
-        """Override keys assigned more than once (the docs: a second assignment is a 5XX, U27)."""
-        found: list[str] = []
+    def _override_maps(self) -> list[OverrideMap]:
+        maps: list[OverrideMap] = []
         for name in ("requestOverride", "responseOverride"):
             section = self._section(name)
-            maps = [section] + [section[k] for k in map_keys(section) if isinstance(section[k], dict)]
-            for m in maps:
+            for m in [section] + [section[k] for k in map_keys(section) if isinstance(section[k], dict)]:
                 if isinstance(m, OverrideMap):
-                    found.extend(m.duplicates)
-        return found
+                    maps.append(m)
+        return maps
+
+    def duplicate_overrides(self) -> list[str]:
+        """Override keys assigned more than once (the docs: a second assignment is a 5XX, U27)."""
+        return [key for m in self._override_maps() for key in m.duplicates]
+
+    def reset_override_tracking(self) -> None:
+        """Start counting assignments afresh: duplicates count within one render (U27)."""
+        for m in self._override_maps():
+            m.assigned.clear()
+            m.duplicates.clear()
 
 
 def _plain(value: Any) -> dict:

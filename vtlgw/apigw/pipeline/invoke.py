@@ -22,7 +22,7 @@ from vtlgw.apigw.mapping import MappingContext, render_with
 from vtlgw.apigw.request import MethodRequest
 from vtlgw.vtl import Template
 from vtlgw.vtl.errors import TemplateError
-from vtlgw.vtl.values import map_keys, to_text
+from vtlgw.vtl.values import to_text
 
 from .backends import AWS, HTTP, LAMBDA, Backend, BackendCall, BackendResponse
 from .content import ConversionError, Payload, convert_request, convert_response, is_binary_type
@@ -249,15 +249,7 @@ class _Run:
                                  f"$context.{key} was assigned more than once in one template (U27)")
 
     def _reset_override_tracking(self) -> None:
-        """Duplicates count within one render (U27), so forget the first template's assignments."""
-        for name in ("requestOverride", "responseOverride"):
-            section = self.mctx.context.get(name)
-            maps = [section] + ([section[k] for k in map_keys(section) if isinstance(section[k], dict)]
-                                if isinstance(section, dict) else [])
-            for m in maps:
-                if hasattr(m, "assigned"):
-                    m.assigned.clear()
-                    m.duplicates.clear()
+        self.mctx.reset_override_tracking()
 
     def _mock(self, rendered: str | None) -> tuple[BackendResponse, int | None]:
         if rendered is None:
