@@ -4,8 +4,11 @@ For each workload every candidate renders the same template over the same
 body, interleaved round by round, and the report gives ratios:
 
 - vtlgw: the real thing (``$context`` built, ``$input``/``$util`` as on AWS);
-- airspeed 0.7.1 and velocityjs (npm, run with node): given small dict-backed
-  ``$input``/``$util`` stand-ins, since neither has API Gateway's variables;
+- airspeed 0.7.1: given vtlgw's own per-request ``$input``, ``$util``, ``$context``
+  and ``$stageVariables`` objects (behind the Python methods airspeed calls),
+  built for every render as vtlgw builds them;
+- velocityjs (npm, run with node): given small JavaScript stand-ins for
+  ``$input``/``$util`` (it cannot use Python objects);
 - the floor: ``json.loads`` + ``json.dumps`` of the body.
 
 Run: ``pip install -e '.[bench]' && (cd bench && npm install) && python bench/bench_templates.py``.
@@ -52,69 +55,57 @@ def sample(fn: Callable[[], Any], renders: int) -> float:
     return (time.perf_counter() - t0) / renders
 
 
-# ---------------------------------------------------------------- airspeed stand-ins
+# ---------------------------------------------------------------- airspeed: vtlgw's own objects
 
 
-def _walk(data: Any, path: str) -> Any:
-    if path == "$":
-        return data
-    for key in path[2:].split("."):
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
+class _InputForAirspeed:
+    """vtlgw's real ``$input`` behind the plain Python methods airspeed calls."""
+
+    def __init__(self, real) -> None:
+        self._real = real
+        self.body = real.body
+
+    def json(self, path):
+        return self._real.json(path)
+
+    def path(self, path):
+        return self._real.path(path)
+
+    def params(self, name=None):
+        return self._real.params_map() if name is None else self._real.param(name)
 
 
-class _Input:
-    def __init__(self, body: str, request: dict) -> None:
-        self.body = body
-        self._parsed = json.loads(body or "{}")
-        self._request = request
+class _UtilForAirspeed:
+    """vtlgw's real ``$util`` functions under their VTL names."""
 
-    def json(self, path: str) -> str:
-        return json.dumps(_walk(self._parsed, path), separators=(",", ":"), ensure_ascii=False)
+    def __init__(self) -> None:
+        from vtlgw.apigw import util
 
-    def path(self, path: str) -> Any:
-        return _walk(self._parsed, path)
-
-    def params(self, name: str | None = None) -> Any:
-        query = self._request.get("queryStringParameters") or {}
-        headers = self._request.get("headers") or {}
-        if name is None:
-            return {"path": {}, "querystring": query, "header": headers}
-        return query.get(name) or headers.get(name) or ""
+        self.escapeJavaScript = util.escape_javascript
+        self.urlEncode = util.url_encode
+        self.urlDecode = util.url_decode
+        self.parseJson = util.parse_json
+        self.base64Encode = util.base64_encode
+        self.base64Decode = util.base64_decode
 
 
-class _Util:
-    @staticmethod
-    def escapeJavaScript(s: Any) -> str:  # noqa: N802 - the VTL name
-        return json.dumps(str(s), ensure_ascii=True)[1:-1].replace("'", "\\'")
-
-    @staticmethod
-    def urlEncode(s: Any) -> str:  # noqa: N802
-        from urllib.parse import quote_plus
-
-        return quote_plus(str(s))
-
-    @staticmethod
-    def parseJson(s: str) -> Any:  # noqa: N802
-        return json.loads(s)
-
-
-def airspeed_candidate(template: str, body: str, request: dict) -> Callable[[], str] | None:
+def airspeed_candidate(template: str, method_request, body: str, response_side: bool) -> Callable[[], str] | None:
+    """airspeed given the same per-request objects vtlgw builds (it cannot build API Gateway's own)."""
     try:
         import airspeed
     except ImportError:
         return None
+    from vtlgw.apigw.input import Input
+    from vtlgw.apigw.mapping import MappingContext
+
     compiled = airspeed.Template(template)
+    util = _UtilForAirspeed()
 
     def run() -> str:
-        return compiled.merge({
-            "input": _Input(body, request), "util": _Util,
-            "context": {"stage": "prod", "requestId": "id", "identity": {"sourceIp": "203.0.113.7"},
-                        "responseOverride": {"header": {}}},
-            "stageVariables": request.get("stageVariables") or {},
-        })
+        mctx = MappingContext.for_request(method_request)
+        payload = body if response_side else method_request.body_text()
+        return compiled.merge({"input": _InputForAirspeed(Input(payload, mctx.params)), "util": util,
+                               "context": mctx.context, "stageVariables": mctx.stage_variables})
 
     try:
         run()
@@ -169,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             return json.dumps(json.loads(body), separators=(",", ":"), ensure_ascii=False)
 
         candidates: dict[str, Callable[[], Any]] = {"vtlgw": vtlgw_run, "floor": floor}
-        air = airspeed_candidate(template_text, body, req_doc)
+        air = airspeed_candidate(template_text, method_request, body, response_side)
         if air is not None:
             candidates["airspeed"] = air
         vjs = velocityjs_sampler(template_path, body, req_doc)
