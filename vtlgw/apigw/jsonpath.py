@@ -351,6 +351,3 @@ def select(path: str, data: Any) -> Any:
         return None if result is MISSING else result
     return result
 
-
-def is_definite(path: str) -> bool:
-    return compile_path(path).definite

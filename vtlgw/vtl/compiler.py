@@ -107,7 +107,6 @@ class Compiler:
         self.counter = 0
         self.const_ids: dict[tuple, str] = {}
         self.fn: _Function | None = None
-        self.in_define = 0
 
     # ------------------------------------------------------------ helpers
 
@@ -127,8 +126,7 @@ class Compiler:
     # ------------------------------------------------------------ entry point
 
     def compile(self, body: list[n.Stmt], filename: str) -> Compiled:
-        root = self.new_function("_render", body)
-        del root
+        self.new_function("_render", body)
         source = "\n".join(line for f in self.functions for line in f.lines) + "\n"
         positions = []
         for line in source.split("\n"):
@@ -139,7 +137,7 @@ class Compiler:
         exec(code, namespace)  # noqa: S102 - our own generated code, no template text inside
         return Compiled(namespace["_render"], source, filename, positions)
 
-    def new_function(self, name: str, body: list[n.Stmt], *, loop: bool = False) -> str:
+    def new_function(self, name: str, body: list[n.Stmt]) -> str:
         outer = self.fn
         fn = self.fn = _Function(name)
         self.functions.append(fn)
@@ -208,7 +206,7 @@ class Compiler:
         fn.line(f"{t} = {code}", node.pos)
         base = n.Ref(target.pos, target.name, target.parts[:-1], target.source)
         last = target.parts[-1]
-        base_code = self.chain(base, 0, null_safe=False)
+        base_code = self.chain(base, 0)
         if isinstance(last, n.Prop):
             setter = f"set_prop({base_code}, {last.name!r}, {t})"
         else:
@@ -263,9 +261,7 @@ class Compiler:
         fn.line(f"    _restore(v, {names_const}, {saved})")
 
     def stmt_Define(self, node: n.Define) -> None:
-        self.in_define += 1
         name = self.new_function(self.fresh("_d"), node.body)
-        self.in_define -= 1
         self.fn.line(f"v[{node.name!r}] = DefineBlock({name}, st, v)", node.pos)
 
     def stmt_Break(self, node: n.Break) -> None:
@@ -293,7 +289,7 @@ class Compiler:
         self.fn = outer
         return f"{name}(st, v)"
 
-    def chain(self, ref: n.Ref, depth: int, null_safe: bool = True) -> str:
+    def chain(self, ref: n.Ref, depth: int) -> str:
         """The raw value of a reference (None when nullish along the way)."""
         code = f"g({ref.name!r})"
         for part in ref.parts:

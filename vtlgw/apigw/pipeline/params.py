@@ -9,7 +9,6 @@ target unset, as a missing value or an empty one does on AWS.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -313,7 +312,3 @@ def map_gateway_parameters(mapping: dict[str, str], reader: SourceReader) -> lis
             out.append((m.group(1), values))
     return out
 
-
-def compact_json(value: Any) -> str:
-    """Compact JSON as a Lambda runtime would serialise a Python value."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
