@@ -111,7 +111,7 @@ class Parser:
 
         while self.pos < self.n:
             pos = self.pos
-            if after_token:
+            if after_token and (src[pos] == " " or src[pos] == "\t"):
                 # Velocity 1.7 lexes blanks before #set into the directive when they follow a token.
                 m = SET_AHEAD_RE.match(src, pos)
                 if m:
