@@ -28,6 +28,8 @@ from vtlgw.vtl.lexer import (
 SPECIAL_RE = re.compile(r"[$#\\]")
 LONE_CHAR_BEFORE_SET_RE = re.compile(r"[#$][ \t]+(?=#set[ \t]*\(|#\{set\}[ \t]*\()")
 SIMPLE_REF_RE = re.compile(r"\$!?(\{)?([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*)*)")
+# "()", "('text')" or ("text") with no quote doubling and, for "…", nothing to interpolate.
+SIMPLE_ARGS_RE = re.compile(r"""\([ \t]*(?:'([^']*)'(?!')|"([^"$#]*)"(?!")|)[ \t]*\)""")
 MEMBER_RE = re.compile(r"\.([A-Za-z_][A-Za-z0-9_-]*)(\()?")
 KNOWN_DIRECTIVES = frozenset(
     ["set", "if", "elseif", "else", "end", "foreach", "define", "macro", "break", "stop",
@@ -534,6 +536,15 @@ class Parser:
         """Method arguments after ``(``: comma-separated parameters, then ``)``."""
         src = self.src
         args: list[n.Expr] = []
+        m = SIMPLE_ARGS_RE.match(src, open_pos)
+        if m is not None:
+            # Fast path for "()" and one plain string literal, the usual shapes.
+            self.pos = m.end()
+            if m.group(1) is not None:
+                args.append(n.Literal(self.base + m.start(1) - 1, m.group(1)))
+            elif m.group(2) is not None:
+                args.append(n.Literal(self.base + m.start(2) - 1, m.group(2)))
+            return args
         with self.nested(open_pos):
             self.pos = skip_ws(src, self.pos)
             tok = scan_token(src, self.pos)
