@@ -62,6 +62,7 @@ from .openapi import build_openapi
 from .yamlload import Document, join_pointer, load_document
 
 REST_API = "AWS::ApiGateway::RestApi"
+STAGE = "AWS::ApiGateway::Stage"
 RESOURCE = "AWS::ApiGateway::Resource"
 METHOD = "AWS::ApiGateway::Method"
 GATEWAY_RESPONSE = "AWS::ApiGateway::GatewayResponse"
@@ -247,9 +248,52 @@ class _TemplateReader:
             api.source = None
             api.name = IMPLICIT_API
         self.sam_events(api_id, api)
+        self.stage(api_id, api)
         if "/" not in api.resource_paths:
             api.resource_paths.insert(0, "/")
         return api
+
+    # -- the stage: StageName and Variables ----------------------------------------
+
+    def stage(self, api_id: str, api: ApiDefinition) -> None:
+        """Carry the stage's name and variables, so ``$stageVariables`` works without flags.
+
+        SAM declares them on ``AWS::Serverless::Api``; CloudFormation on the first
+        ``AWS::ApiGateway::Stage`` of the API. A ``!Ref`` to a template parameter
+        takes the parameter's ``Default``; other intrinsics stay symbolic text.
+        """
+        if api_id in self.resources and self.resources[api_id].get("Type") == SAM_API:
+            owner: str | None = api_id
+        else:
+            owner = next((lid for lid, res in self.resources.items()
+                          if res.get("Type") == STAGE and self.belongs(lid, api_id)), None)
+        if owner is None:
+            return
+        props = self.props(owner)
+        name = self.literal(props.get("StageName"))
+        if name is not None:
+            api.stage_name = name
+        variables = props.get("Variables")
+        if isinstance(variables, dict):
+            for key, value in variables.items():
+                text = self.literal(value)
+                if text is not None:
+                    api.stage_variables[str(key)] = text
+
+    def literal(self, value: Any) -> str | None:
+        """A scalar property as text; ``!Ref Param`` resolves to the parameter's Default."""
+        if value is None or isinstance(value, (dict, list)) and not intrinsics.is_symbolic(value):
+            return None
+        if isinstance(value, dict) and set(value) == {"Ref"} and isinstance(self.doc.data, dict):
+            params = self.doc.data.get("Parameters")
+            param = params.get(value["Ref"]) if isinstance(params, dict) else None
+            if isinstance(param, dict) and "Default" in param and not isinstance(param["Default"], (dict, list)):
+                return str(param["Default"])
+        if isinstance(value, dict):
+            return intrinsics.render(value)
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value)
 
     # -- AWS::ApiGateway::* ---------------------------------------------------------
 

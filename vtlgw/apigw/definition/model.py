@@ -310,6 +310,8 @@ class ApiDefinition:
     gateway_responses: dict[str, GatewayResponse] = field(default_factory=dict)
     name: str | None = None
     api_id: str | None = None
+    stage_name: str | None = None  # the deployed stage, when the template declares one
+    stage_variables: dict[str, str] = field(default_factory=dict)  # that stage's variables
     problems: list[DefinitionError] = field(default_factory=list, repr=False)
     source: Source | None = field(default=None, compare=False, repr=False)
     _routes: Any = field(default=None, init=False, repr=False, compare=False)

@@ -150,9 +150,12 @@ class _Run:
                 path_parameters=dict(params))
         else:
             self.request = dataclasses.replace(self.request, http_method=self.verb, path=self.path)
+        # Stage variables: the definition's stage, then the request file's, then the caller's.
+        variables = {**self.definition.stage_variables, **self.request.stage_variables,
+                     **(self.extra_stage_variables or {})}
         self.mctx = MappingContext.for_request(
-            self.request, stage=self.stage, context_overrides=self.context_overrides,
-            stage_variables=self.extra_stage_variables,
+            self.request, stage=self.stage or self.definition.stage_name, context_overrides=self.context_overrides,
+            stage_variables=variables,
             resource_path=self.method.resource_path if self.method else self.path, fresh=self.fresh)
         ctx = self.mctx.context
         self.request_id = to_text(ctx.get("requestId"))
