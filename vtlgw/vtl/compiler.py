@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from vtlgw.vtl import nodes as n
 from vtlgw.vtl import runtime as rt
-from vtlgw.vtl.values import ArrayList
+from vtlgw.vtl.values import ArrayList, HostObject
 
 MARKER_RE = re.compile(r"#@(\d+)\s*$")
 LOOP_SPECIALS = ("foreach", "velocityCount", "velocityHasNext")
@@ -100,7 +100,7 @@ class Compiler:
     def __init__(self, limits: rt.Limits) -> None:
         self.limits = limits
         self.globals: dict[str, Any] = dict(RUNTIME_NAMES)
-        self.globals.update(ArrayList=ArrayList, _MISSING=_MISSING, _restore=_restore,
+        self.globals.update(ArrayList=ArrayList, HostObject=HostObject, _MISSING=_MISSING, _restore=_restore,
                             _unsupported=_unsupported, _loop_enter=_loop_enter, _cap=limits.max_loop_iterations,
                             _maxit=limits.max_total_iterations)
         self.functions: list[_Function] = []
@@ -295,10 +295,12 @@ class Compiler:
         for part in ref.parts:
             if isinstance(part, n.Prop):
                 # Plain maps (JSON objects, map literals) are the common case: skip the call.
-                code = f"(_p.get({part.name!r}) if type(_p := {code}) is dict else prop(_p, {part.name!r}))"
+                code = f"(_p.get({part.name!r}) if isinstance(_p := {code}, dict) else prop(_p, {part.name!r}))"
             elif isinstance(part, n.Call):
                 args = "".join(self.value(a, depth + 1) + ", " for a in part.args)
-                code = f"call(st, {code}, {part.name!r}, ({args}))"
+                # Host objects ($input, $util) answer directly; everything else goes through call().
+                code = (f"(_c.vtl_call({part.name!r}, [{args}]) if isinstance(_c := {code}, HostObject) "
+                        f"else call(st, _c, {part.name!r}, ({args})))")
             else:
                 code = f"index({code}, {self.value(part.key, depth + 1)})"
         if any(not isinstance(part, n.Prop) for part in ref.parts):
