@@ -48,15 +48,6 @@ def _restore(v: dict, names: tuple, saved: tuple) -> None:
             v[name] = old
 
 
-def _loop_enter(v: dict, names: tuple, iterable: Any) -> tuple:
-    """Start a #foreach: snapshot the items, save the variables the loop shadows, set $foreach."""
-    items = rt.iterate(iterable)
-    saved = tuple(v.get(name, _MISSING) for name in names)
-    state = rt.ForeachState(len(items), saved[1])
-    v["foreach"] = state
-    return items, len(items), saved, state
-
-
 def _unsupported(word: str) -> None:
     from vtlgw.vtl.errors import TemplateRuntimeError
 
@@ -97,11 +88,12 @@ class _Function:
 
 
 class Compiler:
-    def __init__(self, limits: rt.Limits) -> None:
+    def __init__(self, limits: rt.Limits, source_text: str = "") -> None:
         self.limits = limits
+        self.source_text = source_text  # to see which loop variables a template can name
         self.globals: dict[str, Any] = dict(RUNTIME_NAMES)
         self.globals.update(ArrayList=ArrayList, HostObject=HostObject, _MISSING=_MISSING, _restore=_restore,
-                            _unsupported=_unsupported, _loop_enter=_loop_enter, _cap=limits.max_loop_iterations,
+                            _unsupported=_unsupported, _cap=limits.max_loop_iterations,
                             _maxit=limits.max_total_iterations)
         self.functions: list[_Function] = []
         self.counter = 0
@@ -230,11 +222,16 @@ class Compiler:
         fn = self.fn
         k = self.fresh("")
         it, size, saved, fe, i, x = (f"_it{k}", f"_n{k}", f"_sv{k}", f"_fe{k}", f"_i{k}", f"_x{k}")
-        names = (node.var, *LOOP_SPECIALS)
+        # $foreach, $velocityCount and $velocityHasNext are kept only when the template names them:
+        # VTL has no computed variable names, so an unnamed one can never be read.
+        specials = tuple(name for name in LOOP_SPECIALS if name in self.source_text)
+        names = (node.var, *specials)
         names_const = self.const(names)
         p = node.pos
-        fn.line(f"{it}, {size}, {saved}, {fe} = _loop_enter(v, {names_const}, {self.value(node.iterable, 0)})",
-                node.iterable.pos)
+        fn.line(f"{it} = iterate({self.value(node.iterable, 0)}); {size} = len({it})", node.iterable.pos)
+        fn.line(f"{saved} = ({''.join(f'v.get({name!r}, _MISSING), ' for name in names)})")
+        if "foreach" in specials:
+            fn.line(f"{fe} = ForeachState({size}, {saved}[{names.index('foreach')}]); v['foreach'] = {fe}")
         fn.line("try:")
         fn.indent += 1
         fn.line(f"for {i}, {x} in enumerate({it}):", p)
@@ -242,10 +239,14 @@ class Compiler:
         fn.line(f"if {i} >= _cap: st.loop_cap({p}); break", p)
         fn.line("st.iterations += 1")
         fn.line("if st.iterations > _maxit or not st.iterations & 255: st.tick_check()", p)
-        fn.line(f"{fe}.index = {i}")
+        if "foreach" in specials:
+            fn.line(f"{fe}.index = {i}")
         fn.line(f"if {x} is None: v.pop({node.var!r}, None)")
         fn.line(f"else: v[{node.var!r}] = {x}")
-        fn.line(f"v['velocityCount'] = {i} + 1; v['velocityHasNext'] = {i} + 1 < {size}")
+        if "velocityCount" in specials:
+            fn.line(f"v['velocityCount'] = {i} + 1")
+        if "velocityHasNext" in specials:
+            fn.line(f"v['velocityHasNext'] = {i} + 1 < {size}")
         was_loop, fn.loop_here = fn.loop_here, True
         fn.blocks += 3
         if fn.blocks > MAX_BLOCK_DEPTH or fn.indent > MAX_INDENT:
@@ -391,5 +392,7 @@ def _literal(node: n.Expr) -> str:
     return getattr(node, "literal", "") or ""
 
 
-def compile_tree(body: list[n.Stmt], filename: str, limits: rt.Limits) -> Compiled:
-    return Compiler(limits).compile(body, filename)
+def compile_tree(body: list[n.Stmt], filename: str, limits: rt.Limits, source_text: str | None = None) -> Compiled:
+    """Compile a parsed template; ``source_text`` (the template) lets loops skip unused helpers."""
+    text = "foreach velocityCount velocityHasNext" if source_text is None else source_text
+    return Compiler(limits, text).compile(body, filename)

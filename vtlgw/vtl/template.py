@@ -64,7 +64,7 @@ class Template:
         gc.disable()
         try:
             tree = parse(source, name, max_depth=self.limits.max_parse_depth)
-            self._compiled: Compiled = compile_tree(tree, f"<vtl:{next(_ids)}>", self.limits)
+            self._compiled: Compiled = compile_tree(tree, f"<vtl:{next(_ids)}>", self.limits, source)
         except (RecursionError, SyntaxError, MemoryError) as exc:  # pragma: no cover - defensive
             raise TemplateSyntaxError(f"template too deeply nested to compile ({type(exc).__name__})",
                                       name=name, line=1, column=1, source_line=None) from None
