@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import math
 import re
@@ -271,6 +272,7 @@ _CLF = re.compile(r"(\d{2})/([A-Za-z]{3})/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
+@functools.lru_cache(maxsize=64)
 def format_request_time(epoch_ms: int) -> str:
     """``requestTime`` for an epoch in ms: ``dd/MMM/yyyy:HH:mm:ss +0000``, English months, UTC."""
     t = _EPOCH + timedelta(milliseconds=epoch_ms)

@@ -464,6 +464,7 @@ class JavaPattern:
         return result
 
 
+@functools.lru_cache(maxsize=512)
 def parse_replacement(replacement: str, group_count: int, names: tuple[str, ...]) -> list[tuple[str, Any]]:
     """Java's replacement syntax: ``$n``, ``${name}``, ``\\x`` literal; errors as Java throws them."""
     parts: list[tuple[str, Any]] = []

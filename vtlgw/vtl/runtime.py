@@ -19,6 +19,7 @@ from vtlgw.vtl.values import (
     Entry,
     HostObject,
     JHashMap,
+    java_double_str,
     java_equals,
     to_text,
 )
@@ -160,10 +161,15 @@ class DefineBlock:
 
 def text(x: Any) -> str:
     """How a reference prints: nullish prints nothing, everything else its Java toString."""
-    if type(x) is str:
+    t = type(x)
+    if t is str:
         return x
+    if t is int:
+        return str(x)
     if x is None:
         return ""
+    if t is float:
+        return java_double_str(x)
     return to_text(x)
 
 
