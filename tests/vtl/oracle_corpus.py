@@ -707,6 +707,9 @@ _group("quirk", [
     ("backslash_before_set", "#set($y = 0)a\\\\  #set($y = 1)b$y"),
     ("null_operand_literal", '#set($s = "a")#set($y = $s + (1/0))[$y]#set($y = (1/0) + $s)[$y]'
                              '#set($y = $s + 1/0)[$y]#set($y = $s + (1 / 0 ))[$y]'),
+    ("dollar_before_block_comment", "a$#* c *#b|"),
+    ("hash_hash_after_property", '#set($m = {"k": {"j": "w"}})$m.k## c\nA|$m.k.j## c\nA|$!m.k## c\nB'),
+    ("hash_hash_after_other_refs", '#set($x = "X")#set($l = ["a"])$x## c\nA|${x}## c\nA|$x.toString()## c\nA|$l[0]## c\nA'),
     ("null_operand_literal_spacing", '#set($s = "a")#set($y = $s+1/0)[$y]#set($y = $s +  1 /  0)[$y]'),
 ])
 

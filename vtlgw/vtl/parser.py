@@ -131,8 +131,9 @@ class Parser:
             if c == "$":
                 ref = self.reference(pos)
                 if ref is None:
-                    if src.startswith("#", pos + 1) and self.directive_word(pos + 1)[0] in KNOWN_DIRECTIVES:
-                        self.pos = pos + 1  # Velocity 1.7 drops a "$" written right before a directive
+                    if src.startswith("#*", pos + 1) or (
+                            src.startswith("#", pos + 1) and self.directive_word(pos + 1)[0] in KNOWN_DIRECTIVES):
+                        self.pos = pos + 1  # 1.7 drops a "$" right before a directive or a block comment
                         continue
                     m = LONE_CHAR_BEFORE_SET_RE.match(src, pos)
                     if m:  # ... and a "$" plus blanks before #set
@@ -153,6 +154,13 @@ class Parser:
                 flush()
                 body.append(n.Output(ref.pos, ref))
                 after_token = True
+                if (ref.parts and isinstance(ref.parts[-1], n.Prop) and not ref.source.endswith("}")
+                        and src.startswith("##", self.pos)):
+                    # 1.7 does not see "##" as a comment right after a property: it prints it.
+                    text_pos = self.pos
+                    text.append("#")
+                    self.pos += 1
+                    after_token = False
                 continue
             if c == "\\":
                 if not text:
