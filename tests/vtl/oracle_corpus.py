@@ -701,13 +701,12 @@ _group(RUNTIME_ERROR_GROUP, [
 
 _group("quirk", [
     # found by randomized differential runs against the jar
-    ("dollar_before_directive", "#set($x = 1)a$#if(true)x#end|$#set($y = 1)|$##c\nb|$#x|$# y"),
+    ("dollar_before_directive", "#set($x = 1)a$#if(true)x#end|$#set($y = 1)|$##c\nb|$#x|$# y|a$#* c *#b"),
     ("lone_hash_before_set", "#set($x = 1)a # #set($y = 1)b|a #\t#set($y = 1)|# #set($y = 1)|a ##set($y=1)\n"),
     ("lone_dollar_before_set", "#set($y = 0)a $  #set($y = 1)b$y"),
     ("backslash_before_set", "#set($y = 0)a\\\\  #set($y = 1)b$y"),
     ("null_operand_literal", '#set($s = "a")#set($y = $s + (1/0))[$y]#set($y = (1/0) + $s)[$y]'
                              '#set($y = $s + 1/0)[$y]#set($y = $s + (1 / 0 ))[$y]'),
-    ("dollar_before_block_comment", "a$#* c *#b|"),
     ("hash_hash_after_property", '#set($m = {"k": {"j": "w"}})$m.k## c\nA|$m.k.j## c\nA|$!m.k## c\nB'),
     ("hash_hash_after_other_refs", '#set($x = "X")#set($l = ["a"])$x## c\nA|${x}## c\nA|$x.toString()## c\nA|$l[0]## c\nA'),
     ("null_operand_literal_spacing", '#set($s = "a")#set($y = $s+1/0)[$y]#set($y = $s +  1 /  0)[$y]'),
