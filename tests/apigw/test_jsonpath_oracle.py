@@ -53,6 +53,13 @@ PATHS = [
     "$.missing", "$.store.book[9]", "$.store.missing.deeper", "$.nums[7]", "$..nothing",
     "$.store.book[*].missing", "$.nums.length()", "$.store.book.length()",
     "$.store.book[", "$..", "$.store.book[?(@.price <]",
+    "$..book[?(@.price < 10 && @.category == 'fiction')].title", "$..book[?(@.price < 9 || @.price > 20)].title",
+    "$..book[?(@.category != 'fiction')].title", "$..[?(@.price > 19)].price", "$.store.bicycle.*",
+    "$.nums[0,2,4]", "$.nums[:-2]", "$..book[?(@.isbn)]..price", "$.store..color", "$..*", "$.nested[*][*]",
+    "$..['c d']", "$.store.book[*]['title','price']", "$.store.book[0]['title','price']",
+    "$..book[?(@.author =~ /.*(Rees|Waugh)/)].price", "$.nums[?(@ > 2)]", "$..book[?(@.price == 8.95)].title",
+    "$..book[?(@.price > $.expensive)].title", "$..book[?(@.isbn && @.price < 20)].title",
+    "$.store.book[?(@.category == 'fiction' && (@.price < 9 || @.price > 20))].title",
 ]
 
 

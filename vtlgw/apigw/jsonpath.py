@@ -72,7 +72,7 @@ def compile_path(path: str) -> CompiledPath:
         if text.startswith("..", i):
             i += 2
             if i < n and text[i] == "*":
-                steps.append(Step("deep", None))
+                steps.append(Step("deepwild"))
                 i += 1
             elif i < n and text[i] == "[":
                 steps.append(Step("deep", None))
@@ -217,6 +217,17 @@ def _descendants(node: Any) -> list:
     return result
 
 
+def _scan_all(node: Any) -> list:
+    """``..*`` in Jayway's order: a node's children, then each child's scan in turn."""
+    out: list = []
+    kids = _children(node)
+    out.extend(kids)
+    for kid in kids:
+        if isinstance(kid, (dict, list)):
+            out.extend(_scan_all(kid))
+    return out
+
+
 def _index(node: Any, i: int) -> Any:
     if not isinstance(node, list):
         return MISSING
@@ -225,7 +236,7 @@ def _index(node: Any, i: int) -> Any:
     return node[i] if 0 <= i < len(node) else MISSING
 
 
-def _apply(step: Step, nodes: list) -> list:
+def _apply(step: Step, nodes: list, root: Any = None) -> list:
     k = step.kind
     out: list = []
     if k == "member":
@@ -240,12 +251,14 @@ def _apply(step: Step, nodes: list) -> list:
     elif k == "wildcard":
         for node in nodes:
             out.extend(_children(node))
+    elif k == "deepwild":
+        for node in nodes:
+            out.extend(_scan_all(node))
     elif k == "deep":
         for node in nodes:
             for d in _descendants(node):
                 if step.arg is None:
-                    if d is not node:
-                        out.append(d)
+                    out.append(d)  # "..[…]": the bracket applies to the node and everything below
                 elif isinstance(d, dict) and step.arg in d:
                     out.append(d[step.arg])
     elif k == "slice":
@@ -253,6 +266,10 @@ def _apply(step: Step, nodes: list) -> list:
         for node in nodes:
             if isinstance(node, list):
                 out.extend(node[slice(start, stop)])
+    elif k == "union" and all(isinstance(key, str) for key in step.arg):
+        for node in nodes:  # names: one map per object, as Jayway does (U20)
+            if isinstance(node, dict):
+                out.append({key: node[key] for key in step.arg if key in node})
     elif k == "union":
         for node in nodes:
             for key in step.arg:
@@ -264,7 +281,7 @@ def _apply(step: Step, nodes: list) -> list:
                     out.append(node[key])
     elif k == "filter":
         for node in nodes:
-            out.extend(_filter(step.arg, node))
+            out.extend(_filter(step.arg, node, root))
     elif k == "length":
         for node in nodes:
             if isinstance(node, (list, dict)):
@@ -272,42 +289,152 @@ def _apply(step: Step, nodes: list) -> list:
     return out
 
 
-_REGEX_LITERAL_RE = re.compile(r"=~\s*/((?:[^/\\]|\\.)*)/([a-z]*)")
+# ------------------------------------------------------------------ filters [?( … )]
+
+_FILTER_TOKEN_RE = re.compile(r"""\s*(?:
+    (?P<op>==|!=|<=|>=|=~|&&|\|\||<|>|!|\(|\))
+  | (?P<regex>/(?:[^/\\]|\\.)*/[a-z]*)
+  | (?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
+  | (?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)
+  | (?P<word>true|false|null)
+  | (?P<path>[@$](?:\.\.?[A-Za-z_*][\w-]*|\[[^\]]*\]|\.length\(\))*)
+)""", re.VERBOSE)
 
 
 @functools.lru_cache(maxsize=256)
-def _filter_expr(expr: str) -> Any:
-    """``jsonpath_ng.ext`` parse of ``$[?(expr)]``, with Jayway's ``=~ /re/i`` rewritten."""
-    from jsonpath_ng.ext import parse as ext_parse
+def _parse_filter(expr: str) -> Any:
+    """Parse a filter into nested tuples: ("or", a, b), ("and", …), ("not", x), (op, left, right), operands."""
+    tokens = []
+    i = 0
+    while i < len(expr):
+        m = _FILTER_TOKEN_RE.match(expr, i)
+        if m is None or m.end() == i:
+            if expr[i:].strip() == "":
+                break
+            raise JavaException("InvalidPathException", f"cannot parse filter [?({expr})] at {i}")
+        kind = m.lastgroup
+        tokens.append((kind, m.group(kind)))
+        i = m.end()
+    pos = 0
 
-    if re.search(r"\s(?:nin|in|subsetof|anyof|noneof|size|empty)\s", f" {expr} "):
-        raise JavaException("InvalidPathException",
-                            f"filter operator in [?({expr})] is not supported by vtlgw")
+    def peek() -> tuple | None:
+        return tokens[pos] if pos < len(tokens) else None
 
-    def regex(m: re.Match) -> str:
-        pattern, flags = m.group(1), m.group(2)
-        if flags.replace("i", ""):
-            raise JavaException("InvalidPathException", f"regex flags /{flags} are not supported")
-        if "i" in flags:
-            pattern = "(?i)" + pattern
-        return "=~ " + repr(pattern)
+    def take() -> tuple:
+        nonlocal pos
+        if pos >= len(tokens):
+            raise JavaException("InvalidPathException", f"incomplete filter [?({expr})]")
+        pos += 1
+        return tokens[pos - 1]
 
-    rewritten = _REGEX_LITERAL_RE.sub(regex, expr)
-    try:
-        return ext_parse(f"$[?({rewritten})]")
-    except Exception as exc:  # jsonpath_ng raises several types for bad input
-        raise JavaException("InvalidPathException", f"cannot parse filter [?({expr})]: {exc}") from None
+    def operand() -> Any:
+        kind, text = take()
+        if kind == "op" and text == "(":
+            inner = disjunction()
+            if take() != ("op", ")"):
+                raise JavaException("InvalidPathException", f"unbalanced parentheses in [?({expr})]")
+            return inner
+        if kind == "op" and text == "!":
+            return ("not", operand())
+        if kind == "path":
+            return ("path", text)
+        if kind == "str":
+            return ("lit", text[1:-1].replace("\\'", "'").replace('\\"', '"'))
+        if kind == "num":
+            return ("lit", float(text) if any(c in text for c in ".eE") else int(text))
+        if kind == "word":
+            return ("lit", {"true": True, "false": False, "null": None}[text])
+        if kind == "regex":
+            body, _, flags = text[1:].rpartition("/")
+            if flags.replace("i", ""):
+                raise JavaException("InvalidPathException", f"regex flags /{flags} are not supported")
+            return ("regex", ("(?i)" if "i" in flags else "") + body)
+        raise JavaException("InvalidPathException", f"unexpected {text!r} in filter [?({expr})]")
+
+    def comparison() -> Any:
+        left = operand()
+        nxt = peek()
+        if nxt and nxt[0] == "op" and nxt[1] in ("==", "!=", "<", "<=", ">", ">=", "=~"):
+            take()
+            return (nxt[1], left, operand())
+        return ("exists", left) if left[0] == "path" else left
+
+    def conjunction() -> Any:
+        node = comparison()
+        while peek() == ("op", "&&"):
+            take()
+            node = ("and", node, comparison())
+        return node
+
+    def disjunction() -> Any:
+        node = conjunction()
+        while peek() == ("op", "||"):
+            take()
+            node = ("or", node, conjunction())
+        return node
+
+    tree = disjunction()
+    if pos != len(tokens):
+        raise JavaException("InvalidPathException", f"unexpected {tokens[pos][1]!r} in filter [?({expr})]")
+    return tree
 
 
-def _filter(expr: str, node: Any) -> list:
-    if not isinstance(node, (list, dict)):
+def _operand_value(node: Any, item: Any, root: Any) -> Any:
+    kind, arg = node[0], node[1]
+    if kind == "lit":
+        return arg
+    if kind == "path":
+        base = item if arg.startswith("@") else root
+        definite, result = evaluate("$" + arg[1:], base)
+        return result if definite else (result if result else MISSING)
+    return MISSING
+
+
+def _numeric(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _test(node: Any, item: Any, root: Any) -> bool:
+    kind = node[0]
+    if kind == "or":
+        return _test(node[1], item, root) or _test(node[2], item, root)
+    if kind == "and":
+        return _test(node[1], item, root) and _test(node[2], item, root)
+    if kind == "not":
+        return not _test(node[1], item, root)
+    if kind == "exists":
+        return _operand_value(node[1], item, root) is not MISSING
+    if kind in ("lit", "path"):
+        value = _operand_value(node, item, root)
+        return value is not MISSING and value is not None and value is not False
+    left = _operand_value(node[1], item, root)
+    if kind == "=~":
+        from vtlgw.vtl.jregex import compile_java
+
+        return isinstance(left, str) and node[2][0] == "regex" and compile_java(node[2][1]).matches(left)
+    right = _operand_value(node[2], item, root)
+    if left is MISSING or right is MISSING:
+        return kind == "!=" and not (left is MISSING and right is MISSING)
+    if kind in ("==", "!="):
+        same = (left == right and type(left) is type(right)) or (_numeric(left) and _numeric(right) and left == right)
+        return same if kind == "==" else not same
+    if _numeric(left) and _numeric(right):
+        return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[kind]
+    if isinstance(left, str) and isinstance(right, str):
+        return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[kind]
+    return False
+
+
+def _filter(expr: str, node: Any, root: Any) -> list:
+    """Items of an array (or values of an object) for which the filter holds."""
+    tree = _parse_filter(expr)
+    if isinstance(node, list):
+        items = node
+    elif isinstance(node, dict):
+        items = list(node.values())
+    else:
         return []
-    compiled = _filter_expr(expr)
-    items = node if isinstance(node, list) else list(node.values())
-    try:
-        return [m.value for m in compiled.find(list(items))]
-    except Exception as exc:
-        raise JavaException("InvalidPathException", f"filter [?({expr})] failed: {exc}") from None
+    return [item for item in items if _test(tree, item, root)]
 
 
 def evaluate(path: str, data: Any) -> tuple[bool, Any]:
@@ -327,20 +454,32 @@ def evaluate(path: str, data: Any) -> tuple[bool, Any]:
         return True, node
     steps = compiled.steps
     nodes = [data]
-    for step in steps:
-        nodes = _apply(step, nodes)
+    index = 0
+    while index < len(steps):
+        step = steps[index]
+        if step.kind == "deep" and step.arg is None and index + 1 < len(steps) and steps[index + 1].kind == "filter":
+            # "..[?(…)]": Jayway tests every object below (and scalars in arrays), depth first
+            tree = _parse_filter(steps[index + 1].arg)
+            found = []
+            for node in nodes:
+                for d in _descendants(node)[1:]:
+                    if isinstance(d, dict) and _test(tree, d, data):
+                        found.append(d)
+                for d in _descendants(node):
+                    if isinstance(d, list):
+                        found.extend(x for x in d if not isinstance(x, (dict, list)) and _test(tree, x, data))
+            nodes = found
+            index += 2
+            continue
+        nodes = _apply(step, nodes, data)
+        index += 1
     if len(steps) == 1 and steps[0].kind == "length" or (steps and steps[-1].kind == "length"
                                                           and all(s.kind in ("member", "index") for s in steps[:-1])):
         return True, nodes[0] if nodes else MISSING
     last = steps[-1] if steps else None
-    if last is not None and last.kind == "union" and all(isinstance(k, str) for k in last.arg):
-        prefix = CompiledPath(steps[:-1], all(s.kind in ("member", "index") for s in steps[:-1]), path)
-        if prefix.definite:
-            parent = [data]
-            for step in prefix.steps:
-                parent = _apply(step, parent)
-            if len(parent) == 1 and isinstance(parent[0], dict):
-                return True, {k: parent[0][k] for k in last.arg if k in parent[0]}  # U20
+    if last is not None and last.kind == "union" and all(isinstance(k, str) for k in last.arg) and \
+            all(st.kind in ("member", "index") for st in steps[:-1]):
+        return True, nodes[0] if nodes else MISSING  # $['a','b'] on one object: a map (U20)
     return False, list(nodes)
 
 
