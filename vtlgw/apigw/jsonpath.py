@@ -1,13 +1,17 @@
 """JSONPath as API Gateway evaluates it (Jayway JsonPath semantics), over the value model.
 
-A path is split into steps here. Members, indexes, wildcards, deep scans,
-slices and unions are walked directly; filter expressions (``[?(…)]``) are
-handed to ``jsonpath_ng.ext`` after rewriting Jayway's ``=~ /re/`` form.
+A path is split into steps and walked directly: members, indexes, wildcards,
+deep scans (``..*`` in Jayway's order), slices, unions and filters
+(``[?( … )]`` with ``== != < <= > >= =~ && || !``, parentheses, ``@``- and
+``$``-relative operands; regexes follow Java). The differential tests check the
+results against Jayway JsonPath itself. (An earlier version delegated filters to
+``jsonpath_ng.ext``; its filter grammar does not accept Jayway's ``&&``/``||``
+and scans differently, so filters are evaluated here.)
 
 *Definite* paths (only members and single indexes) give one value, or
 :data:`MISSING`; any other step makes the path *indefinite*, giving a JSON list
-of all matches. A union of member names on an object gives a map of those
-members, as Jayway does (U20). Anything unsupported raises a
+of all matches. A union of member names gives a map of those members per
+object, as Jayway does (U20). Anything unsupported raises a
 :class:`~vtlgw.vtl.errors.JavaException`, never a wrong value.
 """
 
