@@ -71,6 +71,9 @@ class _Translator:
         self.multiline = False
         self.comments = False
         self.unicode_classes = False
+        self.unicode_case = False
+        self.case_insensitive = False
+        self.unix_lines = False
         self.version1 = False
         self.groups = 0
         self.names: list[str] = []
@@ -90,11 +93,24 @@ class _Translator:
             elif c == "[":
                 self.out.append(self.char_class())
             elif c == ".":
-                self.out.append("(?s:.)" if self.dotall else _DOT)
+                self.out.append("(?s:.)" if self.dotall else "[^\\n]" if self.unix_lines else _DOT)
                 self.i += 1
             elif c == "$":
-                self.out.append("(?=[\\n\\r\\u0085\\u2028\\u2029]|\\Z)" if self.multiline
-                                else _END_BEFORE_FINAL_TERMINATOR)
+                if self.unix_lines:
+                    self.out.append("(?=\\n|\\Z)" if self.multiline else "(?=\\n?\\Z)")
+                elif self.multiline:
+                    # before any line terminator (not inside \r\n) or at the end
+                    self.out.append("(?:(?=[\\r\\u0085\\u2028\\u2029]|\\Z)|(?<!\\r)(?=\\n))")
+                else:
+                    self.out.append(_END_BEFORE_FINAL_TERMINATOR)
+                self.i += 1
+            elif c == "^":
+                if self.multiline:
+                    # at the start, or after a line terminator that is not the input's last character
+                    after = "(?<=\\n)" if self.unix_lines else "(?:(?<=[\\n\\u0085\\u2028\\u2029])|(?<=\\r)(?!\\n))"
+                    self.out.append(f"(?:\\A|{after}(?!\\Z))")
+                else:
+                    self.out.append("\\A")
                 self.i += 1
             elif c == "(":
                 self.group_open()
@@ -122,8 +138,8 @@ class _Translator:
             raise self.error("Unclosed group", n)
         self.out.append(")" * self.scopes[0])
         flags = regex.V1 if self.version1 else regex.V0
-        if not self.unicode_classes:
-            flags |= regex.ASCII
+        if self.case_insensitive and not self.unicode_case:
+            flags |= regex.ASCII  # Java's (?i) folds ASCII letters only, unless (?u) is on
         return _Translation("".join(self.out), flags, self.groups, tuple(self.names))
 
     # ------------------------------------------------------------ groups and flags
@@ -172,8 +188,12 @@ class _Translator:
             elif ch == "U":
                 self.unicode_classes = on
             elif ch == "d":
-                raise self.error("UNIX_LINES mode (?d) is not supported by vtlgw", j)
-            elif ch not in "iu":
+                self.unix_lines = on
+            elif ch == "i":
+                self.case_insensitive = self.case_insensitive or on
+            elif ch == "u":
+                self.unicode_case = self.unicode_case or on
+            else:
                 raise self.error("Unknown inline modifier", j)
             j += 1
         if j >= len(p):
@@ -335,6 +355,8 @@ class _Translator:
                 expr = f"[^{expr[1:-1]}]" if expr.startswith("[") else expr
         if in_class and expr.startswith("["):
             self.version1 = True
+        if not in_class:
+            expr = f"(?u:{expr})"  # Unicode properties stay Unicode even when (?i) needs ASCII folding
         return expr
 
     # ------------------------------------------------------------ character classes
