@@ -2,7 +2,11 @@
 
 This package knows nothing of API Gateway: hosts pass variables in, and the
 objects they expose derive from :class:`vtlgw.vtl.values.HostObject`.
+``Template`` and ``Limits`` load on first use, so importing the errors (as
+``vtlgw`` and its command line do) stays cheap.
 """
+
+from typing import Any
 
 from vtlgw.vtl.errors import (
     JavaException,
@@ -12,8 +16,18 @@ from vtlgw.vtl.errors import (
     TemplateSyntaxError,
     VtlError,
 )
-from vtlgw.vtl.runtime import Limits
-from vtlgw.vtl.template import Template
 
 __all__ = ["Template", "Limits", "VtlError", "TemplateError", "TemplateSyntaxError",
            "TemplateRuntimeError", "LimitExceeded", "JavaException"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Template":
+        from vtlgw.vtl.template import Template
+
+        return Template
+    if name == "Limits":
+        from vtlgw.vtl.runtime import Limits
+
+        return Limits
+    raise AttributeError(f"module 'vtlgw.vtl' has no attribute {name!r}")
