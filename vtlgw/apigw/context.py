@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from vtlgw.vtl.errors import VtlError
 from vtlgw.vtl.values import OpaqueMap, to_text
@@ -71,6 +71,7 @@ IDENTITY_KEY_ORDER = (
 REQUEST_OVERRIDE_KEY_ORDER = ("path", "header", "querystring")
 
 _TIME_KEYS = ("requestTimeEpoch", "requestTime")
+_REQUEST_OVERRIDE_LABELS = tuple((name, f"requestOverride.{name}") for name in REQUEST_OVERRIDE_KEY_ORDER)
 
 # Access-log-only value API Gateway adds to a Lambda authorizer's entry in proxy
 # events; in mapping templates it is nullish (variables.md §4), so a captured
@@ -92,6 +93,7 @@ def build_context(
     api_id: str | None = None,
     resource_path: str | None = None,
     fresh: bool = False,
+    override_map: Callable[[str], OpaqueMap] | None = None,
 ) -> OpaqueMap:
     """The ``$context`` map for ``request``.
 
@@ -101,6 +103,11 @@ def build_context(
     follow the merged values unless set themselves: ``path`` from ``stage``,
     ``domainName`` from ``apiId``, ``domainPrefix`` from ``domainName``, and
     ``requestTime``/``requestTimeEpoch`` from each other (§4.2).
+
+    ``override_map(label)`` makes the writable override maps
+    (``requestOverride.<part>``, ``responseOverride`` and its ``header``), so a
+    caller can track what templates assign; layers merged into them here are
+    not assignments.
     """
     layers = [request.request_context or {}, overrides or {}]
     for layer in layers:
@@ -113,28 +120,36 @@ def build_context(
 
     stage_name = _top(layers, "stage", DEFAULT_STAGE if stage is None else stage)
     api = _top(layers, "apiId", api_id or DEFAULT_API_ID)
-    host = request.header_any_case("Host")
+    host, user_agent = _host_and_user_agent(request)
     domain = _top(layers, "domainName", host or f"{to_text(api)}.execute-api.{REGION}.amazonaws.com")
+    new_map = override_map or _untracked_map
+    response_override = new_map("responseOverride")
+    dict.__setitem__(response_override, "header", new_map("responseOverride.header"))  # `status` comes once set
+    identity = OpaqueMap.fromkeys(IDENTITY_KEY_ORDER)
+    identity["sourceIp"] = DEFAULT_SOURCE_IP
+    identity["userAgent"] = user_agent
 
-    ctx = OpaqueMap()
-    ctx["resourceId"] = DEFAULT_RESOURCE_ID
-    ctx["resourcePath"] = request.resource if resource_path is None else resource_path
-    ctx["httpMethod"] = request.http_method
-    ctx["extendedRequestId"] = DEFAULT_EXTENDED_REQUEST_ID
-    ctx["requestTime"] = time_text
-    ctx["path"] = f"/{stage_name if isinstance(stage_name, str) else ''}{request.path}"
-    ctx["accountId"] = DEFAULT_ACCOUNT_ID
-    ctx["protocol"] = DEFAULT_PROTOCOL
-    ctx["requestOverride"] = OpaqueMap((name, OpaqueMap()) for name in REQUEST_OVERRIDE_KEY_ORDER)
-    ctx["stage"] = stage_name
-    ctx["domainPrefix"] = domain.split(".", 1)[0] if isinstance(domain, str) else None
-    ctx["requestTimeEpoch"] = epoch
-    ctx["requestId"] = request_id or DEFAULT_REQUEST_ID
-    ctx["identity"] = _default_identity(request)
-    ctx["domainName"] = domain
-    ctx["deploymentId"] = DEFAULT_DEPLOYMENT_ID
-    ctx["responseOverride"] = OpaqueMap(header=OpaqueMap())  # `status` appears only once set
-    ctx["apiId"] = api
+    # Keys go in in CONTEXT_KEY_ORDER: a dict display keeps that order and is built in one go.
+    ctx = OpaqueMap({
+        "resourceId": DEFAULT_RESOURCE_ID,
+        "resourcePath": request.resource if resource_path is None else resource_path,
+        "httpMethod": request.http_method,
+        "extendedRequestId": DEFAULT_EXTENDED_REQUEST_ID,
+        "requestTime": time_text,
+        "path": f"/{stage_name if isinstance(stage_name, str) else ''}{request.path}",
+        "accountId": DEFAULT_ACCOUNT_ID,
+        "protocol": DEFAULT_PROTOCOL,
+        "requestOverride": OpaqueMap({name: new_map(label) for name, label in _REQUEST_OVERRIDE_LABELS}),
+        "stage": stage_name,
+        "domainPrefix": domain.split(".", 1)[0] if isinstance(domain, str) else None,
+        "requestTimeEpoch": epoch,
+        "requestId": request_id or DEFAULT_REQUEST_ID,
+        "identity": identity,
+        "domainName": domain,
+        "deploymentId": DEFAULT_DEPLOYMENT_ID,
+        "responseOverride": response_override,
+        "apiId": api,
+    })
 
     for layer in layers:
         for key, value in layer.items():
@@ -218,11 +233,22 @@ def _resolve_time(layers: list[dict], default_epoch: int) -> tuple[int, str]:
         raise ContextError(f"requestTimeEpoch {default_epoch}: {exc}") from None
 
 
-def _default_identity(request: MethodRequest) -> OpaqueMap:
-    identity = OpaqueMap((key, None) for key in IDENTITY_KEY_ORDER)
-    identity["sourceIp"] = DEFAULT_SOURCE_IP
-    identity["userAgent"] = request.header_any_case("User-Agent")
-    return identity
+def _untracked_map(label: str) -> OpaqueMap:
+    return OpaqueMap()
+
+
+def _host_and_user_agent(request: MethodRequest) -> tuple[str | None, str | None]:
+    """``Host`` and ``User-Agent`` in any case, in one pass (the last spelling wins, as in
+    :meth:`MethodRequest.header_any_case`)."""
+    host = agent = None
+    for key, values in request.headers.items():
+        if values:
+            low = key.lower()
+            if low == "host":
+                host = values[-1]
+            elif low == "user-agent":
+                agent = values[-1]
+    return host, agent
 
 
 def _model(value: Any, where: str) -> Any:
@@ -240,7 +266,8 @@ def _merge(existing: Any, value: Any, where: str) -> Any:
     """Merge ``value`` over ``existing``: maps key by key, anything else replaces."""
     if isinstance(existing, dict) and isinstance(value, dict):
         for k, v in value.items():
-            existing[k] = _merge(existing.get(k), v, f"{where}.{k}")
+            # dict.__setitem__: a layer merged in is not a template's assignment to an override map.
+            dict.__setitem__(existing, k, _merge(existing.get(k), v, f"{where}.{k}"))
         return existing
     return _model(value, where)
 

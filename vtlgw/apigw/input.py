@@ -25,7 +25,20 @@ class MethodParams:
     header: dict[str, str] = field(default_factory=dict)
 
 
-def _plain_floats(flag: list) -> Any:
+class _JavaFloat(Exception):
+    """A float whose Java text differs from Python's ``repr`` (or is out of range)."""
+
+
+def _plain_float(text: str) -> float:
+    # Java and Python print a double alike only in [1e-3, 1e7) (and 0.0), so
+    # anything else sends the body down the flagging parse below.
+    value = float(text)
+    if 1e-3 <= value < 1e7 or -1e7 < value <= -1e-3 or value == 0.0:
+        return value
+    raise _JavaFloat
+
+
+def _flag_floats(flag: list) -> Any:
     """A ``parse_float`` hook noting floats whose Java text differs from Python's ``repr``."""
 
     def parse(text: str) -> float:
@@ -41,6 +54,36 @@ def _plain_floats(flag: list) -> Any:
 
 def _reject(name: str) -> Any:
     raise ValueError(f"invalid JSON value {name}")
+
+
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _compact_encoder() -> Any:
+    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``, built once.
+
+    ``json.dumps`` with options builds a new encoder per call, which costs more
+    than encoding a small value.
+    """
+    from json import encoder
+
+    if encoder.c_make_encoder is None:  # a Python without the C accelerator
+        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    make = encoder.c_make_encoder
+
+    def encode(value: Any) -> str:
+        if isinstance(value, str):
+            return encoder.encode_basestring(value)
+        return "".join(make({}, _not_json, encoder.encode_basestring, None, ":", ",", False, False, True)(value, 0))
+
+    return encode
+
+
+_compact_json = _compact_encoder()
+
+# One decoder for every body: building a decoder per call costs more than parsing 1 KB.
+_DECODER = json.JSONDecoder(parse_float=_plain_float, parse_constant=_reject)
 
 
 class Input(HostObject):
@@ -61,8 +104,11 @@ class Input(HostObject):
         """The payload as JSON (model values), or a marker when it is not JSON (U14)."""
         if self._parsed is None:
             try:
-                self._parsed = json.loads(self.body, parse_float=_plain_floats(self._java_floats),
-                                          parse_constant=_reject)
+                try:
+                    self._parsed = _DECODER.decode(self.body)
+                except _JavaFloat:
+                    self._parsed = json.loads(self.body, parse_float=_flag_floats(self._java_floats),
+                                              parse_constant=_reject)
             except (ValueError, RecursionError):
                 self._parsed = _NOT_JSON
         return self._parsed
@@ -83,7 +129,7 @@ class Input(HostObject):
         if not self._java_floats[0]:
             # json.dumps escapes exactly what API Gateway escapes (U16) and prints these floats alike.
             try:
-                return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+                return _compact_json(value)
             except (TypeError, ValueError):
                 pass
         return json_text(value)

@@ -33,16 +33,24 @@ class OverrideMap(OpaqueMap):
     __slots__ = ("assigned", "duplicates", "label")
 
     def __init__(self, label: str, *args: Any) -> None:
-        super().__init__(*args)
+        dict.__init__(self, *args)
         self.label = label
-        self.assigned: set = set()
-        self.duplicates: list[str] = []
+        # Both made on first assignment: most renders never write an override.
+        self.assigned: set | None = None
+        self.duplicates: list[str] | tuple = ()
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        if key in self.assigned:
-            self.duplicates.append(f"{self.label}.{key}")
-        self.assigned.add(key)
-        super().__setitem__(key, value)
+        if self.assigned is None:
+            self.assigned = {key}
+        elif key in self.assigned:
+            self.duplicates = [*self.duplicates, f"{self.label}.{key}"]
+        else:
+            self.assigned.add(key)
+        dict.__setitem__(self, key, value)
+
+    def reset_tracking(self) -> None:
+        self.assigned = None
+        self.duplicates = ()
 
 
 def method_params(request: MethodRequest) -> MethodParams:
@@ -65,14 +73,7 @@ class MappingContext:
                     context_overrides: dict | None = None, stage_variables: dict | None = None,
                     resource_path: str | None = None, fresh: bool = False) -> "MappingContext":
         ctx = build_context(request, stage=stage, overrides=context_overrides, resource_path=resource_path,
-                            fresh=fresh)
-        request_override = ctx["requestOverride"]
-        ctx["requestOverride"] = OpaqueMap(
-            (key, OverrideMap(f"requestOverride.{key}", request_override[key])) for key in request_override)
-        response_override = ctx["responseOverride"]
-        tracked = OverrideMap("responseOverride", response_override)
-        dict.__setitem__(tracked, "header", OverrideMap("responseOverride.header", response_override["header"]))
-        ctx["responseOverride"] = tracked
+                            fresh=fresh, override_map=OverrideMap)
         variables = stage_variables_map(request)
         variables.update(stage_variables or {})
         return cls(request, ctx, variables, method_params(request))
@@ -113,8 +114,7 @@ class MappingContext:
     def reset_override_tracking(self) -> None:
         """Start counting assignments afresh: duplicates count within one render (U27)."""
         for m in self._override_maps():
-            m.assigned.clear()
-            m.duplicates.clear()
+            m.reset_tracking()
 
 
 def _plain(value: Any) -> dict:

@@ -38,6 +38,9 @@ RUNTIME_NAMES = {
 }
 ARITH = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod"}
 COMPARE = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+# $foreach's properties read straight off the loop state (the `_p` in each is that state).
+FOREACH_FAST = {"hasNext": "_p.index + 1 < _p.size", "index": "_p.index", "count": "_p.index + 1",
+                "first": "_p.index == 0", "last": "_p.index + 1 >= _p.size"}
 
 
 def _restore(v: dict, names: tuple, saved: tuple) -> None:
@@ -293,8 +296,12 @@ class Compiler:
     def chain(self, ref: n.Ref, depth: int) -> str:
         """The raw value of a reference (None when nullish along the way)."""
         code = f"g({ref.name!r})"
-        for part in ref.parts:
-            if isinstance(part, n.Prop):
+        for k, part in enumerate(ref.parts):
+            if k == 0 and ref.name == "foreach" and isinstance(part, n.Prop) and part.name in FOREACH_FAST:
+                # `$foreach.hasNext` is in most loops; a #set may have replaced $foreach, hence the check.
+                code = (f"(({FOREACH_FAST[part.name]}) if type(_p := {code}) is ForeachState "
+                        f"else prop(_p, {part.name!r}))")
+            elif isinstance(part, n.Prop):
                 # Plain maps (JSON objects, map literals) are the common case: skip the call.
                 code = f"(_p.get({part.name!r}) if isinstance(_p := {code}, dict) else prop(_p, {part.name!r}))"
             elif isinstance(part, n.Call):
@@ -341,6 +348,8 @@ class Compiler:
                 word = "and" if op == "&&" else "or"
                 return f"({self.cond(node.left, depth + 1)} {word} {self.cond(node.right, depth + 1)})"
             if op in COMPARE:
+                if op in ("==", "!=") and (fast := self.equals_literal(node, depth)):
+                    return fast if op == "==" else f"(not {fast})"
                 return f"{COMPARE[op]}({self.value(node.left, depth + 1)}, {self.value(node.right, depth + 1)})"
             extra = ""
             if op == "+" and any(isinstance(x, (n.BinOp, n.Paren, n.Range)) for x in (node.left, node.right)):
@@ -348,6 +357,21 @@ class Compiler:
             return (f"(\n{ARITH[op]}(st, {self.value(node.left, depth + 1)}, "
                     f"{self.value(node.right, depth + 1)}{extra})  #@{node.pos}\n)")
         raise AssertionError(f"unknown expression node {t.__name__}")
+
+    def equals_literal(self, node: n.BinOp, depth: int) -> str | None:
+        """``x == literal`` without a call when ``x`` has the literal's type (``eq`` otherwise)."""
+        left, right = node.left, node.right
+        if not isinstance(right, n.Literal):
+            left, right = right, left  # == is symmetric in Velocity
+        if not isinstance(right, n.Literal) or isinstance(left, n.Literal):
+            return None
+        k, other = right.value, self.value(left, depth + 1)
+        if type(k) is bool:
+            return f"((_q := {other}) is {k} or eq(_q, {k}))"
+        if type(k) in (str, int):
+            const = self.const(k)
+            return f"(_q == {const} if type(_q := {other}) is {type(k).__name__} else eq(_q, {const}))"
+        return None
 
     def cond(self, node: n.Expr, depth: int) -> str:
         """Code for an ``#if`` condition, with Velocity 1.7's evaluate() rules.

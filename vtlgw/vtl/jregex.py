@@ -415,6 +415,8 @@ class JavaPattern:
     compiled: Any
     group_count: int
     group_names: tuple[str, ...]
+    literal: str | None = None
+    """The text the pattern matches when it is a plain literal (``\\'``, ``a.b`` escaped …)."""
 
     def _run(self, fn: Any, *args: Any, timeout: float | None) -> Any:
         try:
@@ -444,6 +446,9 @@ class JavaPattern:
 
     def _replace(self, s: str, replacement: str, timeout: float | None, first_only: bool) -> str:
         parts = parse_replacement(replacement, self.group_count, self.group_names)
+        if self.literal is not None and len(parts) <= 1 and (not parts or parts[0][0] == "text"):
+            # The commonest template idiom (``.replaceAll("\\'", "'")``) needs no regex engine.
+            return s.replace(self.literal, parts[0][1] if parts else "", 1 if first_only else -1)
         out: list[str] = []
         last = 0
         for m in self._matches_iter(s, timeout):
@@ -549,4 +554,31 @@ def compile_java(pattern: str) -> JavaPattern:
         compiled = regex.compile(source, translation.flags)
     except regex.error as exc:
         raise _syntax(str(exc), pattern, exc.pos or 0) from None
-    return JavaPattern(pattern, compiled, translation.group_count, translation.group_names)
+    return JavaPattern(pattern, compiled, translation.group_count, translation.group_names,
+                       _literal_text(pattern))
+
+
+_META = frozenset("\\^$.|?*+()[]{}")
+
+
+def _literal_text(pattern: str) -> str | None:
+    """The text a Java pattern matches if it is a non-empty literal: plain characters and
+    backslash-escaped ASCII punctuation only; else ``None``."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            if i + 1 >= n:
+                return None
+            e = pattern[i + 1]
+            if not (e.isascii() and not e.isalnum() and e.isprintable() and e != " "):
+                return None
+            out.append(e)
+            i += 2
+        elif c in _META:
+            return None
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out) or None

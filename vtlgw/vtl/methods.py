@@ -171,10 +171,16 @@ def _str_replace(st, s, a):
     return _check(st, s.replace(a[0], a[1]))
 
 
-def _regex(st, pattern: str):
-    from vtlgw.vtl.jregex import compile_java
+_compile_java: Callable | None = None
 
-    return compile_java(pattern)
+
+def _regex(st, pattern: str):
+    global _compile_java
+    if _compile_java is None:  # jregex loads the `regex` package: only when a template needs it
+        from vtlgw.vtl.jregex import compile_java
+
+        _compile_java = compile_java
+    return _compile_java(pattern)
 
 
 def _str_replace_all(st, s, a):

@@ -325,8 +325,11 @@ def from_python(value: Any) -> Any:
 
 def parse_json_text(text: str) -> Any:
     """Parse JSON text into the model (objects → dict, arrays → JSON list). Raises ValueError."""
-    return json.loads(text, parse_constant=_reject_constant)
+    return _DECODER.decode(text)
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"invalid JSON value {name}")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
