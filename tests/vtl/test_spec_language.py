@@ -7,7 +7,7 @@ with the 1.7 jar.
 
 import pytest
 
-from vtlgw.vtl import LimitExceeded, Template, TemplateRuntimeError, TemplateSyntaxError, VtlError
+from vtlgw.vtl import Limits, LimitExceeded, Template, TemplateRuntimeError, TemplateSyntaxError, VtlError
 
 
 def render(src, **variables):
@@ -242,6 +242,21 @@ def test_total_iterations_limit():
     assert "1000000 loop iterations" in str(err.value)
 
 
+def test_total_iterations_count_only_what_ran():
+    # Each inner loop could run 1,000 times but breaks after one: 1000 + 1000 iterations, far under budget.
+    src = "#foreach($a in [1..1000])#foreach($b in [1..1000])#break#end#end|ok"
+    assert Template(src).render() == "|ok"
+    src = "#foreach($a in [1..1000])#foreach($b in [1..1000])#if($b == 2)#break#end#end#end|ok"
+    assert Template(src).render() == "|ok"
+
+
+def test_output_limit_is_checked_in_short_inner_loops():
+    src = '#set($s = "' + "x" * 100_000 + '")#foreach($i in [1..1000])#foreach($j in [1..3])$s#end#end'
+    with pytest.raises(LimitExceeded) as err:
+        Template(src, limits=Limits(max_output_chars=5_000_000)).render()
+    assert "output larger than" in str(err.value)
+
+
 def test_string_growth_limit():
     src = '#set($s = "xxxxxxxxxxxxxxxx")#foreach($i in [1..40])#set($s = "$s$s")#end'
     with pytest.raises(LimitExceeded) as err:
@@ -347,3 +362,49 @@ def test_templates_compile_once():
 ])
 def test_velocity_17_lexer_quirks(src, expected):
     assert render(src) == expected
+
+
+# ---------------------------------------------------------------- the call-site fast path
+
+
+def test_call_sites_dispatch_as_the_general_path_does():
+    """Each compiled call site looks methods up by exact type; the table must be table_for's."""
+    from vtlgw.vtl import methods
+    from vtlgw.vtl.values import ArrayList, Entry, JArray, JHashMap, JSet, OpaqueMap
+
+    samples = ["s", True, 1, 1.5, {}, JHashMap(), OpaqueMap(), [], ArrayList(), JArray(), JSet(), Entry("k", "v")]
+    assert {type(x) for x in samples} == set(methods.TABLES_BY_TYPE)
+    for x in samples:
+        assert methods.TABLES_BY_TYPE[type(x)] is methods.table_for(x), type(x).__name__
+
+
+def test_call_site_falls_back_for_other_types():
+    from vtlgw.vtl.values import HostObject
+
+    class Host(HostObject):
+        def vtl_call(self, name, args):
+            return f"{name}{args}"
+
+    class MyDict(dict):
+        pass
+
+    out = Template("$h.size() $m.size() [$n.size()] $s.length() [$s.size()]").render(
+        {"h": Host(), "m": MyDict(a=1), "s": "abc"}, copy=False)
+    assert out == "size[] 1 [] 3 []"
+
+
+# ---------------------------------------------------------------- loop variables read from locals
+
+
+@pytest.mark.parametrize("src, expected", [
+    # a #define printed in the body rebinds the loop variable (Velocity 1.7 agrees, but for the null model)
+    ('#define($d)#set($item = "x")#end#foreach($item in [1, 2])$d$item,#end|$item', "x,x,|"),
+    ('#foreach($item in [1, 2])#set($item = "s$item")$item,#end|$item', "s1,s2,|"),
+    ('#foreach($item in [1, 2])"#set($item = 9)"$item#end', '""9""9'),
+    ('#foreach($item in [1, 2])#foreach($item in ["a"])$item#end$item,#end', "a1,a2,"),
+    ('#set($l = [1, $null, 3])#foreach($i in $l)[$i][$i.x]#if($i)y#end#end', "[1][]y[][]y[3][]y"),
+    ("#foreach($item in [1, 2])" + "#if(true)" * 15 + "$item" + "#end" * 15 + "#end", "12"),
+    ('#foreach($item in [{"a": 1}])"$item.a ${item}"#end', '"1 {a=1}"'),
+])
+def test_loop_variable_reads_see_every_rebinding(src, expected):
+    assert Template(src).render() == expected

@@ -71,7 +71,8 @@ IDENTITY_KEY_ORDER = (
 REQUEST_OVERRIDE_KEY_ORDER = ("path", "header", "querystring")
 
 _TIME_KEYS = ("requestTimeEpoch", "requestTime")
-_REQUEST_OVERRIDE_LABELS = tuple((name, f"requestOverride.{name}") for name in REQUEST_OVERRIDE_KEY_ORDER)
+_SCALARS = frozenset({str, int, float, bool, type(None)})  # model values as they are
+_UNSET: Any = object()
 
 # Access-log-only value API Gateway adds to a Lambda authorizer's entry in proxy
 # events; in mapping templates it is nullish (variables.md §4), so a captured
@@ -93,7 +94,7 @@ def build_context(
     api_id: str | None = None,
     resource_path: str | None = None,
     fresh: bool = False,
-    override_map: Callable[[str], OpaqueMap] | None = None,
+    override_map: Callable[[], OpaqueMap] = OpaqueMap,
 ) -> OpaqueMap:
     """The ``$context`` map for ``request``.
 
@@ -104,7 +105,7 @@ def build_context(
     ``domainName`` from ``apiId``, ``domainPrefix`` from ``domainName``, and
     ``requestTime``/``requestTimeEpoch`` from each other (§4.2).
 
-    ``override_map(label)`` makes the writable override maps
+    ``override_map()`` makes the writable override maps
     (``requestOverride.<part>``, ``responseOverride`` and its ``header``), so a
     caller can track what templates assign; layers merged into them here are
     not assignments.
@@ -118,13 +119,20 @@ def build_context(
         epoch_ms = epoch_ms if epoch_ms is not None else time.time_ns() // 1_000_000
     epoch, time_text = _resolve_time(layers, DEFAULT_EPOCH_MS if epoch_ms is None else epoch_ms)
 
-    stage_name = _top(layers, "stage", DEFAULT_STAGE if stage is None else stage)
-    api = _top(layers, "apiId", api_id or DEFAULT_API_ID)
+    # The highest layer that sets a key wins.
+    stage_name: Any = DEFAULT_STAGE if stage is None else stage
+    api: Any = api_id or DEFAULT_API_ID
+    domain: Any = _UNSET
+    for layer in layers:
+        if layer:
+            stage_name = layer.get("stage", stage_name)
+            api = layer.get("apiId", api)
+            domain = layer.get("domainName", domain)
     host, user_agent = _host_and_user_agent(request)
-    domain = _top(layers, "domainName", host or f"{to_text(api)}.execute-api.{REGION}.amazonaws.com")
-    new_map = override_map or _untracked_map
-    response_override = new_map("responseOverride")
-    dict.__setitem__(response_override, "header", new_map("responseOverride.header"))  # `status` comes once set
+    if domain is _UNSET:
+        domain = host or f"{to_text(api)}.execute-api.{REGION}.amazonaws.com"
+    response_override = override_map()
+    dict.__setitem__(response_override, "header", override_map())  # `status` appears once set
     identity = OpaqueMap.fromkeys(IDENTITY_KEY_ORDER)
     identity["sourceIp"] = DEFAULT_SOURCE_IP
     identity["userAgent"] = user_agent
@@ -139,7 +147,8 @@ def build_context(
         "path": f"/{stage_name if isinstance(stage_name, str) else ''}{request.path}",
         "accountId": DEFAULT_ACCOUNT_ID,
         "protocol": DEFAULT_PROTOCOL,
-        "requestOverride": OpaqueMap({name: new_map(label) for name, label in _REQUEST_OVERRIDE_LABELS}),
+        # REQUEST_OVERRIDE_KEY_ORDER, spelled out
+        "requestOverride": OpaqueMap(path=override_map(), header=override_map(), querystring=override_map()),
         "stage": stage_name,
         "domainPrefix": domain.split(".", 1)[0] if isinstance(domain, str) else None,
         "requestTimeEpoch": epoch,
@@ -154,7 +163,7 @@ def build_context(
     for layer in layers:
         for key, value in layer.items():
             if key not in _TIME_KEYS:
-                ctx[key] = _merge(ctx.get(key), value, key)
+                ctx[key] = value if type(value) in _SCALARS else _merge(ctx.get(key), value, key)
 
     if "authorizer" in ctx:
         authorizer = _authorizer(ctx.pop("authorizer"))
@@ -202,14 +211,6 @@ def parse_context_assignments(items: Iterable[str]) -> dict:
 # ---------------------------------------------------------------------------
 
 
-def _top(layers: list[dict], key: str, default: Any) -> Any:
-    """The value of ``key`` in the highest layer that sets it."""
-    for layer in reversed(layers):
-        if key in layer:
-            return layer[key]
-    return default
-
-
 def _resolve_time(layers: list[dict], default_epoch: int) -> tuple[int, str]:
     """``requestTimeEpoch`` and ``requestTime`` from the highest layer that sets either."""
     for layer in reversed(layers):
@@ -231,10 +232,6 @@ def _resolve_time(layers: list[dict], default_epoch: int) -> tuple[int, str]:
         return default_epoch, format_request_time(default_epoch)
     except OverflowError as exc:
         raise ContextError(f"requestTimeEpoch {default_epoch}: {exc}") from None
-
-
-def _untracked_map(label: str) -> OpaqueMap:
-    return OpaqueMap()
 
 
 def _host_and_user_agent(request: MethodRequest) -> tuple[str | None, str | None]:
@@ -267,7 +264,7 @@ def _merge(existing: Any, value: Any, where: str) -> Any:
     if isinstance(existing, dict) and isinstance(value, dict):
         for k, v in value.items():
             # dict.__setitem__: a layer merged in is not a template's assignment to an override map.
-            dict.__setitem__(existing, k, _merge(existing.get(k), v, f"{where}.{k}"))
+            dict.__setitem__(existing, k, v if type(v) in _SCALARS else _merge(existing.get(k), v, f"{where}.{k}"))
         return existing
     return _model(value, where)
 

@@ -70,12 +70,15 @@ def _compact_encoder() -> Any:
 
     if encoder.c_make_encoder is None:  # a Python without the C accelerator
         return json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    make = encoder.c_make_encoder
+    # No circular-reference markers: a cycle (only a template's own put() can make one) ends in
+    # RecursionError, which the caller turns into the slow path.
+    encode_list = encoder.c_make_encoder(None, _not_json, encoder.encode_basestring, None, ":", ",",
+                                         False, False, True)
 
     def encode(value: Any) -> str:
         if isinstance(value, str):
             return encoder.encode_basestring(value)
-        return "".join(make({}, _not_json, encoder.encode_basestring, None, ":", ",", False, False, True)(value, 0))
+        return "".join(encode_list(value, 0))
 
     return encode
 
@@ -130,7 +133,7 @@ class Input(HostObject):
             # json.dumps escapes exactly what API Gateway escapes (U16) and prints these floats alike.
             try:
                 return _compact_json(value)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, RecursionError):
                 pass
         return json_text(value)
 
@@ -165,18 +168,19 @@ class Input(HostObject):
         return self.body if name == "body" else None
 
     def vtl_call(self, name: str, args: list) -> Any:
-        if name == "params":
-            if not args:
-                return self.params_map()
-            if len(args) == 1:
-                return self.param(_text_arg(args[0]))
+        if len(args) == 1:
+            arg = args[0]
+            if type(arg) is not str:
+                arg = _text_arg(arg)
+            if name == "path":
+                return self.path(arg)
+            if name == "json":
+                return self.json(arg)
+            if name == "params":
+                return self.param(arg)
             return None
-        if len(args) != 1:
-            return None
-        if name == "json":
-            return self.json(_text_arg(args[0]))
-        if name == "path":
-            return self.path(_text_arg(args[0]))
+        if name == "params" and not args:
+            return self.params_map()
         return None
 
 

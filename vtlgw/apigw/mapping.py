@@ -28,29 +28,30 @@ HIDDEN_HEADERS = frozenset(
 
 
 class OverrideMap(OpaqueMap):
-    """A ``requestOverride``/``responseOverride`` map that remembers keys assigned twice (U27)."""
+    """A ``requestOverride``/``responseOverride`` map that remembers keys assigned twice (U27).
 
-    __slots__ = ("assigned", "duplicates", "label")
-
-    def __init__(self, label: str, *args: Any) -> None:
-        dict.__init__(self, *args)
-        self.label = label
-        # Both made on first assignment: most renders never write an override.
-        self.assigned: set | None = None
-        self.duplicates: list[str] | tuple = ()
+    It is made as cheaply as a plain map (one per override map, every render):
+    the bookkeeping lives in the instance ``__dict__``, which appears on the
+    first assignment only.
+    """
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        if self.assigned is None:
-            self.assigned = {key}
-        elif key in self.assigned:
-            self.duplicates = [*self.duplicates, f"{self.label}.{key}"]
+        state = self.__dict__
+        assigned = state.get("assigned")
+        if assigned is None:
+            state["assigned"] = {key}
+        elif key in assigned:
+            state.setdefault("repeated", []).append(key)
         else:
-            self.assigned.add(key)
+            assigned.add(key)
         dict.__setitem__(self, key, value)
 
+    def repeated_keys(self) -> list:
+        """Keys assigned more than once since the last reset, once per repeat, in order."""
+        return self.__dict__.get("repeated", [])
+
     def reset_tracking(self) -> None:
-        self.assigned = None
-        self.duplicates = ()
+        self.__dict__.clear()
 
 
 def method_params(request: MethodRequest) -> MethodParams:
@@ -98,22 +99,23 @@ class MappingContext:
                 out[key] = section[key]
         return out
 
-    def _override_maps(self) -> list[OverrideMap]:
-        maps: list[OverrideMap] = []
+    def _override_maps(self) -> list[tuple[str, OverrideMap]]:
+        """The tracked override maps with their names (``responseOverride.header`` …)."""
+        maps: list[tuple[str, OverrideMap]] = []
         for name in ("requestOverride", "responseOverride"):
             section = self._section(name)
-            for m in [section] + [section[k] for k in map_keys(section) if isinstance(section[k], dict)]:
-                if isinstance(m, OverrideMap):
-                    maps.append(m)
+            named = [(name, section)] + [(f"{name}.{k}", section[k]) for k in map_keys(section)
+                                         if isinstance(section[k], dict)]
+            maps.extend((label, m) for label, m in named if isinstance(m, OverrideMap))
         return maps
 
     def duplicate_overrides(self) -> list[str]:
         """Override keys assigned more than once (the docs: a second assignment is a 5XX, U27)."""
-        return [key for m in self._override_maps() for key in m.duplicates]
+        return [f"{label}.{key}" for label, m in self._override_maps() for key in m.repeated_keys()]
 
     def reset_override_tracking(self) -> None:
         """Start counting assignments afresh: duplicates count within one render (U27)."""
-        for m in self._override_maps():
+        for _, m in self._override_maps():
             m.reset_tracking()
 
 

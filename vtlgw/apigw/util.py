@@ -452,7 +452,8 @@ class Util(HostObject):
         fn = _FUNCTIONS.get(name)
         if fn is None or len(args) != 1:
             return None
-        return fn(_text_arg(args[0]))
+        arg = args[0]
+        return fn(arg if type(arg) is str else _text_arg(arg))
 
     def vtl_str(self) -> str:
         # AWS prints a JVM object id here; nobody can rely on it.

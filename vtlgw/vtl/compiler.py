@@ -14,6 +14,7 @@ CPython limits statically nested blocks and parentheses.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -96,9 +97,12 @@ class Compiler:
         self.source_text = source_text  # to see which loop variables a template can name
         self.globals: dict[str, Any] = dict(RUNTIME_NAMES)
         self.globals.update(ArrayList=ArrayList, HostObject=HostObject, _MISSING=_MISSING, _restore=_restore,
-                            _unsupported=_unsupported, _cap=limits.max_loop_iterations,
-                            _maxit=limits.max_total_iterations)
+                            _unsupported=_unsupported, _cap=limits.max_loop_iterations)
         self.functions: list[_Function] = []
+        self.sites: dict[str, str] = {}
+        # Loop variables readable from a Python local: var name -> local, in the current function.
+        self.loop_locals: dict[str, str] = {}
+        self.rebound: set[str] | None = None  # names some #set or #define assigns (computed on demand)
         self.counter = 0
         self.const_ids: dict[tuple, str] = {}
         self.fn: _Function | None = None
@@ -118,9 +122,17 @@ class Compiler:
             self.globals[name] = value
         return name
 
+    def call_site(self, name: str) -> str:
+        site = self.sites.get(name)
+        if site is None:
+            site = self.sites[name] = self.fresh("_m")
+            self.globals[site] = rt.call_site(name)
+        return site
+
     # ------------------------------------------------------------ entry point
 
     def compile(self, body: list[n.Stmt], filename: str) -> Compiled:
+        self.tree = body
         self.new_function("_render", body)
         source = "\n".join(line for f in self.functions for line in f.lines) + "\n"
         positions = []
@@ -133,14 +145,37 @@ class Compiler:
         return Compiled(namespace["_render"], source, filename, positions)
 
     def new_function(self, name: str, body: list[n.Stmt]) -> str:
-        outer = self.fn
+        outer, outer_locals = self.fn, self.loop_locals
         fn = self.fn = _Function(name)
+        self.loop_locals = {}  # the outer function's locals are out of reach here
         self.functions.append(fn)
         self.statements(body)
         if len(fn.lines) == 2:
             fn.line("pass")
-        self.fn = outer
+        self.fn, self.loop_locals = outer, outer_locals
         return name
+
+    def variable(self, name: str) -> str:
+        """Code for the raw value of ``$name`` (None when unset)."""
+        local = self.loop_locals.get(name)
+        return local if local is not None else f"g({name!r})"
+
+    def assigned_names(self) -> set[str]:
+        """Names any ``#set($name = …)`` or ``#define($name)`` in the whole template binds."""
+        if self.rebound is None:
+            self.rebound = set()
+            stack: list[Any] = list(self.tree)
+            while stack:
+                x = stack.pop()
+                if isinstance(x, n.Node):
+                    if isinstance(x, n.Set) and not x.target.parts:
+                        self.rebound.add(x.target.name)
+                    elif isinstance(x, n.Define):
+                        self.rebound.add(x.name)
+                    stack.extend(getattr(x, f) for f in _fields(type(x)))
+                elif isinstance(x, (list, tuple)):
+                    stack.extend(x)
+        return self.rebound
 
     # ------------------------------------------------------------ statements
 
@@ -179,10 +214,10 @@ class Compiler:
         ref = node.ref
         if not ref.parts:
             t = self.fresh("_t")
-            self.fn.line(f"{t} = g({ref.name!r}); w({t} if type({t}) is str else text({t}))", ref.pos)
+            self.fn.line(f"{t} = {self.variable(ref.name)}; w({_printed(t)})", ref.pos)
         else:
             t = self.fresh("_t")
-            self.fn.line(f"{t} = {self.chain(ref, 0)}; w({t} if type({t}) is str else text({t}))", ref.pos)
+            self.fn.line(f"{t} = {self.chain(ref, 0)}; w({_printed(t)})", ref.pos)
 
     def stmt_Set(self, node: n.Set) -> None:
         target, value = node.target, node.value
@@ -235,13 +270,16 @@ class Compiler:
         fn.line(f"{saved} = ({''.join(f'v.get({name!r}, _MISSING), ' for name in names)})")
         if "foreach" in specials:
             fn.line(f"{fe} = ForeachState({size}, {saved}[{names.index('foreach')}]); v['foreach'] = {fe}")
+        # Loop bookkeeping is paid per loop, not per iteration: the loop's share of the
+        # render's iteration budget is taken up front and what did not run is given back.
+        fn.line(f"if {size} > _cap: {it} = {it}[:_cap]")
+        fn.line(f"st.iterations += len({it}); {i} = -1")
+        fn.line("if st.iterations >= st.next_check: st.tick_check()", p)
         fn.line("try:")
         fn.indent += 1
         fn.line(f"for {i}, {x} in enumerate({it}):", p)
         fn.indent += 1
-        fn.line(f"if {i} >= _cap: st.loop_cap({p}); break", p)
-        fn.line("st.iterations += 1")
-        fn.line("if st.iterations > _maxit or not st.iterations & 255: st.tick_check()", p)
+        fn.line(f"if {i} & 255 == 255: st.tick_check()", p)
         if "foreach" in specials:
             fn.line(f"{fe}.index = {i}")
         fn.line(f"if {x} is None: v.pop({node.var!r}, None)")
@@ -252,16 +290,28 @@ class Compiler:
             fn.line(f"v['velocityHasNext'] = {i} + 1 < {size}")
         was_loop, fn.loop_here = fn.loop_here, True
         fn.blocks += 3
+        # In the body `$var` is the loop's local, unless something may bind the name meanwhile.
+        outer_locals = self.loop_locals
+        self.loop_locals = dict(outer_locals)
+        if node.var in self.assigned_names():
+            self.loop_locals.pop(node.var, None)
+        else:
+            self.loop_locals[node.var] = x
         if fn.blocks > MAX_BLOCK_DEPTH or fn.indent > MAX_INDENT:
             fn.line(f"{self.new_function(self.fresh('_s'), node.body)}(st, v, w)")
         else:
             self.statements(node.body)
+        self.loop_locals = outer_locals
         fn.blocks -= 3
         fn.loop_here = was_loop
-        fn.indent -= 2
+        fn.indent -= 1
+        fn.line("else:")
+        fn.line(f"    if {size} > _cap: st.loop_cap({p})", p)
+        fn.indent -= 1
         fn.line("except Break:")
         fn.line("    pass")
         fn.line("finally:")
+        fn.line(f"    st.iterations -= len({it}) - {i} - 1")
         fn.line(f"    _restore(v, {names_const}, {saved})")
 
     def stmt_Define(self, node: n.Define) -> None:
@@ -285,17 +335,18 @@ class Compiler:
     def hoist(self, node: n.Expr, mode: str) -> str:
         """Move a deep sub-expression into its own function (CPython nesting limits)."""
         name = self.fresh("_e")
-        outer = self.fn
+        outer, outer_locals = self.fn, self.loop_locals
         fn = self.fn = _Function(name, "st, v")
+        self.loop_locals = {}
         self.functions.append(fn)
         code = self.value(node, 0) if mode == "v" else self.cond(node, 0)
         fn.line(f"return {code}", node.pos)
-        self.fn = outer
+        self.fn, self.loop_locals = outer, outer_locals
         return f"{name}(st, v)"
 
     def chain(self, ref: n.Ref, depth: int) -> str:
         """The raw value of a reference (None when nullish along the way)."""
-        code = f"g({ref.name!r})"
+        code = self.variable(ref.name)
         for k, part in enumerate(ref.parts):
             if k == 0 and ref.name == "foreach" and isinstance(part, n.Prop) and part.name in FOREACH_FAST:
                 # `$foreach.hasNext` is in most loops; a #set may have replaced $foreach, hence the check.
@@ -308,7 +359,7 @@ class Compiler:
                 args = "".join(self.value(a, depth + 1) + ", " for a in part.args)
                 # Host objects ($input, $util) answer directly; everything else goes through call().
                 code = (f"(_c.vtl_call({part.name!r}, [{args}]) if isinstance(_c := {code}, HostObject) "
-                        f"else call(st, _c, {part.name!r}, ({args})))")
+                        f"else {self.call_site(part.name)}(st, _c, ({args})))")
             else:
                 code = f"index({code}, {self.value(part.key, depth + 1)})"
         if any(not isinstance(part, n.Prop) for part in ref.parts):
@@ -323,8 +374,9 @@ class Compiler:
         t = type(node)
         if t is n.Ref:
             if not node.parts:
-                return f"g({node.name!r}, '')"
-            return f"nn({self.chain(node, depth)})"
+                local = self.loop_locals.get(node.name)
+                return f"('' if {local} is None else {local})" if local else f"g({node.name!r}, '')"
+            return f"(_v if (_v := {self.chain(node, depth)}) is not None else '')"  # nn(), inline
         if t is n.Literal:
             if node.value is None:
                 return "None"
@@ -367,7 +419,7 @@ class Compiler:
             return None
         k, other = right.value, self.value(left, depth + 1)
         if type(k) is bool:
-            return f"((_q := {other}) is {k} or eq(_q, {k}))"
+            return f"(_q is {k} if type(_q := {other}) is bool else eq(_q, {k}))"
         if type(k) in (str, int):
             const = self.const(k)
             return f"(_q == {const} if type(_q := {other}) is {type(k).__name__} else eq(_q, {const}))"
@@ -383,7 +435,7 @@ class Compiler:
             return self.hoist(node, "c")
         t = type(node)
         if t is n.Ref:
-            code = f"g({node.name!r})" if not node.parts else self.chain(node, depth)
+            code = self.variable(node.name) if not node.parts else self.chain(node, depth)
             return f"({code} is not False)"
         if t is n.Literal:
             return "True" if node.value is True else "False"
@@ -409,6 +461,21 @@ class Compiler:
             return f"check_str(st, ''.join(({''.join(p + ', ' for p in parts)})))"
         name = self.new_function(self.fresh("_f"), body)
         return f"interpolate(st, {name}, v)"
+
+
+def _printed(t: str) -> str:
+    """How the value in local ``t`` prints: strings and ints without a call to text()."""
+    return f"{t} if (_y := type({t})) is str else str({t}) if _y is int else text({t})"
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 def _literal(node: n.Expr) -> str:

@@ -16,7 +16,9 @@ from vtlgw.vtl.values import (
     ArrayList,
     Entry,
     JArray,
+    JHashMap,
     JSet,
+    OpaqueMap,
     java_equals,
     map_keys,
     to_text,
@@ -595,6 +597,20 @@ def table_for(x: Any) -> dict[str, Callable] | None:
     if t is Entry:
         return ENTRY_METHODS
     return None
+
+
+# The exact model types and their tables (what table_for answers for each); other types
+# (subclasses a host defines) take the general path.
+TABLES_BY_TYPE: dict[type, dict[str, Callable]] = {
+    str: STRING_METHODS, bool: BOOLEAN_METHODS, int: NUMBER_METHODS, float: NUMBER_METHODS,
+    dict: MAP_METHODS, JHashMap: MAP_METHODS, OpaqueMap: MAP_METHODS,
+    list: LIST_METHODS, ArrayList: LIST_METHODS, JArray: ARRAY_METHODS, JSet: SET_METHODS, Entry: ENTRY_METHODS,
+}
+
+
+def methods_named(name: str) -> dict[type, Callable]:
+    """Exact type → the function for method ``name``, for call sites that know their name."""
+    return {t: table[name] for t, table in TABLES_BY_TYPE.items() if name in table}
 
 
 def invoke(st: Any, x: Any, name: str, args: tuple) -> Any:

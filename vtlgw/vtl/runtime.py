@@ -56,36 +56,50 @@ class Stop(Exception):
 class RenderState:
     """Per-render bookkeeping: limits, counters, warnings."""
 
-    __slots__ = ("limits", "iterations", "warnings", "define_depth", "out", "warned_loops", "where")
+    __slots__ = ("limits", "iterations", "next_check", "warnings", "define_depth", "out", "warned_loops",
+                 "where", "_out_counted", "_out_chars")
+
+    CHECK_EVERY = 256
+    """Loops check the limits after this many iterations (and at every loop start past it)."""
 
     def __init__(self, limits: Limits, out: list[str], where: Callable[[int], str]) -> None:
         self.limits = limits
         self.where = where  # template offset -> "name:line:col", for warnings
         self.iterations = 0
+        self.next_check = self.CHECK_EVERY
         self.warnings: list[str] = []
-        self.warned_loops: set[int] = set()
+        self.warned_loops: set[int] | None = None
         self.define_depth = 0
         self.out = out
+        self._out_counted = 0  # out[:_out_counted] is summed in _out_chars
+        self._out_chars = 0
 
     def loop_cap(self, pos: int) -> None:
         """A ``#foreach`` reached its per-loop cap (U06): warn once per loop, or fail."""
         cap = self.limits.max_loop_iterations
         if self.limits.loop_limit_is_error:
             raise LimitExceeded(f"#foreach exceeded {cap} iterations (API Gateway's limit per loop)")
+        if self.warned_loops is None:
+            self.warned_loops = set()
         if pos not in self.warned_loops:
             self.warned_loops.add(pos)
             self.warnings.append(
                 f"{self.where(pos)}: warning: #foreach stopped after {cap} iterations (API Gateway's limit per loop)")
 
     def tick_check(self) -> None:
-        """Called by loops every 256 iterations and past the budget: enforce both limits."""
+        """Called by loops now and then: enforce the iteration budget and the output size."""
         if self.iterations > self.limits.max_total_iterations:
             raise LimitExceeded(
                 f"more than {self.limits.max_total_iterations} loop iterations in one render (engine limit)")
+        self.next_check = self.iterations + self.CHECK_EVERY
         self.check_output()
 
     def check_output(self) -> None:
-        if sum(map(len, self.out)) > self.limits.max_output_chars:
+        out = self.out
+        if len(out) > self._out_counted:  # only what was written since the last check
+            self._out_chars += sum(map(len, out[self._out_counted:]))
+            self._out_counted = len(out)
+        if self._out_chars > self.limits.max_output_chars:
             raise LimitExceeded(f"output larger than {self.limits.max_output_chars} characters (engine limit)")
 
 
@@ -169,6 +183,8 @@ def text(x: Any) -> str:
     if x is None:
         return ""
     if t is float:
+        if 1e-3 <= x < 1e7 or -1e7 < x <= -1e-3:
+            return repr(x)  # as java_double_str, without the call
         return java_double_str(x)
     return to_text(x)
 
@@ -225,6 +241,21 @@ def call(st: RenderState, x: Any, name: str, args: tuple) -> Any:
     if isinstance(x, HostObject):
         return x.vtl_call(name, list(args))
     return methods.invoke(st, x, name, args)
+
+
+def call_site(name: str) -> Callable[[RenderState, Any, tuple], Any]:
+    """:func:`call` for one method name, looked up once per template instead of per call."""
+    by_type = methods.methods_named(name)
+    no_match = methods.NO_MATCH
+
+    def site(st: RenderState, x: Any, args: tuple) -> Any:
+        fn = by_type.get(type(x))
+        if fn is None:
+            return call(st, x, name, args)
+        result = fn(st, x, args)
+        return None if result is no_match else result
+
+    return site
 
 
 def index(x: Any, key: Any) -> Any:
