@@ -408,3 +408,16 @@ def test_call_site_falls_back_for_other_types():
 ])
 def test_loop_variable_reads_see_every_rebinding(src, expected):
     assert Template(src).render() == expected
+
+
+@pytest.mark.parametrize("src, expected", [  # outputs checked against the Velocity 1.7 jar
+    ("#foreach($a in [1, 2])$foreach.index/$foreach.count#foreach($b in [7, 8, 9])($foreach.index$foreach.hasNext)"
+     "#end$foreach.hasNext$foreach.first$foreach.last;#end",
+     "0/1(0true)(1true)(2false)truetruefalse;1/2(0true)(1true)(2false)falsefalsetrue;"),
+    ("#foreach($a in [1, 2])#foreach($b in [7])$foreach.parent.index$foreach.parent.hasNext#end#end", "0true1false"),
+    ("#foreach($a in [1, 2, 3])" + "#if(true)" * 15 + "$foreach.hasNext" + "#end" * 15 + "#end", "truetruefalse"),
+    ('#foreach($a in [1, 2])#set($foreach = {"hasNext": "x"})$foreach.hasNext#end', "xx"),
+    ('#foreach($a in [1, 2])"$foreach.count#if($foreach.hasNext),#end"#end', '"1,""2"'),
+])
+def test_foreach_helpers_from_loop_counters(src, expected):
+    assert Template(src).render() == expected

@@ -44,14 +44,6 @@ FOREACH_FAST = {"hasNext": "_p.index + 1 < _p.size", "index": "_p.index", "count
                 "first": "_p.index == 0", "last": "_p.index + 1 >= _p.size"}
 
 
-def _restore(v: dict, names: tuple, saved: tuple) -> None:
-    for name, old in zip(names, saved):
-        if old is _MISSING:
-            v.pop(name, None)
-        else:
-            v[name] = old
-
-
 def _unsupported(word: str) -> None:
     from vtlgw.vtl.errors import TemplateRuntimeError
 
@@ -96,13 +88,14 @@ class Compiler:
         self.limits = limits
         self.source_text = source_text  # to see which loop variables a template can name
         self.globals: dict[str, Any] = dict(RUNTIME_NAMES)
-        self.globals.update(ArrayList=ArrayList, HostObject=HostObject, _MISSING=_MISSING, _restore=_restore,
+        self.globals.update(ArrayList=ArrayList, HostObject=HostObject, _MISSING=_MISSING,
                             _unsupported=_unsupported, _cap=limits.max_loop_iterations)
         self.functions: list[_Function] = []
         self.sites: dict[str, str] = {}
         # Loop variables readable from a Python local: var name -> local, in the current function.
         self.loop_locals: dict[str, str] = {}
         self.rebound: set[str] | None = None  # names some #set or #define assigns (computed on demand)
+        self.loop_counters: tuple[str, str] | None = None  # (index, size) locals of the loop `$foreach` is
         self.counter = 0
         self.const_ids: dict[tuple, str] = {}
         self.fn: _Function | None = None
@@ -145,14 +138,14 @@ class Compiler:
         return Compiled(namespace["_render"], source, filename, positions)
 
     def new_function(self, name: str, body: list[n.Stmt]) -> str:
-        outer, outer_locals = self.fn, self.loop_locals
+        outer, outer_locals, outer_counters = self.fn, self.loop_locals, self.loop_counters
         fn = self.fn = _Function(name)
-        self.loop_locals = {}  # the outer function's locals are out of reach here
+        self.loop_locals, self.loop_counters = {}, None  # the outer function's locals are out of reach here
         self.functions.append(fn)
         self.statements(body)
         if len(fn.lines) == 2:
             fn.line("pass")
-        self.fn, self.loop_locals = outer, outer_locals
+        self.fn, self.loop_locals, self.loop_counters = outer, outer_locals, outer_counters
         return name
 
     def variable(self, name: str) -> str:
@@ -264,7 +257,6 @@ class Compiler:
         # VTL has no computed variable names, so an unnamed one can never be read.
         specials = tuple(name for name in LOOP_SPECIALS if name in self.source_text)
         names = (node.var, *specials)
-        names_const = self.const(names)
         p = node.pos
         fn.line(f"{it} = iterate({self.value(node.iterable, 0)}); {size} = len({it})", node.iterable.pos)
         fn.line(f"{saved} = ({''.join(f'v.get({name!r}, _MISSING), ' for name in names)})")
@@ -291,17 +283,19 @@ class Compiler:
         was_loop, fn.loop_here = fn.loop_here, True
         fn.blocks += 3
         # In the body `$var` is the loop's local, unless something may bind the name meanwhile.
-        outer_locals = self.loop_locals
+        outer_locals, outer_counters = self.loop_locals, self.loop_counters
         self.loop_locals = dict(outer_locals)
         if node.var in self.assigned_names():
             self.loop_locals.pop(node.var, None)
         else:
             self.loop_locals[node.var] = x
+        rebinds_foreach = "foreach" in self.assigned_names() or node.var == "foreach"
+        self.loop_counters = None if rebinds_foreach or "foreach" not in specials else (i, size)
         if fn.blocks > MAX_BLOCK_DEPTH or fn.indent > MAX_INDENT:
             fn.line(f"{self.new_function(self.fresh('_s'), node.body)}(st, v, w)")
         else:
             self.statements(node.body)
-        self.loop_locals = outer_locals
+        self.loop_locals, self.loop_counters = outer_locals, outer_counters
         fn.blocks -= 3
         fn.loop_here = was_loop
         fn.indent -= 1
@@ -312,7 +306,9 @@ class Compiler:
         fn.line("    pass")
         fn.line("finally:")
         fn.line(f"    st.iterations -= len({it}) - {i} - 1")
-        fn.line(f"    _restore(v, {names_const}, {saved})")
+        for j, name in enumerate(names):  # put back what the loop's names held before
+            fn.line(f"    if {saved}[{j}] is _MISSING: v.pop({name!r}, None)")
+            fn.line(f"    else: v[{name!r}] = {saved}[{j}]")
 
     def stmt_Define(self, node: n.Define) -> None:
         name = self.new_function(self.fresh("_d"), node.body)
@@ -335,20 +331,25 @@ class Compiler:
     def hoist(self, node: n.Expr, mode: str) -> str:
         """Move a deep sub-expression into its own function (CPython nesting limits)."""
         name = self.fresh("_e")
-        outer, outer_locals = self.fn, self.loop_locals
+        outer, outer_locals, outer_counters = self.fn, self.loop_locals, self.loop_counters
         fn = self.fn = _Function(name, "st, v")
-        self.loop_locals = {}
+        self.loop_locals, self.loop_counters = {}, None
         self.functions.append(fn)
         code = self.value(node, 0) if mode == "v" else self.cond(node, 0)
         fn.line(f"return {code}", node.pos)
-        self.fn, self.loop_locals = outer, outer_locals
+        self.fn, self.loop_locals, self.loop_counters = outer, outer_locals, outer_counters
         return f"{name}(st, v)"
 
     def chain(self, ref: n.Ref, depth: int) -> str:
         """The raw value of a reference (None when nullish along the way)."""
         code = self.variable(ref.name)
         for k, part in enumerate(ref.parts):
-            if k == 0 and ref.name == "foreach" and isinstance(part, n.Prop) and part.name in FOREACH_FAST:
+            if (k == 0 and ref.name == "foreach" and isinstance(part, n.Prop) and part.name in FOREACH_FAST
+                    and self.loop_counters is not None):
+                # The innermost loop of this function, and nothing rebinds $foreach: its own counters.
+                i, size = self.loop_counters
+                code = f"({FOREACH_FAST[part.name].replace('_p.index', i).replace('_p.size', size)})"
+            elif k == 0 and ref.name == "foreach" and isinstance(part, n.Prop) and part.name in FOREACH_FAST:
                 # `$foreach.hasNext` is in most loops; a #set may have replaced $foreach, hence the check.
                 code = (f"(({FOREACH_FAST[part.name]}) if type(_p := {code}) is ForeachState "
                         f"else prop(_p, {part.name!r}))")

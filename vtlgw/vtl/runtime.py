@@ -176,16 +176,16 @@ class DefineBlock:
 def text(x: Any) -> str:
     """How a reference prints: nullish prints nothing, everything else its Java toString."""
     t = type(x)
+    if t is float:  # compiled output prints strings and ints itself, so floats come first here
+        if 1e-3 <= x < 1e7 or -1e7 < x <= -1e-3:
+            return repr(x)  # as java_double_str, without the call
+        return java_double_str(x)
     if t is str:
         return x
     if t is int:
         return str(x)
     if x is None:
         return ""
-    if t is float:
-        if 1e-3 <= x < 1e7 or -1e7 < x <= -1e-3:
-            return repr(x)  # as java_double_str, without the call
-        return java_double_str(x)
     return to_text(x)
 
 
