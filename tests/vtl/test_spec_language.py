@@ -421,3 +421,16 @@ def test_loop_variable_reads_see_every_rebinding(src, expected):
 ])
 def test_foreach_helpers_from_loop_counters(src, expected):
     assert Template(src).render() == expected
+
+
+def test_equality_with_literals_on_nullish_and_mixed_types():
+    # Checked against Velocity 1.7: "true" == true holds (toString), a missing key equals neither true nor 7.
+    src = ('#set($m = {"t": true, "n": 7, "s": "true"})#if($m.t == true)a#end#if($m.s == true)b#end'
+           '#if($m.x == true)c#end#if($m.x != true)d#end#if($m.n == 7)e#end#if($m.x == 7)f#end#if($m.x != 7)g#end'
+           '#if(true == $m.t)h#end#if($m.x == "")i#end')
+    assert Template(src).render() == "abdeghi"
+
+
+def test_loop_variable_properties_on_every_kind_of_value():
+    src = '#foreach($x in ["ab", [1], {"k": "v"}, 5])[$x.empty|$x.k|$x.size()]#end'
+    assert Template(src).render() == "[false||][false||1][|v|1][||]"

@@ -94,6 +94,7 @@ class Compiler:
         self.sites: dict[str, str] = {}
         # Loop variables readable from a Python local: var name -> local, in the current function.
         self.loop_locals: dict[str, str] = {}
+        self.loop_maps: dict[str, str] = {}  # loop var -> local holding it when it is a plain dict, else None
         self.rebound: set[str] | None = None  # names some #set or #define assigns (computed on demand)
         self.loop_counters: tuple[str, str] | None = None  # (index, size) locals of the loop `$foreach` is
         self.counter = 0
@@ -138,14 +139,16 @@ class Compiler:
         return Compiled(namespace["_render"], source, filename, positions)
 
     def new_function(self, name: str, body: list[n.Stmt]) -> str:
-        outer, outer_locals, outer_counters = self.fn, self.loop_locals, self.loop_counters
+        outer, saved = self.fn, (self.loop_locals, self.loop_maps, self.loop_counters)
         fn = self.fn = _Function(name)
-        self.loop_locals, self.loop_counters = {}, None  # the outer function's locals are out of reach here
+        # The outer function's locals are out of reach here.
+        self.loop_locals, self.loop_maps, self.loop_counters = {}, {}, None
         self.functions.append(fn)
         self.statements(body)
         if len(fn.lines) == 2:
             fn.line("pass")
-        self.fn, self.loop_locals, self.loop_counters = outer, outer_locals, outer_counters
+        self.fn = outer
+        self.loop_locals, self.loop_maps, self.loop_counters = saved
         return name
 
     def variable(self, name: str) -> str:
@@ -283,19 +286,23 @@ class Compiler:
         was_loop, fn.loop_here = fn.loop_here, True
         fn.blocks += 3
         # In the body `$var` is the loop's local, unless something may bind the name meanwhile.
-        outer_locals, outer_counters = self.loop_locals, self.loop_counters
-        self.loop_locals = dict(outer_locals)
+        outer = (self.loop_locals, self.loop_maps, self.loop_counters)
+        self.loop_locals, self.loop_maps = dict(self.loop_locals), dict(self.loop_maps)
+        self.loop_maps.pop(node.var, None)
         if node.var in self.assigned_names():
             self.loop_locals.pop(node.var, None)
         else:
             self.loop_locals[node.var] = x
+            if f"{node.var}." in self.source_text:  # the body may read its properties
+                self.loop_maps[node.var] = f"_d{k}"
+                fn.line(f"_d{k} = {x} if isinstance({x}, dict) else None")
         rebinds_foreach = "foreach" in self.assigned_names() or node.var == "foreach"
         self.loop_counters = None if rebinds_foreach or "foreach" not in specials else (i, size)
         if fn.blocks > MAX_BLOCK_DEPTH or fn.indent > MAX_INDENT:
             fn.line(f"{self.new_function(self.fresh('_s'), node.body)}(st, v, w)")
         else:
             self.statements(node.body)
-        self.loop_locals, self.loop_counters = outer_locals, outer_counters
+        self.loop_locals, self.loop_maps, self.loop_counters = outer
         fn.blocks -= 3
         fn.loop_here = was_loop
         fn.indent -= 1
@@ -331,13 +338,14 @@ class Compiler:
     def hoist(self, node: n.Expr, mode: str) -> str:
         """Move a deep sub-expression into its own function (CPython nesting limits)."""
         name = self.fresh("_e")
-        outer, outer_locals, outer_counters = self.fn, self.loop_locals, self.loop_counters
+        outer, saved = self.fn, (self.loop_locals, self.loop_maps, self.loop_counters)
         fn = self.fn = _Function(name, "st, v")
-        self.loop_locals, self.loop_counters = {}, None
+        self.loop_locals, self.loop_maps, self.loop_counters = {}, {}, None
         self.functions.append(fn)
         code = self.value(node, 0) if mode == "v" else self.cond(node, 0)
         fn.line(f"return {code}", node.pos)
-        self.fn, self.loop_locals, self.loop_counters = outer, outer_locals, outer_counters
+        self.fn = outer
+        self.loop_locals, self.loop_maps, self.loop_counters = saved
         return f"{name}(st, v)"
 
     def chain(self, ref: n.Ref, depth: int) -> str:
@@ -353,6 +361,10 @@ class Compiler:
                 # `$foreach.hasNext` is in most loops; a #set may have replaced $foreach, hence the check.
                 code = (f"(({FOREACH_FAST[part.name]}) if type(_p := {code}) is ForeachState "
                         f"else prop(_p, {part.name!r}))")
+            elif k == 0 and isinstance(part, n.Prop) and ref.name in self.loop_maps:
+                # The loop variable, type-checked once per iteration.
+                m = self.loop_maps[ref.name]
+                code = f"({m}.get({part.name!r}) if {m} is not None else prop({code}, {part.name!r}))"
             elif isinstance(part, n.Prop):
                 # Plain maps (JSON objects, map literals) are the common case: skip the call.
                 code = f"(_p.get({part.name!r}) if isinstance(_p := {code}, dict) else prop(_p, {part.name!r}))"
@@ -418,7 +430,12 @@ class Compiler:
             left, right = right, left  # == is symmetric in Velocity
         if not isinstance(right, n.Literal) or isinstance(left, n.Literal):
             return None
-        k, other = right.value, self.value(left, depth + 1)
+        k = right.value
+        if type(k) in (bool, int) and isinstance(left, n.Ref) and depth < MAX_EXPR_DEPTH:
+            # A nullish operand need not become "" first: eq() tells null from true or 7 just as well.
+            other = self.chain(left, depth + 1) if left.parts else self.variable(left.name)
+        else:
+            other = self.value(left, depth + 1)
         if type(k) is bool:
             return f"(_q is {k} if type(_q := {other}) is bool else eq(_q, {k}))"
         if type(k) in (str, int):
