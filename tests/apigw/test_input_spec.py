@@ -185,6 +185,13 @@ def test_definite_paths(path, expected):
     ("$.store.book[?(@.isbn)].title", ["A", "C"]),
     ("$.store.book[?(@.title =~ /b/i)].title", ["B"]),
     ("$.nothing[*]", []),
+    # in / nin (newer than Debian's Jayway 2.0.0, so pinned here): a list literal, compared as == compares
+    ("$.store.book[?(@.title in ['A', 'C', 'Z'])].price", [8.95, 8.99]),
+    ("$.store.book[?(@.title nin ['A'])].title", ["B", "C"]),
+    ('$.store.book[?(@.price in [12.99, 8])].title', ["B"]),
+    ("$.store.book[?(@.isbn in [\"y\"] || @.price in [])].title", ["C"]),
+    ("$.store.book[?(@.isbn nin ['x'])].title", ["B", "C"]),  # no isbn: "not in"
+    ("$.store.book[?(@.price in ['8.95'])].title", []),  # a string is not the number
 ])
 def test_indefinite_paths_give_lists(path, expected):
     assert select(path, DOC) == expected
@@ -202,7 +209,8 @@ def test_indefinite_json_prints_list():
     assert render("$input.json('$.x[*]')", '{"x": []}') == "[]"
 
 
-@pytest.mark.parametrize("path", ["$.store.book.min()", "$[?(@.a in ['x'])]", "$.a[", "$..["])
+@pytest.mark.parametrize("path", ["$.store.book.min()", "$[?(@.a anyof ['x'])]", "$[?(@.a in ['x')]", "$.a[",
+                                  "$..["])
 def test_unsupported_or_invalid_paths_are_errors(path):
     with pytest.raises(TemplateRuntimeError):
         render(f'$input.path("{path}")', '{"a": 1}')

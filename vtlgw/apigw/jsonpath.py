@@ -2,7 +2,7 @@
 
 A path is split into steps and walked directly: members, indexes, wildcards,
 deep scans (``..*`` in Jayway's order), slices, unions and filters
-(``[?( … )]`` with ``== != < <= > >= =~ && || !``, parentheses, ``@``- and
+(``[?( … )]`` with ``== != < <= > >= =~ in nin && || !``, parentheses, ``@``- and
 ``$``-relative operands; regexes follow Java). The differential tests check the
 results against Jayway JsonPath itself. (An earlier version delegated filters to
 ``jsonpath_ng.ext``; its filter grammar does not accept Jayway's ``&&``/``||``
@@ -296,7 +296,8 @@ def _apply(step: Step, nodes: list, root: Any = None) -> list:
 # ------------------------------------------------------------------ filters [?( … )]
 
 _FILTER_TOKEN_RE = re.compile(r"""\s*(?:
-    (?P<op>==|!=|<=|>=|=~|&&|\|\||<|>|!|\(|\))
+    (?P<op>==|!=|<=|>=|=~|&&|\|\||<|>|!|\(|\)|\bnin\b|\bin\b)
+  | (?P<list>\[(?:[^\]'"]|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")*\])
   | (?P<regex>/(?:[^/\\]|\\.)*/[a-z]*)
   | (?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
   | (?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)
@@ -343,7 +344,9 @@ def _parse_filter(expr: str) -> Any:
         if kind == "path":
             return ("path", text)
         if kind == "str":
-            return ("lit", text[1:-1].replace("\\'", "'").replace('\\"', '"'))
+            return ("lit", _string_literal(text))
+        if kind == "list":
+            return ("lit", _list_literal(text, expr))
         if kind == "num":
             return ("lit", float(text) if any(c in text for c in ".eE") else int(text))
         if kind == "word":
@@ -358,7 +361,7 @@ def _parse_filter(expr: str) -> Any:
     def comparison() -> Any:
         left = operand()
         nxt = peek()
-        if nxt and nxt[0] == "op" and nxt[1] in ("==", "!=", "<", "<=", ">", ">=", "=~"):
+        if nxt and nxt[0] == "op" and nxt[1] in ("==", "!=", "<", "<=", ">", ">=", "=~", "in", "nin"):
             take()
             return (nxt[1], left, operand())
         return ("exists", left) if left[0] == "path" else left
@@ -381,6 +384,39 @@ def _parse_filter(expr: str) -> Any:
     if pos != len(tokens):
         raise JavaException("InvalidPathException", f"unexpected {tokens[pos][1]!r} in filter [?({expr})]")
     return tree
+
+
+def _string_literal(text: str) -> str:
+    return text[1:-1].replace("\\'", "'").replace('\\"', '"')
+
+
+_LIST_ITEM_RE = re.compile(r"""\s*(?:(?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
+  | (?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?) | (?P<word>true|false|null))\s*(?:,|$)""", re.VERBOSE)
+
+
+def _list_literal(text: str, expr: str) -> list:
+    """``['S', 'M', 3]``, the right side of ``in``/``nin``: strings, numbers, booleans, null."""
+    inner, items, i = text[1:-1], [], 0
+    if not inner.strip():
+        return items
+    while i < len(inner):
+        m = _LIST_ITEM_RE.match(inner, i)
+        if m is None or m.end() == i:
+            raise JavaException("InvalidPathException", f"cannot parse the list {text} in [?({expr})]")
+        kind, token = m.lastgroup, m.group(m.lastgroup)
+        if kind == "str":
+            items.append(_string_literal(token))
+        elif kind == "num":
+            items.append(float(token) if any(c in token for c in ".eE") else int(token))
+        else:
+            items.append({"true": True, "false": False, "null": None}[token])
+        i = m.end()
+    return items
+
+
+def _same(left: Any, right: Any) -> bool:
+    """Jayway's filter equality: same type and value, or two equal numbers."""
+    return (left == right and type(left) is type(right)) or (_numeric(left) and _numeric(right) and left == right)
 
 
 def _operand_value(node: Any, item: Any, root: Any) -> Any:
@@ -418,10 +454,15 @@ def _test(node: Any, item: Any, root: Any) -> bool:
         return isinstance(left, str) and node[2][0] == "regex" and compile_java(node[2][1]).matches(left)
     right = _operand_value(node[2], item, root)
     if left is MISSING or right is MISSING:
+        if kind == "nin":  # "not in", as Jayway evaluates it
+            return True
         return kind == "!=" and not (left is MISSING and right is MISSING)
     if kind in ("==", "!="):
-        same = (left == right and type(left) is type(right)) or (_numeric(left) and _numeric(right) and left == right)
+        same = _same(left, right)
         return same if kind == "==" else not same
+    if kind in ("in", "nin"):
+        found = isinstance(right, list) and any(_same(left, x) for x in right)
+        return found if kind == "in" else not found
     if _numeric(left) and _numeric(right):
         return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[kind]
     if isinstance(left, str) and isinstance(right, str):

@@ -102,11 +102,11 @@ class Template:
         build fresh values per render). Warnings (loop caps) are appended to
         ``warnings`` when given.
         """
-        v: dict[str, Any] = {}
-        for key, value in (variables or {}).items():
-            if value is None:
-                continue
-            v[key] = value if isinstance(value, HostObject) or not copy else copy_value(value)
+        if not copy:
+            v = {key: value for key, value in variables.items() if value is not None} if variables else {}
+        else:
+            v = {key: value if isinstance(value, HostObject) else copy_value(value)
+                 for key, value in (variables or {}).items() if value is not None}
         out: list[str] = []
         st = rt.RenderState(self.limits, out, self.where)
         try:
