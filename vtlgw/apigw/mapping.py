@@ -136,13 +136,16 @@ class RenderResult:
     duplicate_overrides: list[str] = field(default_factory=list)
 
 
+_UTIL = Util()  # stateless, so one serves every render
+
+
 def render_with(template: Template, mctx: MappingContext, *, body: str | None = None,
                 warnings: list[str] | None = None) -> str:
     """Render ``template`` in ``mctx``; ``$input`` reads ``body`` (default: the method request body)."""
     payload = mctx.request.body_text() if body is None else body
     variables = {
         "input": Input(payload, mctx.params),
-        "util": Util(),
+        "util": _UTIL,
         "context": mctx.context,
         "stageVariables": mctx.stage_variables,
     }
