@@ -197,6 +197,23 @@ def test_indefinite_paths_give_lists(path, expected):
     assert select(path, DOC) == expected
 
 
+TAGGED = {"b": [{"t": "A", "tags": ["x", "y"], "n": ""}, {"t": "B", "tags": ["z"], "n": "q"}, {"t": "C", "tags": []}]}
+
+
+@pytest.mark.parametrize("path,expected", [  # Jayway's later filter operators (U20: Jayway filters)
+    ("$.b[?(@.tags size 2)].t", ["A"]),
+    ("$.b[?(@.t size 1)].t", ["A", "B", "C"]),  # a string's length
+    ("$.b[?(@.tags empty true)].t", ["C"]),
+    ("$.b[?(@.n empty true)].t", ["A"]),  # C has no n: neither empty nor not
+    ("$.b[?(@.tags subsetof ['x', 'y', 'q'])].t", ["A", "C"]),
+    ("$.b[?(@.tags anyof ['z', 'y'])].t", ["A", "B"]),
+    ("$.b[?(@.tags noneof ['z'])].t", ["A", "C"]),
+    ("$.b[?(@.t anyof ['A'])].t", []),  # the left side must be an array
+])
+def test_jayway_collection_filters(path, expected):
+    assert select(path, TAGGED) == expected
+
+
 def test_u20_union_of_names_gives_a_map():
     assert select("$['a','num']", DOC) == {"a": {"b": 1}, "num": 6}
 
@@ -209,7 +226,7 @@ def test_indefinite_json_prints_list():
     assert render("$input.json('$.x[*]')", '{"x": []}') == "[]"
 
 
-@pytest.mark.parametrize("path", ["$.store.book.min()", "$[?(@.a anyof ['x'])]", "$[?(@.a in ['x')]", "$.a[",
+@pytest.mark.parametrize("path", ["$.store.book.min()", "$[?(@.a like 'x')]", "$[?(@.a in ['x')]", "$.a[",
                                   "$..["])
 def test_unsupported_or_invalid_paths_are_errors(path):
     with pytest.raises(TemplateRuntimeError):

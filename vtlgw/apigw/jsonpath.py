@@ -2,8 +2,9 @@
 
 A path is split into steps and walked directly: members, indexes, wildcards,
 deep scans (``..*`` in Jayway's order), slices, unions and filters
-(``[?( … )]`` with ``== != < <= > >= =~ in nin && || !``, parentheses, ``@``- and
-``$``-relative operands; regexes follow Java). The differential tests check the
+(``[?( … )]`` with ``== != < <= > >= =~ in nin size empty subsetof anyof
+noneof && || !``, parentheses, ``@``- and ``$``-relative operands; regexes
+follow Java). The differential tests check the
 results against Jayway JsonPath itself. (An earlier version delegated filters to
 ``jsonpath_ng.ext``; its filter grammar does not accept Jayway's ``&&``/``||``
 and scans differently, so filters are evaluated here.)
@@ -296,7 +297,7 @@ def _apply(step: Step, nodes: list, root: Any = None) -> list:
 # ------------------------------------------------------------------ filters [?( … )]
 
 _FILTER_TOKEN_RE = re.compile(r"""\s*(?:
-    (?P<op>==|!=|<=|>=|=~|&&|\|\||<|>|!|\(|\)|\bnin\b|\bin\b)
+    (?P<op>==|!=|<=|>=|=~|&&|\|\||<|>|!|\(|\)|\b(?:nin|in|size|empty|subsetof|anyof|noneof)\b)
   | (?P<list>\[(?:[^\]'"]|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")*\])
   | (?P<regex>/(?:[^/\\]|\\.)*/[a-z]*)
   | (?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
@@ -361,7 +362,7 @@ def _parse_filter(expr: str) -> Any:
     def comparison() -> Any:
         left = operand()
         nxt = peek()
-        if nxt and nxt[0] == "op" and nxt[1] in ("==", "!=", "<", "<=", ">", ">=", "=~", "in", "nin"):
+        if nxt and nxt[0] == "op" and nxt[1] in ("==", "!=", "<", "<=", ">", ">=", "=~", *_WORD_OPS):
             take()
             return (nxt[1], left, operand())
         return ("exists", left) if left[0] == "path" else left
@@ -384,6 +385,9 @@ def _parse_filter(expr: str) -> Any:
     if pos != len(tokens):
         raise JavaException("InvalidPathException", f"unexpected {tokens[pos][1]!r} in filter [?({expr})]")
     return tree
+
+
+_WORD_OPS = ("in", "nin", "size", "empty", "subsetof", "anyof", "noneof")
 
 
 def _string_literal(text: str) -> str:
@@ -463,6 +467,15 @@ def _test(node: Any, item: Any, root: Any) -> bool:
     if kind in ("in", "nin"):
         found = isinstance(right, list) and any(_same(left, x) for x in right)
         return found if kind == "in" else not found
+    if kind == "size":
+        return isinstance(left, (list, str)) and _numeric(right) and len(left) == right
+    if kind == "empty":
+        return isinstance(left, (list, str)) and isinstance(right, bool) and (len(left) == 0) == right
+    if kind in ("subsetof", "anyof", "noneof"):
+        if not isinstance(left, list) or not isinstance(right, list):
+            return False
+        hits = [any(_same(x, y) for y in right) for x in left]
+        return all(hits) if kind == "subsetof" else any(hits) if kind == "anyof" else not any(hits)
     if _numeric(left) and _numeric(right):
         return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[kind]
     if isinstance(left, str) and isinstance(right, str):
