@@ -401,6 +401,7 @@ def test_call_site_falls_back_for_other_types():
     ('#define($d)#set($item = "x")#end#foreach($item in [1, 2])$d$item,#end|$item', "x,x,|"),
     ('#foreach($item in [1, 2])#set($item = "s$item")$item,#end|$item', "s1,s2,|"),
     ('#foreach($item in [1, 2])"#set($item = 9)"$item#end', '""9""9'),
+    ('#set($m = {})#foreach($item in [1, 2])$m.get([0, "#set($item = 7)"])$item#end', "77"),
     ('#foreach($item in [1, 2])#foreach($item in ["a"])$item#end$item,#end', "a1,a2,"),
     ('#set($l = [1, $null, 3])#foreach($i in $l)[$i][$i.x]#if($i)y#end#end', "[1][]y[][]y[3][]y"),
     ("#foreach($item in [1, 2])" + "#if(true)" * 15 + "$item" + "#end" * 15 + "#end", "12"),

@@ -14,7 +14,6 @@ CPython limits statically nested blocks and parentheses.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -96,6 +95,7 @@ class Compiler:
         self.loop_locals: dict[str, str] = {}
         self.loop_maps: dict[str, str] = {}  # loop var -> local holding it when it is a plain dict, else None
         self.rebound: set[str] | None = None  # names some #set or #define assigns (computed on demand)
+        self.specials: tuple[str, ...] | None = None  # the loop helpers the template names
         self.loop_counters: tuple[str, str] | None = None  # (index, size) locals of the loop `$foreach` is
         self.counter = 0
         self.const_ids: dict[tuple, str] = {}
@@ -160,17 +160,8 @@ class Compiler:
         """Names any ``#set($name = …)`` or ``#define($name)`` in the whole template binds."""
         if self.rebound is None:
             self.rebound = set()
-            stack: list[Any] = list(self.tree)
-            while stack:
-                x = stack.pop()
-                if isinstance(x, n.Node):
-                    if isinstance(x, n.Set) and not x.target.parts:
-                        self.rebound.add(x.target.name)
-                    elif isinstance(x, n.Define):
-                        self.rebound.add(x.name)
-                    stack.extend(getattr(x, f) for f in _fields(type(x)))
-                elif isinstance(x, (list, tuple)):
-                    stack.extend(x)
+            if "set" in self.source_text or "define" in self.source_text:  # else there is nothing to find
+                _collect_assigned(self.tree, self.rebound)
         return self.rebound
 
     # ------------------------------------------------------------ statements
@@ -258,7 +249,9 @@ class Compiler:
         it, size, saved, fe, i, x = (f"_it{k}", f"_n{k}", f"_sv{k}", f"_fe{k}", f"_i{k}", f"_x{k}")
         # $foreach, $velocityCount and $velocityHasNext are kept only when the template names them:
         # VTL has no computed variable names, so an unnamed one can never be read.
-        specials = tuple(name for name in LOOP_SPECIALS if name in self.source_text)
+        if self.specials is None:
+            self.specials = tuple(name for name in LOOP_SPECIALS if name in self.source_text)
+        specials = self.specials
         names = (node.var, *specials)
         p = node.pos
         fn.line(f"{it} = iterate({self.value(node.iterable, 0)}); {size} = len({it})", node.iterable.pos)
@@ -486,14 +479,60 @@ def _printed(t: str) -> str:
     return f"{t} if (_y := type({t})) is str else str({t}) if _y is int else text({t})"
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _fields(cls: type) -> tuple[str, ...]:
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    return names
+def _collect_assigned(body: list[n.Stmt], names: set[str]) -> None:
+    """Add the names #set and #define bind anywhere in ``body`` (string literals included)."""
+    exprs: list[Any] = []
+    stack: list[Any] = list(body)
+    while stack or exprs:
+        while stack:
+            x = stack.pop()
+            t = type(x)
+            if t is n.Set:
+                if not x.target.parts:
+                    names.add(x.target.name)
+                exprs.append(x.value)
+                exprs.append(x.target)
+            elif t is n.Output:
+                exprs.append(x.ref)
+            elif t is n.If:
+                for cond, branch in x.branches:
+                    exprs.append(cond)
+                    stack.extend(branch)
+                if x.otherwise:
+                    stack.extend(x.otherwise)
+            elif t is n.Foreach:
+                exprs.append(x.iterable)
+                stack.extend(x.body)
+            elif t is n.Define:
+                names.add(x.name)
+                stack.extend(x.body)
+        while exprs:  # only a string literal's template can hold statements
+            e = exprs.pop()
+            t = type(e)
+            if t is n.Ref:
+                for part in e.parts:
+                    if type(part) is n.Call:
+                        exprs.extend(part.args)
+                    elif type(part) is n.Index:
+                        exprs.append(part.key)
+            elif t is n.InterpString:
+                stack.extend(e.body)
+            elif t is n.BinOp:
+                exprs.append(e.left)
+                exprs.append(e.right)
+            elif t is n.ListLit:
+                exprs.extend(e.items)
+            elif t is n.MapLit:
+                for k, val in e.pairs:
+                    exprs.append(k)
+                    exprs.append(val)
+            elif t is n.Range:
+                exprs.append(e.start)
+                exprs.append(e.stop)
+            elif t is n.Not:
+                exprs.append(e.operand)
+            elif t is n.Paren:
+                exprs.append(e.inner)
 
 
 def _literal(node: n.Expr) -> str:
