@@ -296,13 +296,16 @@ def _apply(step: Step, nodes: list, root: Any = None) -> list:
 
 # ------------------------------------------------------------------ filters [?( … )]
 
-_FILTER_TOKEN_RE = re.compile(r"""\s*(?:
+# Literal tokens, shared by filters and the list literals of in/nin/subsetof/anyof/noneof.
+_STR = r"""(?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+_NUM = r"(?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
+_WORD = r"(?P<word>true|false|null)"
+
+_FILTER_TOKEN_RE = re.compile(rf"""\s*(?:
     (?P<op>==|!=|<=|>=|=~|&&|\|\||<|>|!|\(|\)|\b(?:nin|in|size|empty|subsetof|anyof|noneof)\b)
   | (?P<list>\[(?:[^\]'"]|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")*\])
   | (?P<regex>/(?:[^/\\]|\\.)*/[a-z]*)
-  | (?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
-  | (?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)
-  | (?P<word>true|false|null)
+  | {_STR} | {_NUM} | {_WORD}
   | (?P<path>[@$](?:\.\.?[A-Za-z_*][\w-]*|\[[^\]]*\]|\.length\(\))*)
 )""", re.VERBOSE)
 
@@ -348,10 +351,8 @@ def _parse_filter(expr: str) -> Any:
             return ("lit", _string_literal(text))
         if kind == "list":
             return ("lit", _list_literal(text, expr))
-        if kind == "num":
-            return ("lit", float(text) if any(c in text for c in ".eE") else int(text))
-        if kind == "word":
-            return ("lit", {"true": True, "false": False, "null": None}[text])
+        if kind in ("num", "word"):
+            return ("lit", _scalar_literal(kind, text))
         if kind == "regex":
             body, _, flags = text[1:].rpartition("/")
             if flags.replace("i", ""):
@@ -394,8 +395,13 @@ def _string_literal(text: str) -> str:
     return text[1:-1].replace("\\'", "'").replace('\\"', '"')
 
 
-_LIST_ITEM_RE = re.compile(r"""\s*(?:(?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
-  | (?P<num>-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?) | (?P<word>true|false|null))\s*(?:,|$)""", re.VERBOSE)
+def _scalar_literal(kind: str, text: str) -> Any:
+    if kind == "num":
+        return float(text) if any(c in text for c in ".eE") else int(text)
+    return {"true": True, "false": False, "null": None}[text]
+
+
+_LIST_ITEM_RE = re.compile(rf"""\s*(?:{_STR}|{_NUM}|{_WORD})\s*(?:,|$)""", re.VERBOSE)
 
 
 def _list_literal(text: str, expr: str) -> list:
@@ -408,12 +414,7 @@ def _list_literal(text: str, expr: str) -> list:
         if m is None or m.end() == i:
             raise JavaException("InvalidPathException", f"cannot parse the list {text} in [?({expr})]")
         kind, token = m.lastgroup, m.group(m.lastgroup)
-        if kind == "str":
-            items.append(_string_literal(token))
-        elif kind == "num":
-            items.append(float(token) if any(c in token for c in ".eE") else int(token))
-        else:
-            items.append({"true": True, "false": False, "null": None}[token])
+        items.append(_string_literal(token) if kind == "str" else _scalar_literal(kind, token))
         i = m.end()
     return items
 

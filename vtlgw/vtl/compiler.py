@@ -38,9 +38,9 @@ RUNTIME_NAMES = {
 }
 ARITH = {"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod"}
 COMPARE = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
-# $foreach's properties read straight off the loop state (the `_p` in each is that state).
-FOREACH_FAST = {"hasNext": "_p.index + 1 < _p.size", "index": "_p.index", "count": "_p.index + 1",
-                "first": "_p.index == 0", "last": "_p.index + 1 >= _p.size"}
+# $foreach's properties from a loop's index and size: the loop's own locals, or a ForeachState's fields.
+FOREACH_FAST = {"hasNext": "{i} + 1 < {n}", "index": "{i}", "count": "{i} + 1", "first": "{i} == 0",
+                "last": "{i} + 1 >= {n}"}
 
 
 def _unsupported(word: str) -> None:
@@ -349,10 +349,11 @@ class Compiler:
                     and self.loop_counters is not None):
                 # The innermost loop of this function, and nothing rebinds $foreach: its own counters.
                 i, size = self.loop_counters
-                code = f"({FOREACH_FAST[part.name].replace('_p.index', i).replace('_p.size', size)})"
+                code = f"({FOREACH_FAST[part.name].format(i=i, n=size)})"
             elif k == 0 and ref.name == "foreach" and isinstance(part, n.Prop) and part.name in FOREACH_FAST:
                 # `$foreach.hasNext` is in most loops; a #set may have replaced $foreach, hence the check.
-                code = (f"(({FOREACH_FAST[part.name]}) if type(_p := {code}) is ForeachState "
+                fast = FOREACH_FAST[part.name].format(i="_p.index", n="_p.size")
+                code = (f"(({fast}) if type(_p := {code}) is ForeachState "
                         f"else prop(_p, {part.name!r}))")
             elif k == 0 and isinstance(part, n.Prop) and ref.name in self.loop_maps:
                 # The loop variable, type-checked once per iteration.

@@ -578,14 +578,20 @@ ENTRY_METHODS: dict[str, Callable] = {
 }
 
 
+# The exact model types and their tables (what table_for answers for each); other types
+# (subclasses a host defines) take the general path.
+TABLES_BY_TYPE: dict[type, dict[str, Callable]] = {
+    str: STRING_METHODS, bool: BOOLEAN_METHODS, int: NUMBER_METHODS, float: NUMBER_METHODS,
+    dict: MAP_METHODS, JHashMap: MAP_METHODS, OpaqueMap: MAP_METHODS,
+    list: LIST_METHODS, ArrayList: LIST_METHODS, JArray: ARRAY_METHODS, JSet: SET_METHODS, Entry: ENTRY_METHODS,
+}
+
+
 def table_for(x: Any) -> dict[str, Callable] | None:
-    t = type(x)
-    if t is str:
-        return STRING_METHODS
-    if t is bool:
-        return BOOLEAN_METHODS
-    if t is int or t is float:
-        return NUMBER_METHODS
+    """The method table of a value: by exact type, else (subclasses a host defines) by kind."""
+    table = TABLES_BY_TYPE.get(type(x))
+    if table is not None:
+        return table
     if isinstance(x, dict):
         return MAP_METHODS
     if isinstance(x, list):
@@ -594,18 +600,7 @@ def table_for(x: Any) -> dict[str, Callable] | None:
         if isinstance(x, JArray):
             return ARRAY_METHODS
         return LIST_METHODS
-    if t is Entry:
-        return ENTRY_METHODS
     return None
-
-
-# The exact model types and their tables (what table_for answers for each); other types
-# (subclasses a host defines) take the general path.
-TABLES_BY_TYPE: dict[type, dict[str, Callable]] = {
-    str: STRING_METHODS, bool: BOOLEAN_METHODS, int: NUMBER_METHODS, float: NUMBER_METHODS,
-    dict: MAP_METHODS, JHashMap: MAP_METHODS, OpaqueMap: MAP_METHODS,
-    list: LIST_METHODS, ArrayList: LIST_METHODS, JArray: ARRAY_METHODS, JSet: SET_METHODS, Entry: ENTRY_METHODS,
-}
 
 
 def methods_named(name: str) -> dict[type, Callable]:
