@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from vtlgw.vtl import nodes as n
 from vtlgw.vtl import runtime as rt
@@ -28,7 +28,9 @@ MAX_BLOCK_DEPTH = 12  # CPython allows 20 nested loop/try blocks per function
 MAX_INDENT = 40
 MAX_EXPR_DEPTH = 24
 MAX_FUNCTION_LINES = 400
+MAX_BATCH = 64  # text and references written at once (see Compiler.write_batch)
 _MISSING = object()
+_WRITES = (n.Text, n.Output)
 
 RUNTIME_NAMES = {
     name: getattr(rt, name)
@@ -95,6 +97,7 @@ class Compiler:
         self.loop_locals: dict[str, str] = {}
         self.loop_maps: dict[str, str] = {}  # loop var -> local holding it when it is a plain dict, else None
         self.rebound: set[str] | None = None  # names some #set or #define assigns (computed on demand)
+        self.escapes: bool | None = None  # whether printing a reference can #stop or #break (on demand)
         self.specials: tuple[str, ...] | None = None  # the loop helpers the template names
         self.loop_counters: tuple[str, str] | None = None  # (index, size) locals of the loop `$foreach` is
         self.counter = 0
@@ -159,21 +162,57 @@ class Compiler:
     def assigned_names(self) -> set[str]:
         """Names any ``#set($name = …)`` or ``#define($name)`` in the whole template binds."""
         if self.rebound is None:
-            self.rebound = set()
-            if "set" in self.source_text or "define" in self.source_text:  # else there is nothing to find
-                _collect_assigned(self.tree, self.rebound)
+            self.survey()
         return self.rebound
+
+    def can_escape(self) -> bool:
+        """Whether evaluating a reference can end the render or a loop midway.
+
+        Only a ``#stop`` or ``#break`` inside a ``#define`` body or a string
+        literal can. Where none can, text and printed references are written in
+        batches, and string literals are joined without a helper: what was
+        printed before the escape, and what is dropped, cannot be told apart.
+        """
+        if self.escapes is None:
+            self.survey()
+        return self.escapes
+
+    def survey(self) -> None:
+        """One walk over the whole template for what the compiler needs to know in advance."""
+        self.rebound, self.escapes = set(), False
+        src = self.source_text
+        if not any(word in src for word in ("set", "define", "stop", "break")):
+            return  # nothing to find
+        for stmt, inner in _all_statements(self.tree):
+            t = type(stmt)
+            if t is n.Set and not stmt.target.parts:
+                self.rebound.add(stmt.target.name)
+            elif t is n.Define:
+                self.rebound.add(stmt.name)
+            elif inner and (t is n.Stop or t is n.Break):
+                self.escapes = True
 
     # ------------------------------------------------------------ statements
 
     def statements(self, body: list[n.Stmt]) -> None:
         fn = self.fn
-        for i, stmt in enumerate(body):
+        i = 0
+        while i < len(body):
             if len(fn.lines) > MAX_FUNCTION_LINES and i < len(body) - 1:
                 # CPython compiles one huge function superlinearly: continue in a fresh one.
                 fn.line(f"{self.new_function(self.fresh('_c'), body[i:])}(st, v, w)")
                 return
+            stmt = body[i]
+            if type(stmt) in _WRITES:
+                end = i + 1
+                while end < len(body) and type(body[end]) in _WRITES and end - i < MAX_BATCH:
+                    end += 1
+                if end - i > 1 and not self.can_escape():
+                    self.write_batch(body[i:end])
+                    i = end
+                    continue
             getattr(self, "stmt_" + type(stmt).__name__)(stmt)
+            i += 1
 
     def nested_body(self, body: list[n.Stmt], blocks: int) -> None:
         """Emit an indented body, moving it into its own function when nesting gets deep."""
@@ -192,6 +231,24 @@ class Compiler:
             fn.line("pass")
         fn.blocks -= blocks
         fn.indent -= 1
+
+    def write_batch(self, run: list[n.Stmt]) -> None:
+        """Text and printed references in a row: each reference on its own line, one write for all."""
+        pieces = []
+        for node in run:
+            if isinstance(node, n.Text):
+                if node.text:
+                    pieces.append(self.const(node.text))
+                continue
+            ref = node.ref
+            t = self.fresh("_t")
+            code = self.variable(ref.name) if not ref.parts else self.chain(ref, 0)
+            self.fn.line(f"{t} = {code}; {t} = {_printed(t)}", ref.pos)
+            pieces.append(t)
+        if len(pieces) == 1:
+            self.fn.line(f"w({pieces[0]})")
+        elif pieces:
+            self.fn.line(f"w(f'{''.join('{' + p + '}' for p in pieces)}')")
 
     def stmt_Text(self, node: n.Text) -> None:
         if node.text:
@@ -463,7 +520,7 @@ class Compiler:
 
     def interp(self, node: n.InterpString, depth: int) -> str:
         body = node.body
-        if all(isinstance(s, (n.Text, n.Output)) for s in body):
+        if all(isinstance(s, (n.Text, n.Output)) for s in body) and not self.can_escape():
             parts = []
             for s in body:
                 if isinstance(s, n.Text):
@@ -480,60 +537,62 @@ def _printed(t: str) -> str:
     return f"{t} if (_y := type({t})) is str else str({t}) if _y is int else text({t})"
 
 
-def _collect_assigned(body: list[n.Stmt], names: set[str]) -> None:
-    """Add the names #set and #define bind anywhere in ``body`` (string literals included)."""
-    exprs: list[Any] = []
-    stack: list[Any] = list(body)
+def _all_statements(body: list[n.Stmt]) -> Iterator[tuple[n.Stmt, bool]]:
+    """Every statement in ``body``, nested blocks and string literals' templates included.
+
+    Each comes with whether it runs while an expression is evaluated (inside a
+    ``#define`` body or a string literal), rather than as a statement of its own.
+    """
+    exprs: list[tuple[Any, bool]] = []
+    stack: list[tuple[Any, bool]] = [(s, False) for s in body]
     while stack or exprs:
         while stack:
-            x = stack.pop()
+            x, inner = stack.pop()
+            yield x, inner
             t = type(x)
             if t is n.Set:
-                if not x.target.parts:
-                    names.add(x.target.name)
-                exprs.append(x.value)
-                exprs.append(x.target)
+                exprs.append((x.value, inner))
+                exprs.append((x.target, inner))
             elif t is n.Output:
-                exprs.append(x.ref)
+                exprs.append((x.ref, inner))
             elif t is n.If:
                 for cond, branch in x.branches:
-                    exprs.append(cond)
-                    stack.extend(branch)
+                    exprs.append((cond, inner))
+                    stack.extend((s, inner) for s in branch)
                 if x.otherwise:
-                    stack.extend(x.otherwise)
+                    stack.extend((s, inner) for s in x.otherwise)
             elif t is n.Foreach:
-                exprs.append(x.iterable)
-                stack.extend(x.body)
+                exprs.append((x.iterable, inner))
+                stack.extend((s, inner) for s in x.body)
             elif t is n.Define:
-                names.add(x.name)
-                stack.extend(x.body)
+                stack.extend((s, True) for s in x.body)
         while exprs:  # only a string literal's template can hold statements
-            e = exprs.pop()
+            e, inner = exprs.pop()
             t = type(e)
             if t is n.Ref:
                 for part in e.parts:
                     if type(part) is n.Call:
-                        exprs.extend(part.args)
+                        exprs.extend((a, inner) for a in part.args)
                     elif type(part) is n.Index:
-                        exprs.append(part.key)
+                        exprs.append((part.key, inner))
             elif t is n.InterpString:
-                stack.extend(e.body)
+                stack.extend((s, True) for s in e.body)
             elif t is n.BinOp:
-                exprs.append(e.left)
-                exprs.append(e.right)
+                exprs.append((e.left, inner))
+                exprs.append((e.right, inner))
             elif t is n.ListLit:
-                exprs.extend(e.items)
+                exprs.extend((i, inner) for i in e.items)
             elif t is n.MapLit:
                 for k, val in e.pairs:
-                    exprs.append(k)
-                    exprs.append(val)
+                    exprs.append((k, inner))
+                    exprs.append((val, inner))
             elif t is n.Range:
-                exprs.append(e.start)
-                exprs.append(e.stop)
+                exprs.append((e.start, inner))
+                exprs.append((e.stop, inner))
             elif t is n.Not:
-                exprs.append(e.operand)
+                exprs.append((e.operand, inner))
             elif t is n.Paren:
-                exprs.append(e.inner)
+                exprs.append((e.inner, inner))
 
 
 def _literal(node: n.Expr) -> str:

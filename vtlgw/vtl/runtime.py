@@ -50,7 +50,14 @@ class Break(Exception):
 
 
 class Stop(Exception):
-    """``#stop`` (or ``#break`` outside any loop): end rendering, keep the output."""
+    """``#stop`` (or ``#break`` outside any loop): end rendering, keep the output.
+
+    ``pending`` is what the ``#define`` blocks it passed through had printed:
+    their text is not in the output yet, since a block's text is written where
+    the block is printed.
+    """
+
+    pending = ""
 
 
 class RenderState:
@@ -162,8 +169,10 @@ class DefineBlock:
         buf: list[str] = []
         try:
             self.fn(st, self.variables, buf.append)
-        except Stop:
-            st.out.append("".join(buf))  # #stop keeps what the block printed so far
+        except Break:
+            pass  # #break leaves the block (its scope in Velocity 1.7), keeping what it printed
+        except Stop as stop:
+            stop.pending = "".join(buf) + stop.pending  # #stop keeps what the block printed so far
             raise
         finally:
             st.define_depth -= 1
@@ -204,8 +213,8 @@ def interpolate(st: RenderState, fn: Callable, v: dict) -> str:
     buf: list[str] = []
     try:
         fn(st, v, buf.append)
-    except Stop:
-        st.out.append("".join(buf))
+    except Stop as stop:
+        stop.pending = ""  # the string is never finished: Velocity 1.7 drops its text, blocks' included
         raise
     return check_str(st, "".join(buf))
 

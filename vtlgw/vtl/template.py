@@ -112,7 +112,9 @@ class Template:
         try:
             try:
                 self._compiled.render(st, v, out.append)
-            except (rt.Stop, rt.Break):
+            except rt.Stop as stop:
+                out.append(stop.pending)
+            except rt.Break:  # #break outside any loop ends the render, as #stop does
                 pass
             result = "".join(out)
             if len(result) > self.limits.max_output_chars:
