@@ -48,6 +48,19 @@ def test_u15_numbers_are_reserialised():
     assert render("$input.json('$')", body) == '{"p":10.0,"e":100.0,"i":12345678901234567890,"big":1.23456789E7,"tiny":1.0E-4}'
 
 
+@pytest.mark.parametrize("body, expected", [
+    ("1e10", "1.0E10"),
+    ("[\n  1E7]", "[1.0E7]"),
+    ('{"a":\t12345678.5}', '{"a":1.23456785E7}'),
+    ('{"a": 9999999.99999999999}', '{"a":1.0E7}'),
+    ('{"a": -0.0001, "b": 0.001, "c": -0.0}', '{"a":-1.0E-4,"b":0.001,"c":-0.0}'),
+    ('{"id": "ord-43464097", "p": 19.5}', '{"id":"ord-43464097","p":19.5}'),
+    ('{"s": ": 1e5", "p": 19.5}', '{"s":": 1e5","p":19.5}'),
+])
+def test_u15_floats_print_as_java_does_in_every_position(body, expected):
+    assert render("$input.json('$')", body) == expected
+
+
 def test_u16_escaping():
     body = '{"s": "q\\" b\\\\ n\\n t\\t c\\u0001 / é \\u2603"}'
     assert render("$input.json('$.s')", body) == '"q\\" b\\\\ n\\n t\\t c\\u0001 / é \u2603"'
