@@ -423,6 +423,9 @@ def test_loop_variable_reads_see_every_rebinding(src, expected):
     ("#foreach($a in [1, 2, 3])" + "#if(true)" * 15 + "$foreach.hasNext" + "#end" * 15 + "#end", "truetruefalse"),
     ('#foreach($a in [1, 2])#set($foreach = {"hasNext": "x"})$foreach.hasNext#end', "xx"),
     ('#foreach($a in [1, 2])"$foreach.count#if($foreach.hasNext),#end"#end', '"1,""2"'),
+    # as conditions: an index of 0 is a non-null Integer, so true; the booleans are themselves
+    ("#foreach($a in [5, 6])#if($foreach.index)i#end#if($foreach.count)c#end#if(!$foreach.hasNext)E#end"
+     "#if($foreach.first && !$foreach.last)F#end#end", "icFicE"),
 ])
 def test_foreach_helpers_from_loop_counters(src, expected):
     assert Template(src).render() == expected

@@ -43,6 +43,7 @@ COMPARE = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
 # $foreach's properties from a loop's index and size: the loop's own locals, or a ForeachState's fields.
 FOREACH_FAST = {"hasNext": "{i} + 1 < {n}", "index": "{i}", "count": "{i} + 1", "first": "{i} == 0",
                 "last": "{i} + 1 >= {n}"}
+_FOREACH_BOOLS = ("hasNext", "first", "last")
 
 
 def _unsupported(word: str) -> None:
@@ -318,13 +319,13 @@ class Compiler:
         # Loop bookkeeping is paid per loop, not per iteration: the loop's share of the
         # render's iteration budget is taken up front and what did not run is given back.
         fn.line(f"if {size} > _cap: {it} = {it}[:_cap]")
-        fn.line(f"st.iterations += len({it}); {i} = -1")
+        fn.line(f"st.iterations += len({it}); {i} = -1; _ck{k} = len({it}) > 255")
         fn.line("if st.iterations >= st.next_check: st.tick_check()", p)
         fn.line("try:")
         fn.indent += 1
         fn.line(f"for {i}, {x} in enumerate({it}):", p)
         fn.indent += 1
-        fn.line(f"if {i} & 255 == 255: st.tick_check()", p)
+        fn.line(f"if _ck{k} and {i} & 255 == 255: st.tick_check()", p)  # a shorter loop never gets there
         if "foreach" in specials:
             fn.line(f"{fe}.index = {i}")
         fn.line(f"if {x} is None: v.pop({node.var!r}, None)")
@@ -505,6 +506,9 @@ class Compiler:
         t = type(node)
         if t is n.Ref:
             code = self.variable(node.name) if not node.parts else self.chain(node, depth)
+            if (self.loop_counters is not None and node.name == "foreach" and len(node.parts) == 1
+                    and type(node.parts[0]) is n.Prop and node.parts[0].name in _FOREACH_BOOLS):
+                return code  # the loop's own counters: already a bool
             return f"({code} is not False)"
         if t is n.Literal:
             return "True" if node.value is True else "False"
