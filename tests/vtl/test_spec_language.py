@@ -410,6 +410,13 @@ def test_call_site_falls_back_for_other_types():
     ('#set($l = [1, $null, 3])#foreach($i in $l)[$i][$i.x]#if($i)y#end#end', "[1][]y[][]y[3][]y"),
     ("#foreach($item in [1, 2])" + "#if(true)" * 15 + "$item" + "#end" * 15 + "#end", "12"),
     ('#foreach($item in [{"a": 1}])"$item.a ${item}"#end', '"1 {a=1}"'),
+    # read from the variables map while the loop runs: a #define (even one defined later), a string's
+    # template, $foreach through a define or a nested loop (Velocity 1.7 agrees, but for the null model)
+    ("#foreach($i in [1, 2])#if($i == 2)$d#end#define($d)[$i]#end#end", "[2]"),
+    ("#define($d)$foreach.index#end#foreach($i in [7, 8])$d#end", "01"),
+    ('#foreach($i in [7, 8])#set($s = "#if(true)<$i>#end")$s#end', "<7><8>"),
+    ("#foreach($i in [7, 8])#foreach($j in [1])$foreach.parent.index$foreach.parent.count#end#end", "0112"),
+    ("#define($d)$i#end#foreach($i in [7, $null, 9])$d,#end", "7,,9,"),
 ])
 def test_loop_variable_reads_see_every_rebinding(src, expected):
     assert Template(src).render() == expected

@@ -102,6 +102,9 @@ class Compiler:
         self.specials: tuple[str, ...] | None = None  # the loop helpers the template names
         self.loop_counters: tuple[str, str] | None = None  # (index, size) locals of the loop `$foreach` is
         self.counter = 0
+        self.env_reads: set[str] = set()  # names some generated code reads from the variables map
+        # Lines only needed when a name is read from the map: (function, line index, name).
+        self.stores_for: list[tuple[_Function, int, str]] = []
         self.const_ids: dict[tuple, str] = {}
         self.fn: _Function | None = None
 
@@ -132,6 +135,9 @@ class Compiler:
     def compile(self, body: list[n.Stmt], filename: str) -> Compiled:
         self.tree = body
         self.new_function("_render", body)
+        for fn, index, name in self.stores_for:
+            if name not in self.env_reads:  # nothing reads it from the map: keep the line count, drop the work
+                fn.lines[index] = fn.lines[index][: len(fn.lines[index]) - len(fn.lines[index].lstrip())] + "pass"
         source = "\n".join(line for f in self.functions for line in f.lines) + "\n"
         positions = []
         for line in source.split("\n"):
@@ -158,7 +164,10 @@ class Compiler:
     def variable(self, name: str) -> str:
         """Code for the raw value of ``$name`` (None when unset)."""
         local = self.loop_locals.get(name)
-        return local if local is not None else f"g({name!r})"
+        if local is not None:
+            return local
+        self.env_reads.add(name)
+        return f"g({name!r})"
 
     def assigned_names(self) -> set[str]:
         """Names any ``#set($name = …)`` or ``#define($name)`` in the whole template binds."""
@@ -328,8 +337,12 @@ class Compiler:
         fn.line(f"if _ck{k} and {i} & 255 == 255: st.tick_check()", p)  # a shorter loop never gets there
         if "foreach" in specials:
             fn.line(f"{fe}.index = {i}")
+            self.stores_for.append((fn, len(fn.lines) - 1, "foreach"))
+        # Where the body reads `$var` from a local, and nothing reads it from the map, the stores go.
         fn.line(f"if {x} is None: v.pop({node.var!r}, None)")
         fn.line(f"else: v[{node.var!r}] = {x}")
+        self.stores_for.append((fn, len(fn.lines) - 2, node.var))
+        self.stores_for.append((fn, len(fn.lines) - 1, node.var))
         if "velocityCount" in specials:
             fn.line(f"v['velocityCount'] = {i} + 1")
         if "velocityHasNext" in specials:
@@ -440,7 +453,10 @@ class Compiler:
         if t is n.Ref:
             if not node.parts:
                 local = self.loop_locals.get(node.name)
-                return f"('' if {local} is None else {local})" if local else f"g({node.name!r}, '')"
+                if local:
+                    return f"('' if {local} is None else {local})"
+                self.env_reads.add(node.name)
+                return f"g({node.name!r}, '')"
             return f"(_v if (_v := {self.chain(node, depth)}) is not None else '')"  # nn(), inline
         if t is n.Literal:
             if node.value is None:
