@@ -553,8 +553,9 @@ class Compiler:
 
 
 def _printed(t: str) -> str:
-    """How the value in local ``t`` prints: strings and ints without a call to text()."""
-    return f"{t} if (_y := type({t})) is str else str({t}) if _y is int else text({t})"
+    """How the value in local ``t`` prints: strings, ints and everyday floats without a call to text()."""
+    return (f"{t} if (_y := type({t})) is str else str({t}) if _y is int "
+            f"else repr({t}) if _y is float and 1e-3 <= {t} < 1e7 else text({t})")
 
 
 def _all_statements(body: list[n.Stmt]) -> Iterator[tuple[n.Stmt, bool]]:
