@@ -397,6 +397,33 @@ def test_call_site_falls_back_for_other_types():
     assert out == "size[] 1 [] 3 []"
 
 
+def test_host_methods_are_looked_up_per_class_and_argument_count():
+    from vtlgw.vtl.values import HostObject
+
+    class Upper(HostObject):
+        @classmethod
+        def vtl_method(cls, name, argc):
+            if name == "f" and argc == 1:
+                return lambda obj, x: f"U{x}"
+            return None
+
+    class Lower(HostObject):
+        @classmethod
+        def vtl_method(cls, name, argc):
+            if name == "f":
+                return lambda obj, *args: f"L{len(args)}"
+            return None
+
+    class OnlyCall(HostObject):
+        def vtl_call(self, name, args):
+            return f"C{name}{args}"
+
+    # One call site meets every class in turn (a loop), and f() with other counts besides.
+    src = "#foreach($h in $hosts)$h.f(1)/$h.f()/$h.f(1, 2)/$h.g(1);#end"
+    out = Template(src).render({"hosts": [Upper(), Lower(), OnlyCall(), Upper(), Lower()]}, copy=False)
+    assert out == "U1///;L1/L0/L2/;Cf[1]/Cf[]/Cf[1, 2]/Cg[1];U1///;L1/L0/L2/;"
+
+
 # ---------------------------------------------------------------- loop variables read from locals
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from vtlgw.apigw.jsonpath import MISSING, evaluate, select
 from vtlgw.vtl.values import HostObject, JHashMap, json_text, to_text
@@ -167,24 +167,29 @@ class Input(HostObject):
     def vtl_get(self, name: str) -> Any:
         return self.body if name == "body" else None
 
-    def vtl_call(self, name: str, args: list) -> Any:
-        if len(args) == 1:
-            arg = args[0]
-            if type(arg) is not str:
-                arg = _text_arg(arg)
-            if name == "path":
-                return self.path(arg)
-            if name == "json":
-                return self.json(arg)
-            if name == "params":
-                return self.param(arg)
-            return None
-        if name == "params" and not args:
-            return self.params_map()
-        return None
+    @classmethod
+    def vtl_method(cls, name: str, argc: int) -> Callable[..., Any] | None:
+        if argc == 1:
+            return _ONE_ARG.get(name)
+        return Input.params_map if argc == 0 and name == "params" else None
 
 
 def _text_arg(value: Any) -> str:
     if value is None:
         return ""
     return value if isinstance(value, str) else to_text(value)
+
+
+def _path(inp: Input, arg: Any) -> Any:
+    return inp.path(arg if type(arg) is str else _text_arg(arg))
+
+
+def _json(inp: Input, arg: Any) -> str:
+    return inp.json(arg if type(arg) is str else _text_arg(arg))
+
+
+def _param(inp: Input, arg: Any) -> str:
+    return inp.param(arg if type(arg) is str else _text_arg(arg))
+
+
+_ONE_ARG = {"path": _path, "json": _json, "params": _param}

@@ -27,7 +27,7 @@ import base64
 import json
 import re
 import unicodedata
-from typing import Any
+from typing import Any, Callable
 
 from vtlgw.vtl.errors import JavaException
 from vtlgw.vtl.values import HostObject, parse_json_text, to_text
@@ -436,6 +436,16 @@ _FUNCTIONS = {
 }
 
 
+def _method(fn: Callable[[str], Any]) -> Callable[[Any, Any], Any]:
+    def method(util: Any, arg: Any) -> Any:
+        return fn(arg if type(arg) is str else _text_arg(arg))
+
+    return method
+
+
+_METHODS = {name: _method(fn) for name, fn in _FUNCTIONS.items()}
+
+
 class Util(HostObject):
     """The ``$util`` variable: exactly the six API Gateway functions, one argument each.
 
@@ -448,12 +458,9 @@ class Util(HostObject):
     def vtl_get(self, name: str) -> Any:
         return None
 
-    def vtl_call(self, name: str, args: list) -> Any:
-        fn = _FUNCTIONS.get(name)
-        if fn is None or len(args) != 1:
-            return None
-        arg = args[0]
-        return fn(arg if type(arg) is str else _text_arg(arg))
+    @classmethod
+    def vtl_method(cls, name: str, argc: int) -> Callable[..., Any] | None:
+        return _METHODS.get(name) if argc == 1 else None
 
     def vtl_str(self) -> str:
         # AWS prints a JVM object id here; nobody can rely on it.

@@ -130,6 +130,14 @@ class Compiler:
             self.globals[site] = rt.call_site(name)
         return site
 
+    def host_methods(self, name: str, argc: int) -> str:
+        """The global holding host class → method for ``.name(…)`` with ``argc`` arguments."""
+        site = self.call_site(name)
+        key = f"{site}_{argc}"
+        if key not in self.globals:
+            self.globals[key] = self.globals[site].hosts.setdefault(argc, {})
+        return key
+
     # ------------------------------------------------------------ entry point
 
     def compile(self, body: list[n.Stmt], filename: str) -> Compiled:
@@ -435,8 +443,10 @@ class Compiler:
                 code = f"(_p.get({part.name!r}) if isinstance(_p := {code}, dict) else prop(_p, {part.name!r}))"
             elif isinstance(part, n.Call):
                 args = "".join(self.value(a, depth + 1) + ", " for a in part.args)
-                # Host objects ($input, $util) answer directly; everything else goes through call().
-                code = (f"(_c.vtl_call({part.name!r}, [{args}]) if isinstance(_c := {code}, HostObject) "
+                # Host objects ($input, $util) whose method the site has seen are called directly;
+                # everything else goes through the call site (which learns host methods as it meets them).
+                hosts = self.host_methods(part.name, len(part.args))
+                code = (f"(_f(_c, {args}) if (_f := {hosts}.get(type(_c := {code}))) is not None "
                         f"else {self.call_site(part.name)}(st, _c, ({args})))")
             else:
                 code = f"index({code}, {self.value(part.key, depth + 1)})"

@@ -253,17 +253,31 @@ def call(st: RenderState, x: Any, name: str, args: tuple) -> Any:
 
 
 def call_site(name: str) -> Callable[[RenderState, Any, tuple], Any]:
-    """:func:`call` for one method name, looked up once per template instead of per call."""
+    """:func:`call` for one method name, looked up once per template instead of per call.
+
+    The returned function's ``hosts[argc]`` maps each host-object class seen so
+    far to its method of that name and argument count
+    (:meth:`HostObject.vtl_method`); compiled code calls those directly and
+    comes here only on a miss.
+    """
     by_type = methods.methods_named(name)
     no_match = methods.NO_MATCH
+    hosts: dict[int, dict[type, Callable[..., Any]]] = {}
 
     def site(st: RenderState, x: Any, args: tuple) -> Any:
         fn = by_type.get(type(x))
-        if fn is None:
-            return call(st, x, name, args)
-        result = fn(st, x, args)
-        return None if result is no_match else result
+        if fn is not None:
+            result = fn(st, x, args)
+            return None if result is no_match else result
+        if isinstance(x, HostObject):
+            method = type(x).vtl_method(name, len(args))
+            if method is None:
+                return x.vtl_call(name, list(args))
+            hosts.setdefault(len(args), {})[type(x)] = method
+            return method(x, *args)
+        return call(st, x, name, args)
 
+    site.hosts = hosts  # type: ignore[attr-defined]
     return site
 
 

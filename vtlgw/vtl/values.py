@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import math
 from decimal import Decimal
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 class ArrayList(list):
     """A Java ``ArrayList``: list literals, ranges, ``subList``. Prints ``[a, b]``."""
@@ -99,9 +99,20 @@ class HostObject:
         """Property access ``$obj.name``."""
         return None
 
+    @classmethod
+    def vtl_method(cls, name: str, argc: int) -> Callable[..., Any] | None:
+        """The function behind ``$obj.name(…)`` with ``argc`` arguments, or ``None``.
+
+        It is called as ``fn(obj, *args)``. Compiled templates look it up once
+        per class and call site, so the answer may depend only on the class,
+        the name and the count.
+        """
+        return None
+
     def vtl_call(self, name: str, args: list) -> Any:
         """Method call ``$obj.name(args)``; ``None`` if there is no such method."""
-        return None
+        fn = type(self).vtl_method(name, len(args))
+        return None if fn is None else fn(self, *args)
 
     def vtl_str(self) -> str:
         """How a bare ``$obj`` prints."""
