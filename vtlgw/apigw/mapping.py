@@ -56,7 +56,8 @@ class OverrideMap(OpaqueMap):
 
 def method_params(request: MethodRequest) -> MethodParams:
     """``$input.params()`` views: single values (last of several, U18) in request order (U19)."""
-    headers = {k: v for k, v in request.single_headers().items() if k.lower() not in HIDDEN_HEADERS}
+    # request.single_headers() without the hidden ones, in one pass
+    headers = {k: vs[-1] for k, vs in request.headers.items() if vs and k.lower() not in HIDDEN_HEADERS}
     return MethodParams(path=dict(request.path_parameters), querystring=request.single_query(), header=headers)
 
 
