@@ -17,8 +17,9 @@ import sys
 import time
 from pathlib import Path
 
+from workloads import add_workloads_option
+
 HERE = Path(__file__).resolve().parent
-DEFAULT_WORKLOADS = HERE.parent.parent / "shared" / "bench"
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -53,7 +54,7 @@ def interleave(candidates: dict, rounds: int, repeat: int) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workloads", type=Path, default=DEFAULT_WORKLOADS)
+    add_workloads_option(parser)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE.parent))

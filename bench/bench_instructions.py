@@ -17,8 +17,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from workloads import add_workloads_option
+
 HERE = Path(__file__).resolve().parent
-DEFAULT_WORKLOADS = HERE.parent.parent / "shared" / "bench"
 
 
 def child(which: str, renders: int, workloads: Path) -> None:
@@ -52,7 +53,7 @@ def instructions(which: str, renders: int, workloads: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workloads", type=Path, default=DEFAULT_WORKLOADS)
+    add_workloads_option(parser)
     parser.add_argument("--renders", type=int, default=1000)
     parser.add_argument("--child", nargs=2, metavar=("WHICH", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

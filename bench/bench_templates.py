@@ -29,8 +29,9 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from workloads import add_workloads_option
+
 HERE = Path(__file__).resolve().parent
-DEFAULT_WORKLOADS = HERE.parent.parent / "shared" / "bench"
 
 WORKLOADS = [
     # name, template, body kind, body size, renders per sample
@@ -133,7 +134,7 @@ def velocityjs_sampler(template_path: Path, body: str, request: dict) -> Callabl
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workloads", type=Path, default=DEFAULT_WORKLOADS)
+    add_workloads_option(parser)
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE.parent))
