@@ -124,3 +124,23 @@ def test_readme_python_api_example():
     result = run(api, request, backend=LambdaError('{"status": 404, "code": "NotFound"}', "OrderNotFound", []))
     assert (result.status, result.headers["X-Error-Code"]) == (404, "NotFound")
     assert result.integration_request.body == '{"orderId": "4242", "caller": "192.0.2.1"}\n'
+
+
+def test_lambda_proxy_method_from_a_sam_api_event():
+    out = as_json(invoke("-a", "fixtures/orders-sam.yaml", "-X", "GET", "-p", "/orders?status=PENDING",
+                         "--lambda-handler", "fixtures.handlers.orders:list_orders", "-f", "json"))
+    assert out["status"] == 200
+    assert out["headers"]["X-Order-Count"] == "1"
+    assert json.loads(out["body"]) == {"orders": [{"orderId": "12", "status": "PENDING"}], "stage": "prod"}
+    event_line = next(line for line in out["log"].splitlines() if "Endpoint request body after" in line)
+    assert '"queryStringParameters": {"status": "PENDING"}' in event_line
+
+
+def test_lambda_proxy_response_api_gateway_refuses_exits_1_with_every_reason(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"statusCode": "abc", "body": {"a": 1}}')
+    result = invoke("-a", "fixtures/orders-sam.yaml", "-X", "GET", "-p", "/orders", "--lambda-result", str(bad))
+    assert result.exit_code == 1
+    assert result.stdout.startswith("Status: 502")
+    assert "Malformed Lambda proxy response:" in result.stderr
+    assert "statusCode:" in result.stderr and "body:" in result.stderr

@@ -159,11 +159,12 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
            http_response: str | None, backend_path: str | None, stage: str | None,
            stage_variables: tuple[str, ...], context_items: tuple[str, ...], fmt: str, truncate_log: bool,
            fresh: bool) -> None:
-    """Run one request through a custom integration, as API Gateway's test-invoke would.
+    """Run one request through a custom or Lambda proxy integration, as API Gateway's test-invoke would.
 
     Prints the status, headers, body and execution log. Exit code 0 when the
     pipeline ran (whatever the HTTP status), 1 when it hit a template or
-    configuration error (the emulated 500 is still printed), 2 for bad input.
+    configuration error, or a Lambda proxy response API Gateway refuses (the
+    emulated 500 or 502 is still printed, the reasons go to stderr), 2 for bad input.
     """
     import os
 

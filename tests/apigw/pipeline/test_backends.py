@@ -97,6 +97,6 @@ def test_missing_backend_and_wrong_kind_raise():
         invoke(api(type="HTTP", uri="https://x.example.com/"), req(), backend=LambdaResult(1))
 
 
-def test_proxy_integrations_are_refused():
-    with pytest.raises(BackendError, match="proxy"):
-        invoke(api(type="AWS_PROXY", uri=LAMBDA_URI), req(body="{}"), backend=LambdaResult(1))
+def test_http_proxy_integrations_are_refused_with_the_reason():
+    with pytest.raises(BackendError, match="HTTP_PROXY integration"):
+        invoke(api(type="HTTP_PROXY", uri="https://x.example.com/"), req(body="{}"), backend=HttpResponse(200))

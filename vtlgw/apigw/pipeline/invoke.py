@@ -107,7 +107,7 @@ def invoke(definition: ApiDefinition, request: MethodRequest, *, method: str | N
 
     Raises :class:`BackendError` (a ``VtlError``) when the integration cannot be
     run at all: no backend for a non-MOCK integration, a backend of the wrong
-    kind, a proxy integration. Everything API Gateway itself would answer, errors
+    kind, an HTTP proxy integration. Everything API Gateway itself would answer, errors
     included, comes back as an :class:`InvokeResult`.
     """
     return _Run(definition, request, method, path, backend, stage, stage_variables, context_overrides,
@@ -171,12 +171,15 @@ class _Run:
         integration = self.method.integration
         if integration is None:
             raise BackendError(f"{self.verb} {self.method.resource_path} has no integration")
-        if integration.is_proxy:
-            raise BackendError(f"{self.verb} {self.method.resource_path} uses a {integration.type} (proxy) "
-                               "integration; this pipeline runs custom integrations only")
+        if integration.is_proxy and not (integration.type == "AWS_PROXY" and integration.is_lambda):
+            raise BackendError(f"{self.verb} {self.method.resource_path} uses a {integration.type} integration "
+                               f"({integration.uri}); vtlgw runs custom integrations and Lambda proxy "
+                               "integrations")
         self.integration = integration
         self._log_method_request()
         try:
+            if integration.is_proxy:
+                return self._run_lambda_proxy(integration)
             return self._run(integration)
         except Failure as failure:
             return self._failed(failure)
@@ -207,6 +210,67 @@ class _Run:
         else:
             response, status = self._call_backend(integration, choice.key, choice.passthrough, payload, rendered)
         return self._respond(integration, response, status, rendered is None and integration.is_mock)
+
+    # ------------------------------------------------------------------ Lambda proxy
+
+    def _run_lambda_proxy(self, integration: Integration) -> InvokeResult:
+        """AWS_PROXY: the event in, the function's response validated out (proxy.md §1, §3)."""
+        from vtlgw.apigw.proxy import rest_event, rest_response
+        from vtlgw.apigw.proxy.response import MALFORMED_LOG_LINE
+
+        if len(self._request_bytes()) > MAX_BODY_BYTES:
+            raise Failure("Execution failed: Request Too Long", response_type="REQUEST_TOO_LARGE")
+        binary = is_binary_type(self.request.content_type, self.definition.binary_media_types)
+        event = rest_event(self.request, self.mctx.context, self.mctx.stage_variables, binary=binary)
+        body = json.dumps(event, ensure_ascii=False)
+        url = endpoint_url(integration.uri or "", integration.type, to_text(self.mctx.context.get("accountId")))
+        api_id = to_text(self.mctx.context.get("apiId"))
+        # As for a custom Lambda integration (integration.md §3); the client's headers travel in the event.
+        headers = {"Accept": ["application/json"], "User-Agent": [f"AmazonAPIGateway_{api_id}"],
+                   "X-Amzn-Apigateway-Api-Id": [api_id], "Content-Type": ["application/json"]}
+        request = IntegrationRequest(uri=url, http_method="POST", headers={k: v[-1] for k, v in headers.items()},
+                                     multi_value_headers=headers, query={}, body=body, is_base64_encoded=False,
+                                     path_parameters={})
+        self.log.value("Endpoint request URI", request.url)
+        self.log.value("Endpoint request headers", java_map(headers))
+        self.log.value("Endpoint request body after transformations", body)
+        backend = self._backend_for(LAMBDA, integration)
+        self.log.add(f"Sending request to {request.url}")
+        self.integration_request = request
+        call = BackendCall(LAMBDA, request, integration.timeout_in_millis, self.request_id,
+                           str(uuid.uuid5(uuid.NAMESPACE_URL, "lambda:" + self.request_id)),
+                           function_arn(integration.uri), self.epoch_ms)
+        began = time.perf_counter()
+        response = backend.call(call)
+        latency = int((time.perf_counter() - began) * 1000)
+        if response.timed_out or latency > integration.timeout_in_millis:
+            raise Failure("Execution failed due to a timeout error", response_type="INTEGRATION_TIMEOUT",
+                          body='{"message": "Endpoint request timed out"}')
+        self.log.add(f"Received response. Status: {response.status}, Integration latency: {latency} ms")
+        self.log.value("Endpoint response body before transformations", response.text)
+        self.log.value("Endpoint response headers", java_map(response.headers))
+        self.integration_status = response.status
+        if response.is_function_error:
+            message = _error_message(response.function_error)
+            self.log.add(f"Lambda execution failed with status 200 due to customer function error: {message}. "
+                         f"Lambda request id: {call.lambda_request_id}")
+        result = rest_response(response.body, function_error=response.is_function_error,
+                               accept=self.request.accept, binary_media_types=self.definition.binary_media_types)
+        if not result.valid:
+            if not response.is_function_error:
+                self.log.add(MALFORMED_LOG_LINE)
+            self.log.add(f"Method completed with status: {result.status}")
+            what = "The Lambda function failed" if response.is_function_error else "Malformed Lambda proxy response"
+            return self._result(result.status, result.multi_value_headers, result.body, False,
+                                f"{what}:" + "".join(f"\n  - {reason}" for reason in result.reasons))
+        self.log.value("Method response body after transformations",
+                       _BINARY if result.is_base64_encoded else result.body)
+        self.log.value("Method response headers", java_map(result.multi_value_headers))
+        self.log.add("Successfully completed execution")
+        self.log.add(f"Method completed with status: {result.status}")
+        out = self._result(result.status, result.multi_value_headers, result.body, result.is_base64_encoded, None)
+        out.headers = dict(result.headers)  # the client sees several values joined with ", "
+        return out
 
     # ------------------------------------------------------------------ request side
 

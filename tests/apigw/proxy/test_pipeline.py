@@ -1,0 +1,65 @@
+"""`invoke` on an AWS_PROXY Lambda method: the event in, the validated response out."""
+
+import json
+
+from vtlgw.apigw.pipeline import LambdaError, LambdaHandler, LambdaPayload, LambdaResult, Timeout, invoke
+
+from ..pipeline.helpers import LAMBDA_URI, api, req
+
+
+def proxy_api(**kw):
+    return api(type="AWS_PROXY", uri=LAMBDA_URI, resource="/items/{id}", **kw)
+
+
+def request(**kw):
+    kw.setdefault("path", "/items/7")
+    kw.setdefault("httpMethod", "POST")
+    return req(**kw)
+
+
+def test_the_handler_receives_the_rest_event_and_its_response_reaches_the_client():
+    seen = {}
+
+    def handler(event, context):
+        seen.update(event)
+        return {"statusCode": 201, "headers": {"X-Id": event["pathParameters"]["id"]},
+                "multiValueHeaders": {"X-Tag": ["a", "b"]}, "body": json.dumps({"got": event["body"]})}
+
+    result = invoke(proxy_api(), request(body='{"n": 1}', headers={"Content-Type": "application/json"}),
+                    backend=LambdaHandler(handler))
+    assert seen["resource"] == "/items/{id}" and seen["path"] == "/items/7"
+    assert seen["pathParameters"] == {"id": "7"} and seen["body"] == '{"n": 1}'
+    assert seen["requestContext"]["resourcePath"] == "/items/{id}"
+    assert result.status == 201
+    assert result.headers["X-Id"] == "7" and result.headers["X-Tag"] == "a, b"
+    assert result.json() == {"got": '{"n": 1}'}
+    assert json.loads(result.integration_request.body)["httpMethod"] == "POST"
+    assert result.log_lines[-1].endswith("Method completed with status: 201")
+
+
+def test_malformed_response_is_a_502_with_the_log_line_and_every_reason():
+    result = invoke(proxy_api(), request(), backend=LambdaResult({"statusCode": "x", "body": {"a": 1}}))
+    assert result.status == 502 and result.body == '{"message": "Internal server error"}'
+    assert any("Malformed Lambda proxy response" in line for line in result.log_lines)
+    assert result.error.startswith("Malformed Lambda proxy response:")
+    assert len([line for line in result.error.splitlines() if line.startswith("  - ")]) == 2
+    assert "statusCode" in result.error and "body" in result.error
+
+
+def test_function_error_and_non_json_payload_are_502():
+    result = invoke(proxy_api(), request(), backend=LambdaError("boom", "Oops"))
+    assert result.status == 502
+    assert any("customer function error: boom" in line for line in result.log_lines)
+    assert invoke(proxy_api(), request(), backend=LambdaPayload("nope")).status == 502
+
+
+def test_timeout_is_the_gateway_504():
+    assert invoke(proxy_api(), request(), backend=Timeout()).status == 504
+
+
+def test_mapping_templates_do_not_apply_to_proxy_integrations():
+    definition = proxy_api(request_templates={"application/json": "#stop"})
+    result = invoke(definition, request(body='{"a": 1}', headers={"Content-Type": "application/json"}),
+                    backend=LambdaResult({"body": "ok"}))
+    assert result.status == 200 and result.body == "ok"
+    assert json.loads(result.integration_request.body)["body"] == '{"a": 1}'
