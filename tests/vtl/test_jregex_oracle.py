@@ -19,8 +19,10 @@ PATTERNS = [
     "\\p{IsAlphabetic}+", "\\p{InGreek}+", "a++b", "a*+a", "(?>a+)b", "(?<y>\\d{4})-(?<m>\\d\\d)", "(a)\\1",
     "(a)(b)\\2", "(?i)abc", "(?i)é", "a(?i)b|c", "(?i:a)b", "(?x) a b # c", "\\h+", "\\v", "\\R", "\\x41",
     "\\x{1F600}", "\\u00e9", "\\0101", "\\cA", "\\t", "(?=a)a", "(?!a).", "(?<=a)b", "(?<!a)b", "a{2}", "a{1,}",
-    "a{1,2}?", "[\\d\\s]+", "[\\w-]+", "[.]", "\\.", "\\$", "[\\^a]", "a|", "|a", "()", "(?:ab)+",
-    ".*\"status\": ?404.*", "4\\d{2}", "5\\d{2}|4\\d{2}", ".*Invalid.*", "Invalid", "\\d{3}-\\d{4}",
+    "a{1,2}?", "a{2,}", "[{]", "\\{",
+    "[\\d\\s]+", "[\\w-]+", "[.]", "\\.", "\\$", "[\\^a]", "a|", "|a", "()", "(?:ab)+",
+    "(a)\\\u00b2", "(a)\\1\u0663", ".*\"status\": ?404.*", "4\\d{2}", "5\\d{2}|4\\d{2}", ".*Invalid.*", "Invalid",
+    "\\d{3}-\\d{4}",
 ]
 INPUTS = ["abc", "ABC", "a\nb", "a\r\nb", "a\u0085b", "a\u2028", "a\n", "a\r\n", "word words", "12\u0663",
           "é Ω ω", "aab", "a.c", "axc", "\t \u00a0 ", "aa", "ab", "2024-11", "", "\u0001",
@@ -33,13 +35,18 @@ REPLACEMENTS = [
     # literal patterns, which take the str.replace fast path
     ("\\.", "a.b.c", "-"), ("aa", "aaaaa", "b"), ("x", "", "y"), ("\\'", "it's", "\\\\'"),
     ("\\$", "$5 $6", "USD "), ("\\\\", "a\\b", "\\\\\\\\"), ("a\\+b", "a+ba+b", "[$0]"), ("\\_x", "_x_x", "y"),
+    # only ASCII digits make group references: '²' is a digit to Python's isdigit(), not to Java
+    ("(a)", "abc\u00b2", "$1\u00b2"), ("(a)", "abc", "$\u00b2"), ("(a)\\\u00b2", "a\u00b2", "X"),
+    ("(a)", "ab", "$1\u0663"),
 ]
 SPLITS = [
     (",", "a,b,,", 0), (",", "a,b,,", -1), (",", "a,b,c", 2), (",", ",a", 0), ("", "abc", 0), (".", "a.b", 0),
     ("\\.", "a.b", 0), ("\\s+", " a  b ", 0), ("(?=b)", "abab", 0), (",", "", 0), ("x", "abc", 0),
     ("\\d", "a1b2c3", 0), ("\\d", "a1b2c3", -1), ("a", "aaa", 0), ("a", "aaa", -1), ("", "", 0),
 ]
-BAD_PATTERNS = ["(", "[a", "a{2,1}", "\\y", "*a", "(?<1a>x)", "\\k<none>", "a)", "[b-a]", "\\p{Nope}", "(?d)x"]
+BAD_PATTERNS = ["(", "[a", "a{2,1}", "\\y", "*a", "(?<1a>x)", "\\k<none>", "a)", "[b-a]", "\\p{Nope}", "(?d)x",
+                # Java has no literal "{" outside a class
+                "a{2", "x{", "{", "a{,2}", "4\\d{2"]
 
 CASES = (
     [("matches", p, s, "") for p in PATTERNS for s in INPUTS]

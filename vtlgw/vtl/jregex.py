@@ -131,6 +131,14 @@ class _Translator:
                 self.i = n if end < 0 else end + 1
             elif c in " \t\n\r\f\x0b" and self.comments:
                 self.i += 1
+            elif c == "{":
+                # Java has no literal "{": it opens a counted closure or the pattern is wrong
+                m = _COUNTED.match(p, self.i)
+                if m is None:
+                    digit = self.i + 1 < n and "0" <= p[self.i + 1] <= "9"
+                    raise self.error("Unclosed counted closure" if digit else "Illegal repetition", self.i)
+                self.out.append(m.group())
+                self.i = m.end()
             else:
                 self.out.append(c)
                 self.i += 1
@@ -293,12 +301,12 @@ class _Translator:
             return _escape_char(chr(ord(ch) ^ 64), in_class)
         if c in "tnrfae":
             return {"t": "\\t", "n": "\\n", "r": "\\r", "f": "\\f", "a": "\\x07", "e": "\\x1b"}[c]
-        if c.isdigit():
+        if "0" <= c <= "9":
             if in_class:
                 raise self.error("Illegal/unsupported escape sequence", i + 1)
             j = self.i
             ref = int(c)
-            while j < len(p) and p[j].isdigit() and int(str(ref) + p[j]) <= self.groups:
+            while j < len(p) and "0" <= p[j] <= "9" and int(str(ref) + p[j]) <= self.groups:
                 ref = int(str(ref) + p[j])
                 j += 1
             self.i = j
@@ -523,12 +531,12 @@ def parse_replacement(replacement: str, group_count: int, names: tuple[str, ...]
                     raise JavaException("IllegalArgumentException", f"No group with name {{{name}}}")
                 ref: Any = name
                 i = end + 1
-            elif replacement[i].isdigit():
+            elif "0" <= replacement[i] <= "9":
                 ref = int(replacement[i])
                 if ref > group_count:
                     raise JavaException("IndexOutOfBoundsException", f"No group {ref}")
                 i += 1
-                while i < n and replacement[i].isdigit() and ref * 10 + int(replacement[i]) <= group_count:
+                while i < n and "0" <= replacement[i] <= "9" and ref * 10 + int(replacement[i]) <= group_count:
                     ref = ref * 10 + int(replacement[i])
                     i += 1
             else:
@@ -558,6 +566,7 @@ def compile_java(pattern: str) -> JavaPattern:
                        _literal_text(pattern))
 
 
+_COUNTED = regex.compile(r"\{[0-9]+(?:,[0-9]*)?\}")
 _META = frozenset("\\^$.|?*+()[]{}")
 
 
