@@ -79,6 +79,21 @@ class TestOpenApiErrors:
         )
         assert str(err) == f"api.yaml:12:13: error: {INTEGRATION}/responses/default: missing required key 'statusCode'"
 
+    def test_selection_pattern_that_is_not_a_java_regex(self, tmp_path):
+        # Refused at load (API Gateway refuses it at deploy), even where no response would reach it.
+        err = openapi_error(
+            tmp_path,
+            """\
+            type: mock
+            responses:
+              default: {statusCode: '200'}
+              '(': {statusCode: '404'}
+            """,
+        )
+        assert err.pointer == f"{INTEGRATION}/responses/("
+        assert err.message.startswith("selectionPattern '(' is not a valid Java regex: Unclosed group")
+        assert (err.line, err.column) == (12, 16)
+
     def test_invalid_status_code(self, tmp_path):
         err = openapi_error(tmp_path, "type: mock\nresponses:\n  default: {statusCode: '20'}\n")
         assert err.pointer == f"{INTEGRATION}/responses/default/statusCode"
@@ -285,6 +300,21 @@ def cfn_error(tmp_path: Path, properties: str) -> DefinitionError:
 
 
 class TestCloudFormationErrors:
+    def test_selection_pattern_that_is_not_a_java_regex(self, tmp_path):
+        err = cfn_error(
+            tmp_path,
+            """\
+            HttpMethod: GET
+            Integration:
+              Type: MOCK
+              IntegrationResponses:
+                - StatusCode: 400
+                  SelectionPattern: '4\\d{2'
+            """,
+        )
+        assert err.pointer.endswith("/IntegrationResponses/0/SelectionPattern")
+        assert "is not a valid Java regex" in err.message
+
     def test_selection_pattern_not_a_string(self, tmp_path):
         err = cfn_error(
             tmp_path,

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from vtlgw.apigw.definition import load_definition
 from vtlgw.apigw.pipeline import (
     LambdaError,
@@ -78,6 +80,17 @@ def test_u29_request_body_must_be_json():
     assert result.error is None
     assert texts(result.log_lines)[-2].startswith("Execution failed: Could not parse request body into json: ")
     assert texts(result.log_lines)[-1] == "Method completed with status: 400"
+
+
+@pytest.mark.parametrize("body", ['{"n": NaN}', '{"i": Infinity}', "[-Infinity]", "NaN"])
+def test_u29_strict_json_refuses_nan_and_infinity(body):
+    called = []
+    via_template = lambda_api(request_templates={"application/json": body})
+    result = invoke(via_template, req(body="{}"), backend=LambdaHandler(lambda e, c: called.append(e)))
+    assert result.status == 400 and called == []
+    passthrough = invoke(lambda_api(), req(headers={"Content-Type": "text/plain"}, body=body),
+                         backend=LambdaHandler(lambda e, c: called.append(e)))
+    assert passthrough.status == 400 and called == []
 
 
 def test_u29_passthrough_body_must_be_json_too():

@@ -77,6 +77,12 @@ def test_response_template_by_accept_then_json_then_first():
     assert http([response("200", tpl=only_xml)], HttpResponse(200), req(headers={"Accept": "text/csv"})).body == "<x/>"
 
 
+@pytest.mark.parametrize("accept", ["*/*", "application/*", "$default"])
+def test_u23_wildcard_and_default_keys_never_match_accept(accept):
+    tpl = {accept: "wild", "application/json": '{"j":1}'}
+    assert http([response("200", tpl=tpl)], HttpResponse(200), req(headers={"Accept": accept})).body == '{"j":1}'
+
+
 def test_empty_response_template_is_passthrough():
     result = http([response("200", tpl={"application/json": None})], HttpResponse(200, body="raw backend"))
     assert result.body == "raw backend"
@@ -129,7 +135,7 @@ def test_request_and_response_template_may_each_set_the_same_override_once():
     assert invoke(definition, req(body="{}"), backend=LambdaResult(1)).status == 203
 
 
-@pytest.mark.parametrize("value", ['"abc"', "99", "600", '"2x0"', "true", "[200]"])
+@pytest.mark.parametrize("value", ['"abc"', "99", "600", '"2x0"', "true", "[200]", '"\u00b2"', '"2\u00b2"'])
 def test_u26_invalid_override_status_is_ignored_with_a_warning(value):
     tpl = {"application/json": f"#set($context.responseOverride.status = {value}){{}}"}
     result = http([response("200", tpl=tpl)], HttpResponse(200))
@@ -137,7 +143,9 @@ def test_u26_invalid_override_status_is_ignored_with_a_warning(value):
     assert any("U26" in w for w in result.warnings)
 
 
-@pytest.mark.parametrize("value,status", [("404", 404), ('"503"', 503), ('" 204 "', 204)])
+# Integer.parseInt reads any Unicode decimal digit: "\u0662\u0660\u0661" is 201 (but "\u00b2" is no digit)
+@pytest.mark.parametrize("value,status", [("404", 404), ('"503"', 503), ('" 204 "', 204),
+                                          ('"\u0662\u0660\u0661"', 201)])
 def test_u26_valid_override_status(value, status):
     tpl = {"application/json": f"#set($context.responseOverride.status = {value}){{}}"}
     assert http([response("200", tpl=tpl)], HttpResponse(200)).status == status

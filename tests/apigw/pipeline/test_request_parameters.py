@@ -104,6 +104,15 @@ def test_missing_source_leaves_target_unset():
     assert "X-T" not in sent.headers and sent.query == {}
 
 
+def test_an_empty_last_value_leaves_the_target_unset():
+    # The single value is the last one ($input.params agrees: ""), not the last non-empty one.
+    request = req(path="/items/42", multiValueQueryStringParameters={"page": ["1", ""]},
+                  multiValueHeaders={"X-Tenant": ["a", ""]})
+    _, sent = run({"integration.request.header.X-T": "method.request.header.X-Tenant",
+                   "integration.request.querystring.page": "method.request.querystring.page"}, request)
+    assert "X-T" not in sent.headers and sent.query == {}
+
+
 def test_undeclared_source_parameter_is_a_configuration_error():
     result, sent = run({"integration.request.header.X-U": "method.request.header.X-Undeclared"})
     assert result.status == 500 and sent is None

@@ -90,6 +90,8 @@ def test_u23_default_wildcard_and_parameterised_keys_never_match(key):
     definition = api(request_templates={key: '{"statusCode": 200}'}, passthrough="WHEN_NO_TEMPLATES")
     result = invoke(definition, req(headers={"Content-Type": "application/json"}, body="{}"))
     assert result.status == 415
+    # not even a request whose Content-Type is the key's own text
+    assert invoke(definition, req(headers={"Content-Type": key}, body="{}")).status == 415
 
 
 def test_empty_template_is_selected_and_means_passthrough():

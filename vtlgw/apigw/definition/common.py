@@ -395,7 +395,7 @@ def _timeout(ctx: Context, value: Any, pointer: str) -> int:
     number: int | None = None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and value.strip().isdecimal():  # as Integer.parseInt reads it
         number = int(value)
     if number is None:
         ctx.report(pointer, f"expected an integer number of milliseconds, got {describe(value)}")
@@ -420,6 +420,10 @@ def build_integration_response(
     status = as_status_code(ctx, obj[keys.status_code], at(keys.status_code))
     if status is None:
         return None
+    if selection_pattern and not _valid_java_regex(ctx, selection_pattern,
+                                                    at(keys.selection_pattern) if keys.selection_pattern in obj
+                                                    else pointer):
+        return None
     response = IntegrationResponse(status, selection_pattern or None, source=ctx.source(pointer))
     response.sources = field_sources(ctx, obj, pointer, keys, _RESPONSE_FIELDS)
     response.response_parameters = string_map(ctx, obj.get(keys.response_parameters), at(keys.response_parameters),
@@ -429,6 +433,19 @@ def build_integration_response(
         response.content_handling = as_enum(ctx, obj[keys.content_handling], at(keys.content_handling),
                                              CONTENT_HANDLINGS, "content handling")
     return response
+
+
+def _valid_java_regex(ctx: Context, pattern: str, pointer: str) -> bool:
+    """API Gateway refuses a selectionPattern that is not a Java regex when the API is deployed."""
+    from vtlgw.vtl.errors import JavaException
+    from vtlgw.vtl.jregex import compile_java
+
+    try:
+        compile_java(pattern)
+    except JavaException as exc:
+        ctx.report(pointer, f"selectionPattern {pattern!r} is not a valid Java regex: {exc.message or exc}")
+        return False
+    return True
 
 
 def add_integration_response(ctx: Context, integration: Integration, response: IntegrationResponse | None) -> None:

@@ -105,7 +105,7 @@ class _Reader:
                 token = token.replace("~1", "/").replace("~0", "~")
                 if isinstance(target, dict) and token in target:
                     target = target[token]
-                elif isinstance(target, list) and token.isdigit() and int(token) < len(target):
+                elif isinstance(target, list) and token.isascii() and token.isdigit() and int(token) < len(target):
                     target = target[int(token)]
                 else:
                     self.ctx.fail(ref_pointer, f"unresolved reference {ref!r}")
@@ -240,7 +240,7 @@ class _Reader:
         responses_pointer = self.at(pointer, "responses")
         produces = op.get("produces", self.body.get("produces")) or ["application/json"]
         for status, value in (as_mapping(self.ctx, op.get("responses"), responses_pointer) or {}).items():
-            if not (len(status) == 3 and status.isdigit() and status[0] in "12345"):
+            if not (len(status) == 3 and status.isascii() and status.isdigit() and status[0] in "12345"):
                 continue  # "default" and "2XX" ranges have no API Gateway method response
             response, response_pointer = self.deref(value, self.at(responses_pointer, status))
             response_map = as_mapping(self.ctx, response, response_pointer) or {}

@@ -345,7 +345,7 @@ def _http_from_dict(obj: Any, source: str) -> HttpResponse:
             raise BackendFileError(f"unknown key; expected one of {', '.join(_HTTP_KEYS)}", source=source,
                                    pointer=f"/{_escape(key)}")
     status = obj.get("statusCode", 200)
-    if isinstance(status, str) and status.strip().isdigit():
+    if isinstance(status, str) and status.strip().isdecimal():
         status = int(status)
     if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
         raise BackendFileError("expected an HTTP status code (an integer from 100 to 599)", source=source,

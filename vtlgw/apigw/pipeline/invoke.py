@@ -428,7 +428,7 @@ class _Run:
         try:
             if b64:
                 raise ValueError("binary payload")
-            json.loads(body)
+            json.loads(body, parse_constant=_not_json_constant)  # strict: no NaN or Infinity
         except (ValueError, RecursionError) as exc:
             detail = str(exc)
             message = f"Could not parse request body into json: {detail}"
@@ -519,7 +519,7 @@ class _Run:
         candidate: int | None = None
         if isinstance(value, int) and not isinstance(value, bool):
             candidate = value
-        elif isinstance(value, str) and value.strip().isdigit():
+        elif isinstance(value, str) and value.strip().isdecimal():  # as Integer.parseInt reads it
             candidate = int(value.strip())
         if candidate is None or not 100 <= candidate <= 599:
             self.warnings.append(f"$context.responseOverride.status {to_text(value)!r} is not a status code from "
@@ -567,6 +567,10 @@ class _Run:
 
 def integration_label(method: Method | None) -> str:
     return method.resource_path if method else "?"
+
+
+def _not_json_constant(name: str) -> Any:
+    raise ValueError(f"Unrecognized token '{name}': NaN and Infinity are not JSON")
 
 
 def _last(headers: dict[str, list[str]], name: str) -> str | None:

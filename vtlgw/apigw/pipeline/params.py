@@ -107,10 +107,10 @@ class SourceReader:
             values = self.request.query.get(name) or []
         else:
             values = _header_values(self.request.headers, name)
-        values = [v for v in values if v != ""]
-        if not values:
-            return None
-        return list(values) if location.startswith("multivalue") else [values[-1]]
+        if location.startswith("multivalue"):
+            return [v for v in values if v != ""] or None
+        # The single value is the last one; when that one is empty the target stays unset.
+        return _one(values[-1]) if values else None
 
     def _check_declared(self, location: str, name: str, expression: str) -> None:
         if self.declared is None:

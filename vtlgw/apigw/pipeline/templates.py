@@ -34,8 +34,10 @@ def first_accept(header: str | None) -> str | None:
 
 
 def _find(templates: list[MappingTemplate], key: str) -> MappingTemplate | None:
+    """The template whose key is exactly ``key``; ``$default``, wildcard and parameterised keys never match (U23)."""
     for template in templates:
-        if template.content_type.strip().lower() == key:
+        candidate = template.content_type.strip().lower()
+        if candidate == key and not candidate.startswith("$") and "*" not in candidate and ";" not in candidate:
             return template
     return None
 
