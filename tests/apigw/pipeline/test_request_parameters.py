@@ -104,6 +104,14 @@ def test_missing_source_leaves_target_unset():
     assert "X-T" not in sent.headers and sent.query == {}
 
 
+def test_path_parameters_routed_from_the_path_are_decoded_and_re_encoded_in_the_uri():
+    result, sent = run({"integration.request.path.id": "method.request.path.id"},
+                       req(path="/items/a%20b"), templates={"application/json": "$input.params('id')"})
+    assert sent.body == "a b"
+    assert sent.uri == "https://backend.example.com/items/a%20b"
+    assert "Method request path: {id=a b}" in result.log
+
+
 def test_an_empty_last_value_leaves_the_target_unset():
     # The single value is the last one ($input.params agrees: ""), not the last non-empty one.
     request = req(path="/items/42", multiValueQueryStringParameters={"page": ["1", ""]},

@@ -16,6 +16,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from vtlgw.apigw.definition.model import ApiDefinition, Integration, MappingTemplate, Method
 from vtlgw.apigw.mapping import MappingContext, render_with
@@ -143,6 +144,7 @@ class _Run:
         found = self.definition.find_method(self.verb, self.path)
         if found is not None:
             self.method, params = found
+            params = {name: unquote(value) for name, value in params.items()}  # templates see decoded values
             if self.request.resource == self.method.resource_path and self.request.path_parameters:
                 params = self.request.path_parameters  # the request file's (decoded) values
             self.request = dataclasses.replace(
