@@ -343,6 +343,29 @@ def test_runtime_error_carries_location_and_java_cause():
     assert "IndexOutOfBoundsException: Index 10 out of bounds for length 3" in str(e)
 
 
+def test_runtime_error_in_a_call_points_at_the_call_not_at_its_argument():
+    from vtlgw.vtl.errors import JavaException
+    from vtlgw.vtl.values import HostObject
+
+    class Host(HostObject):
+        @classmethod
+        def vtl_method(cls, name, argc):
+            def fail(obj, arg):
+                raise JavaException("IllegalArgumentException", f"bad {arg}")
+            return {"fail": fail, "id": lambda obj, arg: arg}.get(name)
+
+    template = Template('#set($s = "abc")\nx $s.substring($s.indexOf("z")) y', "t.vtl")
+    for _ in range(2):
+        with pytest.raises(TemplateRuntimeError) as err:
+            template.render()
+        assert (err.value.line, err.value.column) == (2, 3)
+    host_template = Template('\n  $h.fail($h.id("p"))', "t.vtl")
+    for _ in range(2):  # the call site's first (learning) call and its direct calls after
+        with pytest.raises(TemplateRuntimeError) as err:
+            host_template.render({"h": Host()}, copy=False)
+        assert (err.value.line, err.value.column) == (2, 3)
+
+
 def test_templates_compile_once():
     src = "cached $x"
     assert Template.cached(src) is Template.cached(src)

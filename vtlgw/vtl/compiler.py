@@ -451,8 +451,11 @@ class Compiler:
             else:
                 code = f"index({code}, {self.value(part.key, depth + 1)})"
         if any(not isinstance(part, n.Prop) for part in ref.parts):
-            # Put the chain on its own line so a failure inside it maps to this reference.
-            code = f"(\n{code}  #@{ref.pos}\n)"
+            # Put the chain on its own lines so a failure inside it maps to this reference. Nested
+            # references in arguments bring lines marked with their own positions; every other line
+            # (where this chain's calls run once the arguments are evaluated) is marked with this one.
+            marked = "\n".join(line if "  #@" in line else f"{line}  #@{ref.pos}" for line in code.split("\n"))
+            code = f"(\n{marked}\n)"
         return code
 
     def value(self, node: n.Expr, depth: int) -> str:
