@@ -250,6 +250,13 @@ def test_command_line_time_overrides_beat_the_file():
     assert (c["requestTimeEpoch"], c["requestTime"]) == (1609459200000, "01/Jan/2021:00:00:00 +0000")
 
 
+def test_time_overrides_that_describe_different_instants_are_an_error():
+    with pytest.raises(ContextError, match="describe different instants"):
+        ctx(overrides={"requestTimeEpoch": 1700000000000, "requestTime": "01/Jan/2021:00:00:00 +0000"})
+    same = ctx(overrides={"requestTimeEpoch": 1609459200123, "requestTime": "01/Jan/2021:00:00:00 +0000"})
+    assert same["requestTimeEpoch"] == 1609459200123
+
+
 def test_bad_request_time_override_is_an_error():
     with pytest.raises(ContextError):
         ctx(overrides={"requestTime": "yesterday"})

@@ -487,9 +487,10 @@ def test_request_time_epoch_must_be_an_integer(epoch):
     assert msg.endswith("error: /requestContext/requestTimeEpoch: expected an integer (milliseconds since 1970)")
 
 
-def test_request_time_and_epoch_that_disagree_warn():
-    _, warnings = load({"requestContext": {"requestTime": "01/Jan/2021:00:00:00 +0000", "requestTimeEpoch": 0}})
-    assert len(warnings) == 1 and "/requestContext/requestTime: disagrees with requestTimeEpoch 0" in warnings[0]
+def test_request_time_and_epoch_that_disagree_are_an_error():
+    # variables.md §4.2: the two always describe the same instant.
+    msg = error({"requestContext": {"requestTime": "01/Jan/2021:00:00:00 +0000", "requestTimeEpoch": 0}})
+    assert "error: /requestContext/requestTime: disagrees with requestTimeEpoch 0" in msg
     _, warnings = load(
         {"requestContext": {"requestTime": "04/Mar/2020:19:15:17 +0000", "requestTimeEpoch": 1583349317135}}
     )

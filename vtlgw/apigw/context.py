@@ -225,6 +225,9 @@ def _resolve_time(layers: list[dict], default_epoch: int) -> tuple[int, str]:
         try:
             if epoch is None:
                 return parse_request_time(text), text
+            if text is not None and parse_request_time(text) // 1000 != epoch // 1000:
+                raise ContextError(f"requestTime {text!r} and requestTimeEpoch {epoch} describe different "
+                                   "instants; give one of them (the other is derived) or make them agree")
             return epoch, text if text is not None else format_request_time(epoch)
         except (ValueError, OverflowError) as exc:
             raise ContextError(f"requestTime: {exc}") from None

@@ -711,9 +711,11 @@ class _Reader:
                 raise self.error("/requestContext/requestTime", str(exc)) from None
             epoch = rc.get("requestTimeEpoch")
             if epoch is not None and epoch // 1000 != from_text // 1000:
-                self.warn(
+                # The two always describe one instant (variables.md §4.2): give one, the other is derived.
+                raise self.error(
                     "/requestContext/requestTime",
-                    f"disagrees with requestTimeEpoch {epoch} ({format_request_time(epoch)}); both are kept as given",
+                    f"disagrees with requestTimeEpoch {epoch} ({format_request_time(epoch)}); give one of them "
+                    "(the other is derived) or make them agree",
                 )
         identity = rc.get("identity")
         if isinstance(identity, dict):
