@@ -336,7 +336,8 @@ def test_unknown_functions_properties_and_arity_are_nullish():
     assert render("[$util.toJson($m)][$util.isNull($x)][$util.qr($l.add(1))]", m={"a": 1}, l=[]) == "[][][]"
     assert render("[$util.time.nowISO8601()][$util.str.toUpper('a')][$util.time]") == "[][][]"
     assert render("[$util.urlEncode()][$util.urlEncode('a', 'b')][$util.escapejavascript('a')]") == "[][][]"
-    assert render("[$util.class][$util.getClass()][$util.__class__]") == "[][][]"
+    # "._…" is not a member in Velocity 1.7 (a member starts with a letter): `$util` then the text
+    assert render("[$util.class][$util.getClass()][$util.__class__]") == "[][][.__class__]"
     assert render("[$util]") == "[]"
 
 

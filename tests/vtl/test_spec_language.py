@@ -195,12 +195,18 @@ def test_u08_split_array_prints_like_a_list():
 
 
 @pytest.mark.parametrize("probe", [
-    "$s.__class__", "$s.getClass()", "$s.class", "$s.upper()", "$m.items()", "$m.__len__()",
-    "$l.append(1)", "$s.format()", "$m.getClass().forName('java.lang.Runtime')", "$_x",
+    "$s.getClass()", "$s.class", "$s.upper()", "$m.items()", "$m.mro()", "$m.keys()",
+    "$l.append(1)", "$s.format()", "$m.getClass().forName('java.lang.Runtime')", "$_x", "$s.encode()",
 ])
 def test_sandbox_blocks_python_and_reflection(probe):
     out = render(f"[{probe}]", s="abc", m={"a": 1}, l=[1])
     assert out == "[]"
+
+
+def test_members_starting_with_an_underscore_are_text_as_in_velocity_17():
+    # 1.7 takes "." as a member only before a letter, so dunders never reach the sandbox at all.
+    assert render("[$s.__class__][$m.__len__()][$m._a]", s="abc", m={"_a": 1}) == \
+        "[abc.__class__][{_a=1}.__len__()][{_a=1}._a]"
 
 
 def test_render_never_mutates_inputs_or_leaks_state():

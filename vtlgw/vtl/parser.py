@@ -27,10 +27,12 @@ from vtlgw.vtl.lexer import (
 
 SPECIAL_RE = re.compile(r"[$#\\]")
 LONE_CHAR_BEFORE_SET_RE = re.compile(r"[#$][ \t]+(?=#set[ \t]*\(|#\{set\}[ \t]*\()")
-SIMPLE_REF_RE = re.compile(r"\$!?(\{)?([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z_][A-Za-z0-9_-]*)*)")
+# A name may start with "_"; a member after "." must start with a letter (1.7: "." then an ALPHA_CHAR),
+# so `$m._id` is `$m` followed by the text "._id".
+SIMPLE_REF_RE = re.compile(r"\$!?(\{)?([A-Za-z_][A-Za-z0-9_-]*)((?:\.[A-Za-z][A-Za-z0-9_-]*)*)")
 # "()", "('text')" or ("text") with no quote doubling and, for "…", nothing to interpolate.
 SIMPLE_ARGS_RE = re.compile(r"""\([ \t]*(?:'([^']*)'(?!')|"([^"$#]*)"(?!")|)[ \t]*\)""")
-MEMBER_RE = re.compile(r"\.([A-Za-z_][A-Za-z0-9_-]*)(\()?")
+MEMBER_RE = re.compile(r"\.([A-Za-z][A-Za-z0-9_-]*)(\()?")
 KNOWN_DIRECTIVES = frozenset(
     ["set", "if", "elseif", "else", "end", "foreach", "define", "macro", "break", "stop",
      "include", "parse", "evaluate"]
