@@ -372,6 +372,16 @@ def test_runtime_error_in_a_call_points_at_the_call_not_at_its_argument():
         assert (err.value.line, err.value.column) == (2, 3)
 
 
+def test_null_is_accepted_as_a_method_argument_only():
+    # Outputs from the Velocity 1.7 jar (but for the null model where a call returns null).
+    src = ('#set($l=[1])$l.contains(null)|$l.add( null )|$l|$l.indexOf(null)|$l.set(1, null)'
+           '#set($m={})#set($x=$m.put("a", null))|$m|$m.containsKey("a")#set($s="a")|$s.equals(null)')
+    assert Template(src).render() == "false|true|[1, null]|1||{a=null}|true|false"
+    for bad in ("#set($x = null)", "#set($l = [null])", "#if($x == null)y#end"):
+        with pytest.raises(TemplateSyntaxError, match="no null literal"):
+            Template(bad)
+
+
 def test_templates_compile_once():
     src = "cached $x"
     assert Template.cached(src) is Template.cached(src)

@@ -562,7 +562,13 @@ class Parser:
                 self.pos = tok.end
                 return args
             while True:
-                args.append(self.parameter())
+                tok = scan_token(src, skip_ws(src, self.pos))
+                if tok.kind == "WORD" and tok.value == "null":
+                    # A method argument may be null (1.7 passes Java null); nowhere else is it a literal.
+                    args.append(n.Literal(self.base + tok.pos, None))
+                    self.pos = tok.end
+                else:
+                    args.append(self.parameter())
                 self.pos = skip_ws(src, self.pos)
                 tok = scan_token(src, self.pos)
                 if tok.kind == "PUNCT" and tok.value == ",":
