@@ -204,7 +204,11 @@ def test_definite_paths(path, expected):
     ('$.store.book[?(@.price in [12.99, 8])].title', ["B"]),
     ("$.store.book[?(@.isbn in [\"y\"] || @.price in [])].title", ["C"]),
     ("$.store.book[?(@.isbn nin ['x'])].title", ["B", "C"]),  # no isbn: "not in"
-    ("$.store.book[?(@.price in ['8.95'])].title", []),  # a string is not the number
+    # Jayway compares a number with a numeric string as numbers (NumberNode.equals), in `in` lists too;
+    # a non-numeric string is no number (NaN): no match, no error
+    ("$.store.book[?(@.price in ['8.95'])].title", ["A"]),
+    ("$.store.book[?(@.price == 'abc')].title", []),
+    ("$.store.book[?(@.price != 'abc')].title", ["A", "B", "C"]),
 ])
 def test_indefinite_paths_give_lists(path, expected):
     assert select(path, DOC) == expected
@@ -244,6 +248,13 @@ def test_indefinite_json_prints_list():
 def test_unsupported_or_invalid_paths_are_errors(path):
     with pytest.raises(TemplateRuntimeError):
         render(f'$input.path("{path}")', '{"a": 1}')
+
+
+@pytest.mark.parametrize("path", ["$.a.min()", "$.a.concat('y')", "$.a.sum( )", "$.a.length(1)"])
+def test_unsupported_functions_are_named_in_the_error(path):
+    with pytest.raises(TemplateRuntimeError, match=r"function \w+\(\) is not supported by vtlgw \(only length\(\)\)"):
+        render(f'$input.path("{path}")', '{"a": [1]}')
+    assert render("$input.path('$.a.length( )')", '{"a": [1, 2]}') == "2"
 
 
 def test_input_parses_once_and_never_leaks_between_renders():

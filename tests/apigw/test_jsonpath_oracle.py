@@ -60,6 +60,13 @@ PATHS = [
     "$..book[?(@.author =~ /.*(Rees|Waugh)/)].price", "$.nums[?(@ > 2)]", "$..book[?(@.price == 8.95)].title",
     "$..book[?(@.price > $.expensive)].title", "$..book[?(@.isbn && @.price < 20)].title",
     "$.store.book[?(@.category == 'fiction' && (@.price < 9 || @.price > 20))].title",
+    # a filter on an object tests the object; a deep filter or deep name union collects matching maps
+    "$.store.bicycle[?(@.color == 'red')]", "$.store[?(@.bicycle)].bicycle.color", "$.flags[?(@.on == true)]",
+    "$[?(@.expensive)].expensive", "$.store..[?(@.color)]", "$..[?(@.color)]", "$..[?(@ == 3)]",
+    "$..['color','price']", "$..['category','isbn']",
+    # numbers against numeric strings compare as numbers; =~ matches a number's text
+    "$..book[?(@.price == '8.95')].title", "$.nums[?(@ == '3')]", "$..book[?(@.price > '10')].title",
+    "$..book[?(@.price =~ /8.*/)].title",
 ]
 
 

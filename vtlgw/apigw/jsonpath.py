@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vtlgw.vtl.errors import JavaException
+from vtlgw.vtl.values import to_text
 
 
 class _Missing:
@@ -38,7 +39,7 @@ MISSING: Any = _Missing()
 
 @dataclass(frozen=True)
 class Step:
-    kind: str  # member index wildcard deep slice union filter length
+    kind: str  # member index wildcard deep deepwild deepfilter deepnames slice union filter length
     arg: Any = None
 
 
@@ -98,17 +99,23 @@ def compile_path(path: str) -> CompiledPath:
                 raise _invalid(path, f"expected a name after '.' at {i}")
             name = m.group()
             i = m.end()
-            if text.startswith("()", i):
-                if name != "length":
+            if text.startswith("(", i):
+                close = text.find(")", i)
+                if name != "length" or close < 0 or text[i + 1:close].strip():
                     raise JavaException("InvalidPathException",
                                         f"function {name}() is not supported by vtlgw (only length()) in path {path!r}")
                 steps.append(Step("length"))
-                i += 2
+                i = close + 1
             else:
                 steps.append(Step("member", name))
         elif c == "[":
             end, step = _bracket(text, i, path)
-            steps.append(step)
+            if steps and steps[-1] == Step("deep", None) and (
+                    step.kind == "filter" or (step.kind == "union" and all(isinstance(k, str) for k in step.arg))):
+                # Jayway scans for maps: those the filter accepts, or those that have every name
+                steps[-1] = Step("deepfilter" if step.kind == "filter" else "deepnames", step.arg)
+            else:
+                steps.append(step)
             i = end
         elif c.isspace():
             i += 1
@@ -287,6 +294,14 @@ def _apply(step: Step, nodes: list, root: Any = None) -> list:
     elif k == "filter":
         for node in nodes:
             out.extend(_filter(step.arg, node, root))
+    elif k == "deepfilter":
+        tree = _parse_filter(step.arg)
+        for node in nodes:
+            out.extend(d for d in _descendants(node) if isinstance(d, dict) and _test(tree, d, root))
+    elif k == "deepnames":
+        for node in nodes:
+            out.extend({key: d[key] for key in step.arg} for d in _descendants(node)
+                       if isinstance(d, dict) and all(key in d for key in step.arg))
     elif k == "length":
         for node in nodes:
             if isinstance(node, (list, dict)):
@@ -420,8 +435,23 @@ def _list_literal(text: str, expr: str) -> list:
 
 
 def _same(left: Any, right: Any) -> bool:
-    """Jayway's filter equality: same type and value, or two equal numbers."""
-    return (left == right and type(left) is type(right)) or (_numeric(left) and _numeric(right) and left == right)
+    """Jayway's filter equality: same type and value, or equal as numbers (a number and a numeric string too)."""
+    if left == right and type(left) is type(right):
+        return True
+    pair = _as_numbers(left, right)
+    return pair is not None and pair[0] == pair[1]
+
+
+def _as_numbers(left: Any, right: Any) -> tuple[float, float] | None:
+    """Both operands as numbers when one is a number and the other a number or a numeric string (Jayway 2.0)."""
+    if not (_numeric(left) or _numeric(right)):
+        return None
+    try:
+        a = left if _numeric(left) else float(left) if isinstance(left, str) else None
+        b = right if _numeric(right) else float(right) if isinstance(right, str) else None
+    except ValueError:
+        return None
+    return None if a is None or b is None else (a, b)
 
 
 def _operand_value(node: Any, item: Any, root: Any) -> Any:
@@ -456,6 +486,8 @@ def _test(node: Any, item: Any, root: Any) -> bool:
     if kind == "=~":
         from vtlgw.vtl.jregex import compile_java
 
+        if _numeric(left):
+            left = to_text(left)  # a number is matched as its text
         return isinstance(left, str) and node[2][0] == "regex" and compile_java(node[2][1]).matches(left)
     right = _operand_value(node[2], item, root)
     if left is MISSING or right is MISSING:
@@ -477,23 +509,23 @@ def _test(node: Any, item: Any, root: Any) -> bool:
             return False
         hits = [any(_same(x, y) for y in right) for x in left]
         return all(hits) if kind == "subsetof" else any(hits) if kind == "anyof" else not any(hits)
-    if _numeric(left) and _numeric(right):
-        return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[kind]
+    pair = _as_numbers(left, right)
+    if pair is not None:
+        a, b = pair
+        return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[kind]
     if isinstance(left, str) and isinstance(right, str):
         return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[kind]
     return False
 
 
 def _filter(expr: str, node: Any, root: Any) -> list:
-    """Items of an array (or values of an object) for which the filter holds."""
+    """Items of an array for which the filter holds; an object is itself tested (as Jayway does)."""
     tree = _parse_filter(expr)
     if isinstance(node, list):
-        items = node
-    elif isinstance(node, dict):
-        items = list(node.values())
-    else:
-        return []
-    return [item for item in items if _test(tree, item, root)]
+        return [item for item in node if _test(tree, item, root)]
+    if isinstance(node, dict):
+        return [node] if _test(tree, node, root) else []
+    return []
 
 
 def evaluate(path: str, data: Any) -> tuple[bool, Any]:
