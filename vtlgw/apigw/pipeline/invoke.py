@@ -236,19 +236,7 @@ class _Run:
         self.log.value("Endpoint request URI", request.url)
         self.log.value("Endpoint request headers", java_map(headers))
         self.log.value("Endpoint request body after transformations", body)
-        backend = self._backend_for(LAMBDA, integration)
-        self.log.add(f"Sending request to {request.url}")
-        self.integration_request = request
-        call = BackendCall(LAMBDA, request, integration.timeout_in_millis, self.request_id,
-                           str(uuid.uuid5(uuid.NAMESPACE_URL, "lambda:" + self.request_id)),
-                           function_arn(integration.uri), self.epoch_ms)
-        began = time.perf_counter()
-        response = backend.call(call)
-        latency = int((time.perf_counter() - began) * 1000)
-        if response.timed_out or latency > integration.timeout_in_millis:
-            raise Failure("Execution failed due to a timeout error", response_type="INTEGRATION_TIMEOUT",
-                          body='{"message": "Endpoint request timed out"}')
-        self.log.add(f"Received response. Status: {response.status}, Integration latency: {latency} ms")
+        response, call = self._send(LAMBDA, integration, request)
         self.log.value("Endpoint response body before transformations", response.text)
         self.log.value("Endpoint response headers", java_map(response.headers))
         self.integration_status = response.status
@@ -397,19 +385,7 @@ class _Run:
         self.log.value("Endpoint request body after transformations", _BINARY if b64 else body)
         if kind == LAMBDA:
             self._check_lambda_json(body, b64)
-        backend = self._backend_for(kind, integration)
-        self.log.add(f"Sending request to {request.url}")
-        self.integration_request = request
-        call = BackendCall(kind, request, integration.timeout_in_millis, self.request_id,
-                           str(uuid.uuid5(uuid.NAMESPACE_URL, "lambda:" + self.request_id)),
-                           function_arn(integration.uri), self.epoch_ms)
-        began = time.perf_counter()
-        response = backend.call(call)
-        latency = int((time.perf_counter() - began) * 1000)
-        if response.timed_out or latency > integration.timeout_in_millis:
-            raise Failure("Execution failed due to a timeout error", response_type="INTEGRATION_TIMEOUT",
-                          body='{"message": "Endpoint request timed out"}')
-        self.log.add(f"Received response. Status: {response.status}, Integration latency: {latency} ms")
+        response, call = self._send(kind, integration, request)
         binary_response = is_binary_type(_last(response.headers, "Content-Type"), self.definition.binary_media_types)
         self.log.value("Endpoint response body before transformations", _BINARY if binary_response else response.text)
         self.log.value("Endpoint response headers", java_map(response.headers))
@@ -425,6 +401,24 @@ class _Run:
             self.match_value = str(response.status)
         self.integration_status = response.status
         return response, response.status
+
+    def _send(self, kind: str, integration: Integration,
+              request: IntegrationRequest) -> tuple[BackendResponse, BackendCall]:
+        """Call the backend with the integration request, logging the exchange; a timeout is the gateway's 504."""
+        backend = self._backend_for(kind, integration)
+        self.log.add(f"Sending request to {request.url}")
+        self.integration_request = request
+        call = BackendCall(kind, request, integration.timeout_in_millis, self.request_id,
+                           str(uuid.uuid5(uuid.NAMESPACE_URL, "lambda:" + self.request_id)),
+                           function_arn(integration.uri), self.epoch_ms)
+        began = time.perf_counter()
+        response = backend.call(call)
+        latency = int((time.perf_counter() - began) * 1000)
+        if response.timed_out or latency > integration.timeout_in_millis:
+            raise Failure("Execution failed due to a timeout error", response_type="INTEGRATION_TIMEOUT",
+                          body='{"message": "Endpoint request timed out"}')
+        self.log.add(f"Received response. Status: {response.status}, Integration latency: {latency} ms")
+        return response, call
 
     def _check_lambda_json(self, body: str, b64: bool) -> None:
         try:
