@@ -63,3 +63,17 @@ def test_mapping_templates_do_not_apply_to_proxy_integrations():
                     backend=LambdaResult({"body": "ok"}))
     assert result.status == 200 and result.body == "ok"
     assert json.loads(result.integration_request.body)["body"] == '{"a": 1}'
+
+
+def test_a_body_over_10_mb_is_the_gateway_413_and_the_function_is_not_called():
+    called = []
+    result = invoke(proxy_api(), request(body="x" * (10 * 1024 * 1024 + 1)),
+                    backend=LambdaHandler(lambda e, c: called.append(e)))
+    assert result.status == 413 and called == []
+
+
+def test_the_endpoint_request_carries_api_gateway_own_headers_not_the_clients():
+    result = invoke(proxy_api(), request(headers={"X-Client": "c"}), backend=LambdaResult({}))
+    sent = result.integration_request.headers
+    assert sent == {"Accept": "application/json", "User-Agent": "AmazonAPIGateway_a1b2c3d4e5",
+                    "X-Amzn-Apigateway-Api-Id": "a1b2c3d4e5", "Content-Type": "application/json"}

@@ -78,9 +78,12 @@ def test_base64_body_is_decoded_only_when_accept_is_a_binary_type():
     assert not as_text.is_base64_encoded and as_text.body == data  # the base64 text, as it is
 
 
-def test_reserved_headers_are_remapped():
-    result = rest({"headers": {"Server": "mine", "X-Ok": "1"}})
-    assert result.headers["x-amzn-Remapped-Server"] == "mine" and "Server" not in result.headers
+def test_reserved_headers_are_remapped_and_transfer_encoding_dropped():
+    # proxy.md §3: header renaming follows integration.md §6, which also drops Transfer-Encoding
+    result = rest({"headers": {"Server": "mine", "X-Ok": "1", "Transfer-Encoding": "chunked"},
+                   "multiValueHeaders": {"Date": ["d"]}})
+    assert result.headers == {"Content-Type": "application/json", "x-amzn-Remapped-Date": "d",
+                              "x-amzn-Remapped-Server": "mine", "X-Ok": "1"}
 
 
 def test_http_api_without_status_code_the_value_is_the_body():

@@ -30,6 +30,7 @@ from .content import ConversionError, Payload, convert_request, convert_response
 from .endpoint import IntegrationRequest, endpoint_url, function_arn, resolve_uri
 from .failures import BackendError, Failure
 from .gateway import GatewayAnswer, gateway_response
+from .headers import REMAPPED_HEADERS, finalise_headers
 from .lenient import mock_status_code
 from .log import ExecutionLog, java_map
 from .params import (
@@ -52,11 +53,6 @@ __all__ = ["invoke", "InvokeResult", "MAX_BODY_BYTES", "REMAPPED_HEADERS"]
 #: A method request body larger than this is refused with 413 [D:limits].
 MAX_BODY_BYTES = 10 * 1024 * 1024
 
-#: Method response headers API Gateway sends as ``x-amzn-Remapped-<Name>`` (§6).
-REMAPPED_HEADERS = frozenset(name.lower() for name in (
-    "Authorization", "Connection", "Content-Length", "Content-MD5", "Date", "Expect", "Host",
-    "Max-Forwards", "Proxy-Authenticate", "Server", "Trailer", "Upgrade", "User-Agent", "WWW-Authenticate"))
-_DROPPED_HEADERS = frozenset({"transfer-encoding"})
 _UNABLE_REQUEST = "Unable to transform request"
 _UNABLE_RESPONSE = "Unable to transform response"
 _INTERNAL = '{"message": "Internal server error"}'
@@ -188,8 +184,6 @@ class _Run:
 
     def _run(self, integration: Integration) -> InvokeResult:
         raw = self._request_bytes()
-        if len(raw) > MAX_BODY_BYTES:
-            raise Failure("Execution failed: Request Too Long", response_type="REQUEST_TOO_LARGE")
         choice = choose_request_template(integration.request_templates, self.request.content_type,
                                          integration.passthrough_behavior)
         if choice.reject:
@@ -220,16 +214,13 @@ class _Run:
         from vtlgw.apigw.proxy import rest_event, rest_response
         from vtlgw.apigw.proxy.response import MALFORMED_LOG_LINE
 
-        if len(self._request_bytes()) > MAX_BODY_BYTES:
-            raise Failure("Execution failed: Request Too Long", response_type="REQUEST_TOO_LARGE")
+        self._request_bytes()  # the size check
         binary = is_binary_type(self.request.content_type, self.definition.binary_media_types)
         event = rest_event(self.request, self.mctx.context, self.mctx.stage_variables, binary=binary)
         body = json.dumps(event, ensure_ascii=False)
         url = endpoint_url(integration.uri or "", integration.type, to_text(self.mctx.context.get("accountId")))
-        api_id = to_text(self.mctx.context.get("apiId"))
-        # As for a custom Lambda integration (integration.md §3); the client's headers travel in the event.
-        headers = {"Accept": ["application/json"], "User-Agent": [f"AmazonAPIGateway_{api_id}"],
-                   "X-Amzn-Apigateway-Api-Id": [api_id], "Content-Type": ["application/json"]}
+        # As for a custom Lambda integration; the client's headers travel in the event.
+        headers = {**self._endpoint_headers(), "Content-Type": ["application/json"]}
         request = IntegrationRequest(uri=url, http_method="POST", headers={k: v[-1] for k, v in headers.items()},
                                      multi_value_headers=headers, query={}, body=body, is_base64_encoded=False,
                                      path_parameters={})
@@ -265,10 +256,14 @@ class _Run:
     # ------------------------------------------------------------------ request side
 
     def _request_bytes(self) -> bytes:
+        """The method request payload; a 413 when it is over API Gateway's limit."""
         try:
-            return self.request.body_bytes() or b""
+            raw = self.request.body_bytes() or b""
         except (ValueError, TypeError):
             raise BackendError("the request body is marked isBase64Encoded but is not base64") from None
+        if len(raw) > MAX_BODY_BYTES:
+            raise Failure("Execution failed: Request Too Long", response_type="REQUEST_TOO_LARGE")
+        return raw
 
     def _log_method_request(self) -> None:
         req = self.request
@@ -354,12 +349,7 @@ class _Run:
         kind = LAMBDA if integration.is_lambda else AWS if integration.type == "AWS" else HTTP
         uri = resolve_uri(integration.uri or "", mapped.path, self.mctx.stage_variables, self.warnings)
         url = endpoint_url(uri, integration.type, to_text(self.mctx.context.get("accountId")))
-        api_id = to_text(self.mctx.context.get("apiId"))
-        headers: dict[str, list[str]] = {
-            "Accept": ["application/json"],
-            "User-Agent": [f"AmazonAPIGateway_{api_id}"],
-            "X-Amzn-Apigateway-Api-Id": [api_id],
-        }
+        headers = self._endpoint_headers()
         content_type = key if not passthrough else self.request.content_type
         if content_type:
             headers["Content-Type"] = [content_type]
@@ -401,6 +391,12 @@ class _Run:
             self.match_value = str(response.status)
         self.integration_status = response.status
         return response, response.status
+
+    def _endpoint_headers(self) -> dict[str, list[str]]:
+        """What API Gateway itself sends to every integration (integration.md §3.4) [AWS-rec]."""
+        api_id = to_text(self.mctx.context.get("apiId"))
+        return {"Accept": ["application/json"], "User-Agent": [f"AmazonAPIGateway_{api_id}"],
+                "X-Amzn-Apigateway-Api-Id": [api_id]}
 
     def _send(self, kind: str, integration: Integration,
               request: IntegrationRequest) -> tuple[BackendResponse, BackendCall]:
@@ -503,7 +499,7 @@ class _Run:
             body = convert_response(data, payload_binary, accept_binary, types_set, chosen.content_handling)
         except ConversionError as exc:
             raise Failure.config(_UNABLE_RESPONSE, f"contentHandling CONVERT_TO_BINARY: {exc}") from None
-        final_headers = _finalise_headers(headers)
+        final_headers = finalise_headers(headers)
         body_text, b64 = _body_out(body)
         self.log.value("Method response body after transformations", _BINARY if b64 else body_text)
         self.log.value("Method response headers", java_map(final_headers))
@@ -537,7 +533,7 @@ class _Run:
         status = answer.status
         self.log.add(f"Method completed with status: {status}")
         headers = list(answer.headers.items())
-        return self._result(status, _finalise_headers(headers, remap=False), answer.body, False, failure.error)
+        return self._result(status, finalise_headers(headers, remap=False), answer.body, False, failure.error)
 
     def _result(self, status: int, headers: dict[str, list[str]], body: str, b64: bool,
                 error: str | None) -> InvokeResult:
@@ -585,21 +581,6 @@ def _error_message(error: Any) -> str:
     if isinstance(message, str):
         return message
     return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
-
-
-def _finalise_headers(headers: list[tuple[str, list[str]]], *, remap: bool = True) -> dict[str, list[str]]:
-    """Remap reserved names, drop Transfer-Encoding, default Content-Type (U25)."""
-    out: dict[str, list[str]] = {}
-    for name, values in headers:
-        lower = name.lower()
-        if remap and lower in _DROPPED_HEADERS:
-            continue
-        if remap and lower in REMAPPED_HEADERS:
-            name = f"x-amzn-Remapped-{name}"
-        out[name] = list(values)
-    if not any(k.lower() == "content-type" for k in out):
-        out = {"Content-Type": ["application/json"], **out}
-    return out
 
 
 def _body_out(payload: Payload) -> tuple[str, bool]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vtlgw.apigw.pipeline.content import is_binary_type
+from vtlgw.apigw.pipeline.headers import finalise_headers
 from vtlgw.apigw.pipeline.templates import first_accept
 
 __all__ = ["ProxyResponse", "rest_response", "http_api_response", "MALFORMED_LOG_LINE", "REST_KEYS"]
@@ -160,10 +161,6 @@ def rest_response(payload: str | bytes, *, function_error: bool = False, accept:
             continue
         combined[lower] = [_header_text(value)]
         spelled[lower] = name
-    if "content-type" not in combined:
-        combined["content-type"] = ["application/json"]  # [AWS-rec]
-        spelled["content-type"] = "Content-Type"
-
     text = body if isinstance(body, str) else ""
     out_b64 = False
     if b64 is True and is_binary_type(first_accept(accept), list(binary_media_types)):
@@ -174,14 +171,8 @@ def rest_response(payload: str | bytes, *, function_error: bool = False, accept:
             reasons.append("body: isBase64Encoded is true but the body is not base64")
             return _error(502, _REST_502_BODY, reasons)
 
-    from vtlgw.apigw.pipeline.invoke import REMAPPED_HEADERS  # (invoke imports this module)
-
-    multi_out: dict[str, list[str]] = {}
-    for lower, values in combined.items():
-        name = spelled[lower]
-        if lower in REMAPPED_HEADERS:
-            name = f"x-amzn-Remapped-{name}"
-        multi_out[name] = values
+    # Renaming, dropping and the default Content-Type (application/json [AWS-rec]) as for any method response.
+    multi_out = finalise_headers([(spelled[lower], values) for lower, values in combined.items()])
     single = {name: ", ".join(values) for name, values in multi_out.items()}
     return ProxyResponse(status, single, multi_out, text, out_b64)
 

@@ -1,0 +1,29 @@
+"""The method response headers the client sees (integration.md §6), for custom and proxy integrations alike."""
+
+from __future__ import annotations
+
+__all__ = ["REMAPPED_HEADERS", "finalise_headers"]
+
+#: Method response headers API Gateway sends as ``x-amzn-Remapped-<Name>`` (§6).
+REMAPPED_HEADERS = frozenset(name.lower() for name in (
+    "Authorization", "Connection", "Content-Length", "Content-MD5", "Date", "Expect", "Host",
+    "Max-Forwards", "Proxy-Authenticate", "Server", "Trailer", "Upgrade", "User-Agent", "WWW-Authenticate"))
+_DROPPED_HEADERS = frozenset({"transfer-encoding"})
+
+
+def finalise_headers(headers: list[tuple[str, list[str]]], *, remap: bool = True) -> dict[str, list[str]]:
+    """Remap reserved names, drop Transfer-Encoding, default Content-Type to application/json (U25).
+
+    ``remap=False`` is for API Gateway's own answers (gateway responses), which it does not rename.
+    """
+    out: dict[str, list[str]] = {}
+    for name, values in headers:
+        lower = name.lower()
+        if remap and lower in _DROPPED_HEADERS:
+            continue
+        if remap and lower in REMAPPED_HEADERS:
+            name = f"x-amzn-Remapped-{name}"
+        out[name] = list(values)
+    if not any(k.lower() == "content-type" for k in out):
+        out = {"Content-Type": ["application/json"], **out}
+    return out
