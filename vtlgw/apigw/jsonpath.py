@@ -446,12 +446,19 @@ def _as_numbers(left: Any, right: Any) -> tuple[float, float] | None:
     """Both operands as numbers when one is a number and the other a number or a numeric string (Jayway 2.0)."""
     if not (_numeric(left) or _numeric(right)):
         return None
-    try:
-        a = left if _numeric(left) else float(left) if isinstance(left, str) else None
-        b = right if _numeric(right) else float(right) if isinstance(right, str) else None
-    except ValueError:
-        return None
+    a = left if _numeric(left) else _number_text(left)
+    b = right if _numeric(right) else _number_text(right)
     return None if a is None or b is None else (a, b)
+
+
+# What Java's BigDecimal(String) reads: no spaces, "nan", "inf", "1_0" or non-ASCII digits, unlike float().
+_DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _number_text(value: Any) -> float | None:
+    if isinstance(value, str) and _DECIMAL_RE.fullmatch(value):
+        return float(value)
+    return None
 
 
 def _operand_value(node: Any, item: Any, root: Any) -> Any:
