@@ -144,3 +144,12 @@ def test_lambda_proxy_response_api_gateway_refuses_exits_1_with_every_reason(tmp
     assert result.stdout.startswith("Status: 502")
     assert "Malformed Lambda proxy response:" in result.stderr
     assert "statusCode:" in result.stderr and "body:" in result.stderr
+
+
+def test_u32_proxy_headers_option(tmp_path):
+    result_file = tmp_path / "result.json"
+    result_file.write_text('{"multiValueHeaders": {"X-Tag": ["a"]}, "headers": {"x-tag": "b"}, "body": "ok"}')
+    args = ["-a", "fixtures/orders-sam.yaml", "-X", "GET", "-p", "/orders", "--lambda-result", str(result_file),
+            "-f", "json"]
+    assert as_json(invoke(*args))["headers"]["X-Tag"] == "a, b"
+    assert as_json(invoke(*args, "--proxy-headers", "docs"))["headers"]["X-Tag"] == "a"

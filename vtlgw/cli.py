@@ -154,11 +154,15 @@ def render(template: str, request_path: str | None, response_path: str | None, s
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--truncate-log", is_flag=True, help="Cut logged values at 1,024 bytes as API Gateway does.")
 @click.option("--fresh", is_flag=True, help="A new request id and the current time instead of fixed defaults.")
+@click.option("--proxy-headers", "proxy_headers", type=click.Choice(["recorded", "docs"]), default="recorded",
+              show_default=True,
+              help="Lambda proxy responses: a name in both headers and multiValueHeaders keeps both values "
+                   "(recorded on AWS) or only the multi-value ones (the docs) (U32).")
 def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str | None, request_path: str | None,
            lambda_handler: str | None, lambda_result: str | None, lambda_error: str | None,
            http_response: str | None, backend_path: str | None, stage: str | None,
            stage_variables: tuple[str, ...], context_items: tuple[str, ...], fmt: str, truncate_log: bool,
-           fresh: bool) -> None:
+           fresh: bool, proxy_headers: str) -> None:
     """Run one request through a custom or Lambda proxy integration, as API Gateway's test-invoke would.
 
     Prints the status, headers, body and execution log. Exit code 0 when the
@@ -216,7 +220,8 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
         variables = dict(item.split("=", 1) for item in _assignments(stage_variables, "--stage-variable"))
         result = run_invoke(definition, request, method=http_method.upper() if http_method else None, path=path,
                             backend=backend, stage=stage, stage_variables=variables or None,
-                            context_overrides=overrides or None, truncate_log=truncate_log, fresh=fresh)
+                            context_overrides=overrides or None, truncate_log=truncate_log, fresh=fresh,
+                            proxy_header_merge=proxy_headers)
     except VtlError as exc:
         _fail(str(exc), EXIT_BAD_INPUT)
     for warning in warnings + list(result.warnings):

@@ -77,3 +77,20 @@ def test_the_endpoint_request_carries_api_gateway_own_headers_not_the_clients():
     sent = result.integration_request.headers
     assert sent == {"Accept": "application/json", "User-Agent": "AmazonAPIGateway_a1b2c3d4e5",
                     "X-Amzn-Apigateway-Api-Id": "a1b2c3d4e5", "Content-Type": "application/json"}
+
+
+def test_the_proxy_package_imports_on_its_own():
+    # The proxy modules use the pipeline's, and the pipeline uses them: either may be imported first.
+    import subprocess
+    import sys
+
+    for module in ("vtlgw.apigw.proxy", "vtlgw.apigw.pipeline", "vtlgw.apigw.proxy.response"):
+        done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+
+def test_u32_the_documented_header_merge_is_an_option():
+    value = {"multiValueHeaders": {"X-Tag": ["a"]}, "headers": {"x-tag": "b"}}
+    assert invoke(proxy_api(), request(), backend=LambdaResult(value)).headers["X-Tag"] == "a, b"
+    docs = invoke(proxy_api(), request(), backend=LambdaResult(value), proxy_header_merge="docs")
+    assert docs.headers["X-Tag"] == "a"

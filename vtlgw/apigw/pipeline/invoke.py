@@ -96,19 +96,28 @@ class InvokeResult:
 def invoke(definition: ApiDefinition, request: MethodRequest, *, method: str | None = None,
            path: str | None = None, backend: Backend | None = None, stage: str | None = None,
            stage_variables: dict[str, str] | None = None, context_overrides: dict | None = None,
-           truncate_log: bool = False, fresh: bool = False) -> InvokeResult:
+           truncate_log: bool = False, fresh: bool = False, proxy_header_merge: str = "recorded") -> InvokeResult:
     """Run ``request`` through the method it routes to (by ``method``/``path`` or the request's own).
 
     ``fresh`` gives a random request id and the current time instead of the
     fixed, reproducible defaults (a request file's ``requestContext`` still wins).
+    ``proxy_header_merge`` is how a Lambda proxy response's ``headers`` and
+    ``multiValueHeaders`` combine: ``"recorded"`` (both kept) or ``"docs"`` (U32).
 
     Raises :class:`BackendError` (a ``VtlError``) when the integration cannot be
     run at all: no backend for a non-MOCK integration, a backend of the wrong
     kind, an HTTP proxy integration. Everything API Gateway itself would answer, errors
     included, comes back as an :class:`InvokeResult`.
     """
-    return _Run(definition, request, method, path, backend, stage, stage_variables, context_overrides,
-                truncate_log, fresh).execute()
+    from vtlgw.apigw.proxy.response import MERGES  # (the proxy package imports the pipeline's modules)
+
+    if proxy_header_merge not in MERGES:
+        raise BackendError(f"proxy_header_merge must be one of {', '.join(MERGES)}, "
+                           f"not {proxy_header_merge!r}")
+    run = _Run(definition, request, method, path, backend, stage, stage_variables, context_overrides,
+               truncate_log, fresh)
+    run.proxy_header_merge = proxy_header_merge
+    return run.execute()
 
 
 class _Run:
@@ -127,6 +136,7 @@ class _Run:
         self.context_overrides = context_overrides
         self.truncate_log = truncate_log
         self.fresh = fresh
+        self.proxy_header_merge = "recorded"
         self.request = request
         self.warnings: list[str] = []
         self.integration_request: IntegrationRequest | None = None
@@ -236,7 +246,8 @@ class _Run:
             self.log.add(f"Lambda execution failed with status 200 due to customer function error: {message}. "
                          f"Lambda request id: {call.lambda_request_id}")
         result = rest_response(response.body, function_error=response.is_function_error,
-                               accept=self.request.accept, binary_media_types=self.definition.binary_media_types)
+                               accept=self.request.accept, binary_media_types=self.definition.binary_media_types,
+                               merge=self.proxy_header_merge)
         if not result.valid:
             if not response.is_function_error:
                 self.log.add(MALFORMED_LOG_LINE)

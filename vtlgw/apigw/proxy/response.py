@@ -21,6 +21,8 @@ __all__ = ["ProxyResponse", "rest_response", "http_api_response", "MALFORMED_LOG
 
 #: The keys a REST proxy response may have [AWS-rec].
 REST_KEYS = ("statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded")
+#: How ``headers`` and ``multiValueHeaders`` combine for one name (U32): as recorded on AWS, or as documented.
+MERGES = ("recorded", "docs")
 MALFORMED_LOG_LINE = "Execution failed due to configuration error: Malformed Lambda proxy response"
 _REST_502_BODY = '{"message": "Internal server error"}'
 _HTTP_500_BODY = '{"message":"Internal Server Error"}'
@@ -106,7 +108,7 @@ def rest_response(payload: str | bytes, *, function_error: bool = False, accept:
     ``multiValueHeaders`` is combined: ``"recorded"`` (both, multi-value
     first, spelled as in ``multiValueHeaders``) or ``"docs"`` (multi-value only) (U32).
     """
-    if merge not in ("recorded", "docs"):
+    if merge not in MERGES:
         raise ValueError(f"merge must be 'recorded' or 'docs', not {merge!r}")
     reasons: list[str] = []
     if function_error:
