@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from vtlgw.apigw.jsonpath import MISSING, evaluate, select
-from vtlgw.vtl.values import HostObject, JHashMap, json_text, to_text
+from vtlgw.vtl.values import PLAIN_DOUBLE_MAX, PLAIN_DOUBLE_MIN, HostObject, JHashMap, json_text, to_text
 
 _NOT_JSON: Any = object()
 
@@ -33,7 +33,7 @@ def _plain_float(text: str) -> float:
     # Java and Python print a double alike only in [1e-3, 1e7) (and 0.0), so
     # anything else sends the body down the flagging parse below.
     value = float(text)
-    if 1e-3 <= value < 1e7 or -1e7 < value <= -1e-3 or value == 0.0:
+    if PLAIN_DOUBLE_MIN <= value < PLAIN_DOUBLE_MAX or -PLAIN_DOUBLE_MAX < value <= -PLAIN_DOUBLE_MIN or value == 0.0:
         return value
     raise _JavaFloat
 
@@ -45,7 +45,7 @@ def _flag_floats(flag: list) -> Any:
         value = float(text)
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError(f"number out of range: {text}")
-        if value != 0.0 and not 1e-3 <= abs(value) < 1e7:
+        if value != 0.0 and not PLAIN_DOUBLE_MIN <= abs(value) < PLAIN_DOUBLE_MAX:
             flag[0] = True
         return value
 

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator
 
 from vtlgw.vtl import nodes as n
 from vtlgw.vtl import runtime as rt
-from vtlgw.vtl.values import ArrayList, HostObject
+from vtlgw.vtl.values import PLAIN_DOUBLE_MAX, PLAIN_DOUBLE_MIN, ArrayList, HostObject
 
 MARKER_RE = re.compile(r"#@(\d+)\s*$")
 LOOP_SPECIALS = ("foreach", "velocityCount", "velocityHasNext")
@@ -568,7 +568,7 @@ class Compiler:
 def _printed(t: str) -> str:
     """How the value in local ``t`` prints: strings, ints and everyday floats without a call to text()."""
     return (f"{t} if (_y := type({t})) is str else str({t}) if _y is int "
-            f"else repr({t}) if _y is float and 1e-3 <= {t} < 1e7 else text({t})")
+            f"else repr({t}) if _y is float and {PLAIN_DOUBLE_MIN!r} <= {t} < {PLAIN_DOUBLE_MAX!r} else text({t})")
 
 
 def _all_statements(body: list[n.Stmt]) -> Iterator[tuple[n.Stmt, bool]]:

@@ -15,6 +15,8 @@ from typing import Any, Callable
 from vtlgw.vtl import methods
 from vtlgw.vtl.errors import JavaException, LimitExceeded
 from vtlgw.vtl.values import (
+    PLAIN_DOUBLE_MAX,
+    PLAIN_DOUBLE_MIN,
     ArrayList,
     Entry,
     HostObject,
@@ -186,7 +188,7 @@ def text(x: Any) -> str:
     """How a reference prints: nullish prints nothing, everything else its Java toString."""
     t = type(x)
     if t is float:  # compiled output prints strings and ints itself, so floats come first here
-        if 1e-3 <= x < 1e7 or -1e7 < x <= -1e-3:
+        if PLAIN_DOUBLE_MIN <= x < PLAIN_DOUBLE_MAX or -PLAIN_DOUBLE_MAX < x <= -PLAIN_DOUBLE_MIN:
             return repr(x)  # as java_double_str, without the call
         return java_double_str(x)
     if t is str:

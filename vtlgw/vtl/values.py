@@ -176,9 +176,15 @@ def map_keys(m: dict) -> list:
 # Printing
 
 
+#: ``Double.toString`` writes a double without an exponent, as Python's ``repr`` does, exactly when
+#: its magnitude is in [PLAIN_DOUBLE_MIN, PLAIN_DOUBLE_MAX): there the two texts are the same.
+PLAIN_DOUBLE_MIN = 1e-3
+PLAIN_DOUBLE_MAX = 1e7
+
+
 def java_double_str(d: float) -> str:
     """``Double.toString``: plain between 10^-3 and 10^7, else ``d.dddE±n``; shortest digits."""
-    if 1e-3 <= d < 1e7 or -1e7 < d <= -1e-3:
+    if PLAIN_DOUBLE_MIN <= d < PLAIN_DOUBLE_MAX or -PLAIN_DOUBLE_MAX < d <= -PLAIN_DOUBLE_MIN:
         return repr(d)  # Python's shortest repr is Java's text in this range (no exponent)
     if d != d:
         return "NaN"
@@ -191,7 +197,7 @@ def java_double_str(d: float) -> str:
     exponent += len(digit_tuple) - len(digits)  # value = digits * 10**exponent
     point = len(digits) + exponent  # the decimal point sits after `point` digits
     prefix = "-" if sign else ""
-    if 1e-3 <= abs(d) < 1e7:
+    if PLAIN_DOUBLE_MIN <= abs(d) < PLAIN_DOUBLE_MAX:
         if point <= 0:
             return f"{prefix}0.{'0' * -point}{digits}"
         if point >= len(digits):
