@@ -6,6 +6,7 @@ the offending value without a traceback.
 
 from __future__ import annotations
 
+from vtlgw.vtl.diagnostics import Diagnostic, Location, Severity, format_text
 from vtlgw.vtl.errors import VtlError
 
 
@@ -24,15 +25,20 @@ class InputFileError(VtlError):
         self.column = column
 
     @property
-    def location(self) -> str:
+    def where(self) -> str:
         """``file:line:col``, ``file:line`` or ``file``, as far as it is known."""
-        where = self.file or self.default_file
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        return where
+        return str(self.location)
+
+    @property
+    def location(self) -> Location:
+        """Where the problem is, as the project-wide :class:`Location` (pointer included)."""
+        line = self.line
+        return Location(file=self.file or self.default_file, line=line,
+                        column=self.column if line is not None else None, pointer=self.pointer or None)
+
+    def diagnostic(self) -> Diagnostic:
+        """The error as a code-less error :class:`Diagnostic`."""
+        return Diagnostic(Severity.ERROR, None, self.message, self.location)
 
     def __str__(self) -> str:
-        pointer = f"{self.pointer}: " if self.pointer else ""
-        return f"{self.location}: error: {pointer}{self.message}"
+        return format_text(self.diagnostic())

@@ -8,6 +8,8 @@ so that a user can act on them without a traceback.
 
 from __future__ import annotations
 
+from vtlgw.vtl.diagnostics import Diagnostic, Location, Severity, format_text
+
 
 class VtlError(Exception):
     """Base class of every error vtlgw raises for a template or its inputs."""
@@ -49,16 +51,21 @@ class TemplateError(VtlError):
         self.source_line = source_line
 
     @property
-    def location(self) -> str:
+    def where(self) -> str:
+        """``name:line:col`` as text (the head of the message)."""
         return f"{self.name}:{self.line}:{self.column}"
 
+    @property
+    def location(self) -> Location:
+        """Where the error is, as the project-wide :class:`Location`."""
+        return Location(file=self.name, line=self.line, column=self.column, source_line=self.source_line)
+
+    def diagnostic(self) -> Diagnostic:
+        """The error as a code-less error :class:`Diagnostic`."""
+        return Diagnostic(Severity.ERROR, None, self.message, self.location)
+
     def __str__(self) -> str:
-        head = f"{self.location}: error: {self.message}"
-        if self.source_line is None:
-            return head
-        line = self.source_line.rstrip("\r\n").expandtabs(1)
-        caret = " " * max(self.column - 1, 0) + "^"
-        return f"{head}\n  {line}\n  {caret}"
+        return format_text(self.diagnostic(), gutter=False)
 
 
 class TemplateSyntaxError(TemplateError):
