@@ -1,14 +1,22 @@
-"""The syntax tree of a template. Every node carries ``pos``, its source offset."""
+"""The syntax tree of a template, and a walker over it.
+
+Every node carries ``pos``, its source offset, and ``end``, the offset just
+after its source text (-1 where a node was built without one). ``BinOp.pos``
+is its operator's offset. :func:`iter_child_nodes` and :func:`walk` visit
+nodes in source order; the compiler and the linter both survey trees with
+them, so there is one place to teach a new node class.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Callable, Iterator, Sequence, Union
 
 
 @dataclass(slots=True)
 class Node:
     pos: int
+    end: int = field(default=-1, kw_only=True)
 
 
 # ---------------------------------------------------------------- references
@@ -152,3 +160,79 @@ class Unsupported(Node):
 
 
 Stmt = Union[Text, Output, Set, If, Foreach, Define, Break, Stop, Unsupported]
+
+
+# ---------------------------------------------------------------- walking
+
+_NONE: tuple = ()
+
+
+def _pairs(node: MapLit) -> list[Node]:
+    return [x for pair in node.pairs for x in pair]
+
+
+def _if_children(node: If) -> list[Node]:
+    out: list[Node] = []
+    for cond, body in node.branches:
+        out.append(cond)
+        out.extend(body)
+    if node.otherwise:
+        out.extend(node.otherwise)
+    return out
+
+
+_CHILDREN: dict[type, Callable[[Any], Sequence[Node]]] = {
+    Prop: lambda x: _NONE,
+    Call: lambda x: x.args,
+    Index: lambda x: (x.key,),
+    Ref: lambda x: x.parts,
+    Literal: lambda x: _NONE,
+    InterpString: lambda x: x.body,
+    ListLit: lambda x: x.items,
+    MapLit: _pairs,
+    Range: lambda x: (x.start, x.stop),
+    BinOp: lambda x: (x.left, x.right),
+    Not: lambda x: (x.operand,),
+    Paren: lambda x: (x.inner,),
+    Text: lambda x: _NONE,
+    Output: lambda x: (x.ref,),
+    Set: lambda x: (x.target, x.value),
+    If: _if_children,
+    Foreach: lambda x: (x.iterable, *x.body),
+    Define: lambda x: x.body,
+    Break: lambda x: _NONE,
+    Stop: lambda x: _NONE,
+    Unsupported: lambda x: _NONE,
+}
+"""Per concrete node class, its direct children in source order."""
+
+
+def child_nodes(node: Node) -> Sequence[Node]:
+    """The direct children of ``node`` in source order, as a sequence (do not mutate it)."""
+    return _CHILDREN[type(node)](node)
+
+
+def iter_child_nodes(node: Node) -> Iterator[Node]:
+    """Yield the direct children of ``node`` in source order.
+
+    Conditions and bodies of every ``#if`` branch, a ``#foreach``'s iterable
+    then body, a ``#set``'s target then value, reference parts, call
+    arguments, literal members, string and ``#define`` bodies.
+    """
+    return iter(_CHILDREN[type(node)](node))
+
+
+def walk(node: Node | Sequence[Node]) -> Iterator[Node]:
+    """Yield ``node`` and all its descendants, depth-first in source order.
+
+    A sequence (a parsed template's statement list) walks each of its nodes.
+    """
+    children = _CHILDREN
+    stack = [node] if isinstance(node, Node) else list(reversed(node))
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        x = pop()
+        yield x
+        kids = children[type(x)](x)
+        if kids:
+            extend(reversed(kids))

@@ -60,6 +60,7 @@ class Parser:
         self.pos = 0
         self._cache_pos = -1
         self._cache_tok: Token | None = None
+        self.end_of_block = 0  # offset after the last #end that block_until_end consumed
 
     # ------------------------------------------------------------ entry points
 
@@ -154,7 +155,7 @@ class Parser:
                     self.pos = pos + 1 + bang
                     continue
                 flush()
-                body.append(n.Output(ref.pos, ref))
+                body.append(n.Output(ref.pos, ref, end=ref.end))
                 after_token = True
                 if (ref.parts and isinstance(ref.parts[-1], n.Prop) and not ref.source.endswith("}")
                         and src.startswith("##", self.pos)):
@@ -281,7 +282,7 @@ class Parser:
                     return "text-token"
                 text.append("\\" * (k // 2))
                 flush()
-                body.append(n.Output(ref.pos, ref))
+                body.append(n.Output(ref.pos, ref, end=ref.end))
                 return "token"
         elif end < self.n and src[end] == "#":
             word, word_end = self.directive_word(end)
@@ -306,11 +307,12 @@ class Parser:
             # Unknown names (macro calls included) print verbatim, arguments unevaluated.
             end = self.balanced_args_end(after)
             self.pos = end if end is not None else after
-            return n.Text(self.base + pos, src[pos:self.pos])
+            return n.Text(self.base + pos, src[pos:self.pos], end=self.base + self.pos)
         if word in ("break", "stop"):
             self.pos = after
             self.gobble()
-            return n.Break(self.base + pos) if word == "break" else n.Stop(self.base + pos)
+            end = self.base + after
+            return n.Break(self.base + pos, end=end) if word == "break" else n.Stop(self.base + pos, end=end)
         open_paren = self.expect_open_paren(word, pos, after)
         if word == "set":
             return self.set_directive(pos, open_paren)
@@ -328,7 +330,7 @@ class Parser:
             raise self.error(f"#{word}( is never closed (expected ')')", pos)
         self.pos = end
         self.gobble()
-        return n.Unsupported(self.base + pos, word)
+        return n.Unsupported(self.base + pos, word, end=self.base + end)
 
     def expect_open_paren(self, word: str, pos: int, after: int) -> int:
         i = after
@@ -372,13 +374,15 @@ class Parser:
             i += 1
         return None
 
-    def close_paren(self, word: str, open_pos: int) -> None:
+    def close_paren(self, word: str, open_pos: int) -> int:
+        """Consume the ``)`` closing a directive's arguments and gobble; return the offset after it."""
         self.pos = skip_ws(self.src, self.pos)
         tok = scan_token(self.src, self.pos)
         if tok.kind != "PUNCT" or tok.value != ")":
             raise self.error(f"expected ')' to close #{word}( opened at {self.where(open_pos)}, found {describe(tok)}", tok.pos)
         self.pos = tok.end
         self.gobble()
+        return tok.end
 
     def set_directive(self, pos: int, open_paren: int) -> n.Set:
         src = self.src
@@ -396,8 +400,8 @@ class Parser:
             raise self.error(f"expected '=' in #set, found {describe(tok)}", tok.pos)
         self.pos = tok.end
         value = self.expression()
-        self.close_paren("set", open_paren)
-        return n.Set(self.base + pos, target, value)
+        end = self.close_paren("set", open_paren)
+        return n.Set(self.base + pos, target, value, end=self.base + end)
 
     def if_directive(self, pos: int, open_paren: int) -> n.If:
         with self.nested(pos):
@@ -415,10 +419,12 @@ class Parser:
                     otherwise = body
                     if term != "end":
                         raise self.error(f"#{term} after #else (expected #end)", term_pos)
+                    end = self.pos
                     self.gobble()
                     break
                 branches.append((cond, body))
                 if term == "end":
+                    end = self.pos
                     self.gobble()
                     break
                 if term == "else":
@@ -429,14 +435,16 @@ class Parser:
                 paren = self.expect_open_paren("elseif", term_pos, self.pos)
                 cond = self.expression()
                 self.close_paren("elseif", paren)
-            return n.If(self.base + pos, branches, otherwise)
+            return n.If(self.base + pos, branches, otherwise, end=self.base + end)
 
     def block_until_end(self, word: str, pos: int) -> list[n.Stmt]:
+        """A body up to its ``#end``; ``self.end_of_block`` is left just after the ``#end`` keyword."""
         body, term, term_pos = self.block()
         if term is None:
             raise self.error(f"#{word} is never closed (end of template reached at {self.where(self.n)}; expected #end)", pos)
         if term != "end":
             raise self.error(f"#{term} inside #{word} (expected #end)", term_pos)
+        self.end_of_block = self.pos
         self.gobble()
         return body
 
@@ -455,7 +463,7 @@ class Parser:
             iterable = self.primary()
             self.close_paren("foreach", open_paren)
             body = self.block_until_end("foreach", pos)
-            return n.Foreach(self.base + pos, var.name, iterable, body)
+            return n.Foreach(self.base + pos, var.name, iterable, body, end=self.base + self.end_of_block)
 
     def define_directive(self, pos: int, open_paren: int) -> n.Define:
         src = self.src
@@ -466,7 +474,7 @@ class Parser:
                 raise self.error("#define needs a name, e.g. #define($block)", self.pos)
             self.close_paren("define", open_paren)
             body = self.block_until_end("define", pos)
-            return n.Define(self.base + pos, ref.name, body)
+            return n.Define(self.base + pos, ref.name, body, end=self.base + self.end_of_block)
 
     def macro_directive(self, pos: int, open_paren: int) -> None:
         """``#macro`` parses (it must be well formed) and defines nothing: AWS disables it."""
@@ -500,11 +508,12 @@ class Parser:
         parts: list[n.Prop | n.Call | n.Index] = []
         offset = pos + len(m.group(0)) - len(members)
         for member in names:
-            parts.append(n.Prop(base + offset + 1, member))
+            start = base + offset + 1
+            parts.append(n.Prop(start, member, end=start + len(member)))
             offset += len(member) + 1
         if not formal and nxt != "(" and nxt != "[":
             self.pos = i  # a plain chain of properties: the common case
-            return n.Ref(base + pos, name, parts, src[pos:i])
+            return n.Ref(base + pos, name, parts, src[pos:i], end=base + i)
         while i < self.n:
             c = src[i]
             if c == ".":
@@ -518,10 +527,10 @@ class Parser:
                         return None  # 1.7 prints an unfinished call at the very end as text
                     self.pos = j
                     args = self.arguments(j - 1)
-                    parts.append(n.Call(base + i + 1, member, args))
+                    parts.append(n.Call(base + i + 1, member, args, end=base + self.pos))
                     i = self.pos
                 else:
-                    parts.append(n.Prop(base + i + 1, member))
+                    parts.append(n.Prop(base + i + 1, member, end=base + j))
                     i = j
             elif c == "[":
                 self.pos = i + 1
@@ -530,7 +539,7 @@ class Parser:
                 tok = self.next_token()
                 if tok.kind != "PUNCT" or tok.value != "]":
                     raise self.error(f"expected ']' to close the index opened at {self.where(i)}, found {describe(tok)}", tok.pos)
-                parts.append(n.Index(base + i, key))
+                parts.append(n.Index(base + i, key, end=base + tok.end))
                 i = tok.end
             else:
                 break
@@ -540,7 +549,7 @@ class Parser:
                 raise self.error(f"expected '}}' to close ${{{name}, found {found}", i)
             i += 1
         self.pos = i
-        return n.Ref(base + pos, name, parts, src[pos:i])
+        return n.Ref(base + pos, name, parts, src[pos:i], end=base + i)
 
     def arguments(self, open_pos: int) -> list[n.Expr]:
         """Method arguments after ``(``: comma-separated parameters, then ``)``."""
@@ -551,9 +560,9 @@ class Parser:
             # Fast path for "()" and one plain string literal, the usual shapes.
             self.pos = m.end()
             if m.group(1) is not None:
-                args.append(n.Literal(self.base + m.start(1) - 1, m.group(1)))
+                args.append(n.Literal(self.base + m.start(1) - 1, m.group(1), end=self.base + m.end(1) + 1))
             elif m.group(2) is not None:
-                args.append(n.Literal(self.base + m.start(2) - 1, m.group(2)))
+                args.append(n.Literal(self.base + m.start(2) - 1, m.group(2), end=self.base + m.end(2) + 1))
             return args
         with self.nested(open_pos):
             self.pos = skip_ws(src, self.pos)
@@ -565,7 +574,7 @@ class Parser:
                 tok = scan_token(src, skip_ws(src, self.pos))
                 if tok.kind == "WORD" and tok.value == "null":
                     # A method argument may be null (1.7 passes Java null); nowhere else is it a literal.
-                    args.append(n.Literal(self.base + tok.pos, None))
+                    args.append(n.Literal(self.base + tok.pos, None, end=self.base + tok.end))
                     self.pos = tok.end
                 else:
                     args.append(self.parameter())
@@ -626,14 +635,15 @@ class Parser:
             with self.nested(op_pos):
                 right = self.binary(prec + 1)
             # 1.7 prints a null operand of a string "+" as this text (after the operator).
-            left = n.BinOp(self.base + op_pos, op, left, right, self.src[op_end:self.pos])
+            left = n.BinOp(self.base + op_pos, op, left, right, self.src[op_end:self.pos], end=right.end)
 
     def unary(self) -> n.Expr:
         if self.op_token() == "!":
             pos = self.pos
             self.consume_op()
             with self.nested(pos):
-                return n.Not(self.base + pos, self.unary())
+                operand = self.unary()
+                return n.Not(self.base + pos, operand, end=operand.end)
         return self.primary()
 
     def primary(self) -> n.Expr:
@@ -646,7 +656,7 @@ class Parser:
             if close.kind != "PUNCT" or close.value != ")":
                 raise self.error(f"expected ')' to close '(' at {self.where(tok.pos)}, found {describe(close)}", close.pos)
             self.pos = close.end
-            return n.Paren(self.base + tok.pos, inner, self.src[tok.end:close.pos])
+            return n.Paren(self.base + tok.pos, inner, self.src[tok.end:close.pos], end=self.base + close.end)
         return self.parameter()
 
     def parameter(self) -> n.Expr:
@@ -660,19 +670,19 @@ class Parser:
             return ref
         if k == "INT":
             self.pos = tok.end
-            return n.Literal(self.base + tok.pos, int(tok.value))
+            return n.Literal(self.base + tok.pos, int(tok.value), end=self.base + tok.end)
         if k == "FLOAT":
             self.pos = tok.end
-            return n.Literal(self.base + tok.pos, float(tok.value))
+            return n.Literal(self.base + tok.pos, float(tok.value), end=self.base + tok.end)
         if k == "SSTRING":
             self.pos = tok.end
-            return n.Literal(self.base + tok.pos, tok.value)
+            return n.Literal(self.base + tok.pos, tok.value, end=self.base + tok.end)
         if k == "DSTRING":
             self.pos = tok.end
             return self.string_literal(tok)
         if k == "WORD" and tok.value in ("true", "false"):
             self.pos = tok.end
-            return n.Literal(self.base + tok.pos, tok.value == "true")
+            return n.Literal(self.base + tok.pos, tok.value == "true", end=self.base + tok.end)
         if k == "PUNCT" and tok.value == "[":
             return self.list_literal(tok)
         if k == "PUNCT" and tok.value == "{":
@@ -686,7 +696,7 @@ class Parser:
     def string_literal(self, tok: Token) -> n.Expr:
         value = tok.value
         if "$" not in value and "#" not in value:
-            return n.Literal(self.base + tok.pos, value)
+            return n.Literal(self.base + tok.pos, value, end=self.base + tok.end)
         sub = Parser(value, self.name, max_depth=self.max_depth, base=self.base + tok.pos + 1,
                      root_source=self.root_source, depth=self.depth + 1)
         if sub.depth > self.max_depth:
@@ -694,7 +704,7 @@ class Parser:
         body, term, term_pos = sub.block()
         if term is not None:
             raise sub.error(f"#{term} without a matching opening directive", term_pos)
-        return n.InterpString(self.base + tok.pos, body)
+        return n.InterpString(self.base + tok.pos, body, end=self.base + tok.end)
 
     def list_literal(self, open_tok: Token) -> n.Expr:
         self.pos = open_tok.end
@@ -702,7 +712,7 @@ class Parser:
             tok = self.next_token()
             if tok.kind == "PUNCT" and tok.value == "]":
                 self.pos = tok.end
-                return n.ListLit(self.base + open_tok.pos, [])
+                return n.ListLit(self.base + open_tok.pos, [], end=self.base + tok.end)
             first = self.parameter()
             tok = self.next_token()
             if tok.kind == "OP" and tok.value == "..":
@@ -716,13 +726,13 @@ class Parser:
                 if close.kind != "PUNCT" or close.value != "]":
                     raise self.error(f"expected ']' to close the range, found {describe(close)}", close.pos)
                 self.pos = close.end
-                return n.Range(self.base + open_tok.pos, first, second)
+                return n.Range(self.base + open_tok.pos, first, second, end=self.base + close.end)
             items = [first]
             while True:
                 tok = self.next_token()
                 if tok.kind == "PUNCT" and tok.value == "]":
                     self.pos = tok.end
-                    return n.ListLit(self.base + open_tok.pos, items)
+                    return n.ListLit(self.base + open_tok.pos, items, end=self.base + tok.end)
                 if tok.kind == "PUNCT" and tok.value == ",":
                     self.pos = tok.end
                     items.append(self.parameter())
@@ -738,7 +748,7 @@ class Parser:
             tok = self.next_token()
             if tok.kind == "PUNCT" and tok.value == "}":
                 self.pos = tok.end
-                return n.MapLit(self.base + open_tok.pos, pairs)
+                return n.MapLit(self.base + open_tok.pos, pairs, end=self.base + tok.end)
             while True:
                 key = self.parameter()
                 tok = self.next_token()
@@ -750,7 +760,7 @@ class Parser:
                 tok = self.next_token()
                 if tok.kind == "PUNCT" and tok.value == "}":
                     self.pos = tok.end
-                    return n.MapLit(self.base + open_tok.pos, pairs)
+                    return n.MapLit(self.base + open_tok.pos, pairs, end=self.base + tok.end)
                 if tok.kind == "PUNCT" and tok.value == ",":
                     self.pos = tok.end
                     continue

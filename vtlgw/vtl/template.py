@@ -16,6 +16,7 @@ from typing import Any
 
 from vtlgw.vtl import runtime as rt
 from vtlgw.vtl.compiler import Compiled, compile_tree
+from vtlgw.vtl.nodes import Stmt
 from vtlgw.vtl.errors import (
     JavaException,
     LimitExceeded,
@@ -64,6 +65,8 @@ class Template:
         gc.disable()
         try:
             tree = parse(source, name, max_depth=self.limits.max_parse_depth)
+            self.tree: list[Stmt] = tree
+            """The parsed template (statements of :mod:`vtlgw.vtl.nodes`); walk it with ``nodes.walk``."""
             self._compiled: Compiled = compile_tree(tree, f"<vtl:{next(_ids)}>", self.limits, source)
         except (RecursionError, SyntaxError, MemoryError) as exc:  # pragma: no cover - defensive
             raise TemplateSyntaxError(f"template too deeply nested to compile ({type(exc).__name__})",
