@@ -1,0 +1,6 @@
+"""The rule modules; importing this package registers every rule.
+
+One import line per module, grouped by family (VTL0xx language, VTL1xx
+variables, VTL2xx rendered output, VTL3xx integration, VTL4xx limits,
+VTL5xx definitions).
+"""

@@ -1,0 +1,234 @@
+"""Run the rules over templates and definitions, then apply the configuration.
+
+Rules report everything they see; what the user selected, ignored, suppressed
+inline or re-graded is applied here, once, so that no rule has to know about
+configuration.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from vtlgw.lint.config import LintConfig
+from vtlgw.lint.errors import LintInputError
+from vtlgw.lint.registry import definition_rules, template_rules
+from vtlgw.lint.suppress import Suppressions, parse_suppressions
+from vtlgw.lint.units import DefinitionUnit, TemplateUnit, display_path
+from vtlgw.vtl.diagnostics import Diagnostic, Location, Severity
+from vtlgw.vtl.errors import VtlError
+
+if TYPE_CHECKING:
+    from vtlgw.apigw.definition.model import ApiDefinition, MappingTemplate
+
+__all__ = ["Finding", "LintResult", "Runner", "load_samples"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A diagnostic with the template it was found in (None for definition-level findings)."""
+
+    diagnostic: Diagnostic
+    kind: str | None = None
+    media_type: str | None = None
+
+
+@dataclass
+class LintResult:
+    """Findings in path order, the files looked at, and the inputs that could not be linted (exit 2)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    errors: list[VtlError] = field(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [f.diagnostic for f in self.findings]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.diagnostic.severity == severity)
+
+    def fails(self, level: Severity | None) -> bool:
+        """Whether some finding is at or above ``level`` (None: never)."""
+        return level is not None and any(f.diagnostic.severity >= level for f in self.findings)
+
+
+class Runner:
+    """Rule instances made once per run, applied to every unit."""
+
+    def __init__(self, config: LintConfig | None = None, samples: Iterable[dict] = ()) -> None:
+        self.config = config or LintConfig()
+        self.samples = list(samples)
+        self.template_rules = [cls() for cls in template_rules() if self.config.enabled(cls.doc.code)]
+        self.definition_rules = [cls() for cls in definition_rules() if self.config.enabled(cls.doc.code)]
+
+    # ------------------------------------------------------------ paths
+
+    def run(self, paths: Iterable[str | Path]) -> LintResult:
+        from vtlgw.lint.files import discover
+
+        result = LintResult()
+        for item in discover(paths):
+            if item.error is not None:
+                result.errors.append(item.error)
+                continue
+            result.files.append(display_path(item.path))
+            try:
+                if item.is_template:
+                    result.findings.extend(self.lint_template_file(item.path))
+                else:
+                    result.findings.extend(self.lint_definition_file(item.path, explicit=item.explicit))
+            except VtlError as exc:
+                result.errors.append(exc)
+        return result
+
+    def lint_template_file(self, path: str | Path) -> list[Finding]:
+        text = _read_template(path)
+        shown = display_path(path)
+        kind, media_type = self.config.classify(str(path))
+        unit = TemplateUnit.build(text, shown, kind=kind, media_type=media_type, samples=self.samples, file=shown)
+        return self.lint_unit(unit)
+
+    def lint_definition_file(self, path: str | Path, *, explicit: bool = True) -> list[Finding]:
+        from vtlgw.apigw.definition import DefinitionError, list_api_ids, load_definition
+
+        try:
+            ids: list[str | None] = list(list_api_ids(path)) or [None]
+            definitions = [load_definition(path, api=api, strict=False) for api in ids]
+        except DefinitionError as exc:
+            if not explicit and "not a recognised API definition" in exc.message:
+                return []
+            raise
+        findings: list[Finding] = []
+        for definition in definitions:
+            findings.extend(self.lint_definition(definition, display_path(path)))
+        return findings
+
+    # ------------------------------------------------------------ units
+
+    def lint_definition(self, definition: "ApiDefinition", file: str) -> list[Finding]:
+        """The definition rules, then every embedded template in its context."""
+        unit = DefinitionUnit(definition, file)
+        findings: list[Finding] = []
+        for rule in self.definition_rules:
+            for d in self._checked(rule, unit):
+                kept = self._judge(d, file, None, None)
+                if kept is not None:
+                    findings.append(Finding(kept))
+        for template_unit in self.embedded_units(definition, file):
+            findings.extend(self.lint_unit(template_unit))
+        return findings
+
+    def embedded_units(self, definition: "ApiDefinition", file: str) -> Iterator[TemplateUnit]:
+        """A unit per integration request, integration response and gateway response template."""
+        common = {"definition": definition, "samples": self.samples}
+
+        def unit(mapping: "MappingTemplate", kind: str, **context: object) -> TemplateUnit:
+            source = mapping.source
+            shown = display_path(source.file) if source is not None and source.file else file
+            name = f"{shown}{'#' + source.pointer if source is not None and source.pointer else ''}"
+            return TemplateUnit.build(mapping.template or "", name, kind=kind,
+                                      media_type=mapping.content_type.lower(), mapping=mapping, file=shown,
+                                      **common, **context)
+
+        for method in definition.methods.values():
+            integration = method.integration
+            if integration is None:
+                continue
+            for mapping in integration.request_templates:
+                if mapping.template is not None:
+                    yield unit(mapping, "request", integration=integration, method=method)
+            for response in integration.integration_responses:
+                for mapping in response.response_templates:
+                    if mapping.template is not None:
+                        yield unit(mapping, "response", integration=integration, method=method, response=response)
+        for gateway in definition.gateway_responses.values():
+            for mapping in gateway.response_templates:
+                if mapping.template is not None:
+                    yield unit(mapping, "gateway")
+
+    def lint_unit(self, unit: TemplateUnit) -> list[Finding]:
+        """Every selected template rule over one unit, with suppression and configuration applied."""
+        suppressions = parse_suppressions(unit.text)
+        findings: list[Finding] = []
+        for rule in self.template_rules:
+            for d in self._checked(rule, unit):
+                kept = self._judge(d, unit.file, unit, suppressions)
+                if kept is not None:
+                    findings.append(Finding(kept, unit.kind, unit.media_type))
+        return findings
+
+    def _checked(self, rule: object, unit: object) -> Iterator[Diagnostic]:
+        """The rule's findings; a crashing rule is reported as an internal error, never a traceback."""
+        code = rule.doc.code  # type: ignore[attr-defined]
+        try:
+            yield from rule.check(unit)  # type: ignore[attr-defined]
+        except VtlError as exc:
+            yield Diagnostic(Severity.ERROR, code, f"could not check: {exc}", _unit_location(unit))
+        except Exception as exc:  # a bug in a rule must not hide the other findings
+            yield Diagnostic(Severity.ERROR, code,
+                             f"internal error in rule {code} ({type(exc).__name__}: {exc}); please report it",
+                             _unit_location(unit))
+
+    def _judge(self, d: Diagnostic, file: str, unit: TemplateUnit | None,
+               suppressions: Suppressions | None) -> Diagnostic | None:
+        code = d.code
+        if code is not None:
+            if not self.config.enabled(code) or self.config.ignored_for(code, d.location.file or file):
+                return None
+            if suppressions and unit is not None and suppressions.covers(code, unit.template_line(d)):
+                return None
+            severity = self.config.severity_of(code, d.severity)
+            if severity != d.severity:
+                d = replace(d, severity=severity)
+        return d
+
+
+def _unit_location(unit: object) -> Location:
+    if isinstance(unit, TemplateUnit):
+        return unit.location(0)
+    if isinstance(unit, DefinitionUnit):
+        return unit.location(unit.definition.source)
+    return Location("<unknown>")
+
+
+def _read_template(path: str | Path) -> str:
+    shown = display_path(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise LintInputError("no such file", file=shown) from None
+    except IsADirectoryError:
+        raise LintInputError("is a directory", file=shown) from None
+    except OSError as exc:
+        raise LintInputError(f"cannot read: {exc.strerror}", file=shown) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LintInputError(f"not UTF-8 text (byte 0x{data[exc.start]:02x})", file=shown, line=line,
+                             column=column) from None
+
+
+def load_samples(paths: Iterable[str | Path]) -> list[dict]:
+    """Method request files as dicts, each checked as ``vtlgw render --request`` checks it."""
+    from vtlgw.apigw.request import load_request
+
+    samples = []
+    for path in paths:
+        shown = display_path(path)
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise LintInputError(f"cannot read the request sample: {exc.strerror}", file=shown) from None
+        load_request(data, shown)  # raises RequestFileError with line:col for a bad file
+        obj = json.loads(data.decode("utf-8-sig"))
+        if not isinstance(obj, dict):
+            raise LintInputError("a request sample is a JSON object", file=shown)
+        samples.append(obj)
+    return samples

@@ -1,0 +1,265 @@
+"""What a rule checks: one template in its context, or one loaded definition.
+
+A :class:`TemplateUnit` is parsed and compiled once (``Template.cached``), and
+every rule reads the same tree. Its ``location()`` turns template offsets into
+the coordinates of the file the user has open: the ``.vtl`` file itself, the
+definition file's lines for a YAML ``|`` block scalar, or else the template's
+key in the definition (the template-relative ``line:col`` and JSON pointer are
+then added to the message).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Iterable
+
+from vtlgw.vtl.diagnostics import Diagnostic, Location, Severity
+from vtlgw.vtl.errors import TemplateSyntaxError, locate
+
+if TYPE_CHECKING:
+    from vtlgw.apigw.definition.model import (
+        ApiDefinition,
+        Integration,
+        IntegrationResponse,
+        MappingTemplate,
+        Method,
+        Source,
+    )
+    from vtlgw.vtl.template import Template
+
+__all__ = ["TemplateUnit", "DefinitionUnit", "display_path", "is_json_media_type", "looks_like_form_body"]
+
+KINDS = ("request", "response", "gateway")
+
+# ``Action=SendMessage&MessageBody=...``: name=value pairs joined by '&'.
+_FORM_START = re.compile(r"[A-Za-z][A-Za-z0-9_.\-\[\]]*=")
+_JSON_MEDIA = re.compile(r"^application/(json|[\w.\-]+\+json)$|^[\w.\-]+/[\w.\-]+\+json$")
+
+
+def is_json_media_type(media_type: str | None) -> bool:
+    """``application/json``, ``application/problem+json``, ``*/*+json`` (parameters ignored)."""
+    if not media_type:
+        return False
+    return bool(_JSON_MEDIA.match(media_type.split(";", 1)[0].strip().lower()))
+
+
+def looks_like_form_body(text: str) -> bool:
+    """Whether the template renders an ``a=b&c=d`` form body: its first content line starts ``name=``."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        return bool(_FORM_START.match(stripped)) and "&" in text
+    return False
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """``path`` relative to the working directory when it lies under it, with ``/`` separators."""
+    text = os.fspath(path)
+    if text.startswith("<"):
+        return text
+    try:
+        rel = os.path.relpath(text)
+    except ValueError:  # another drive on Windows
+        return text.replace(os.sep, "/")
+    if rel.startswith(".."):
+        rel = os.path.abspath(text)
+    return rel.replace(os.sep, "/")
+
+
+@lru_cache(maxsize=64)
+def _file_lines(path: str) -> tuple[str, ...]:
+    try:
+        with open(path, "rb") as fh:
+            return tuple(fh.read().decode("utf-8", "replace").splitlines())
+    except OSError:
+        return ()
+
+
+def file_line(path: str, line: int | None) -> str | None:
+    """The text of 1-based ``line`` of ``path``, or None when unknown."""
+    if not line or path.startswith("<"):
+        return None
+    lines = _file_lines(path)
+    return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+@dataclass
+class TemplateUnit:
+    """One template with what a rule needs to judge it (see the fields)."""
+
+    text: str
+    name: str
+    kind: str = "request"
+    media_type: str = "application/json"
+    tree: list | None = None
+    syntax_error: TemplateSyntaxError | None = None
+    template: "Template | None" = None
+    integration: "Integration | None" = None
+    response: "IntegrationResponse | None" = None
+    method: "Method | None" = None
+    definition: "ApiDefinition | None" = None
+    samples: list[dict] = field(default_factory=list)
+    mapping: "MappingTemplate | None" = None  # the definition entry the template came from
+    file: str = ""  # display path of the file that holds the template
+    _template_lines: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def build(cls, text: str, name: str, **context: Any) -> "TemplateUnit":
+        """Parse and compile ``text`` once (cached), keeping the syntax error instead of raising it."""
+        from vtlgw.vtl.template import Template
+
+        unit = cls(text=text, name=name, **context)
+        if not unit.file:
+            unit.file = name
+        try:
+            unit.template = Template.cached(text, name)
+        except TemplateSyntaxError as exc:
+            unit.syntax_error = exc
+            return unit
+        unit.tree = _tree_of(unit.template, text, name)
+        return unit
+
+    # ------------------------------------------------------------ locations
+
+    @property
+    def source(self) -> "Source | None":
+        return self.mapping.source if self.mapping is not None else None
+
+    @property
+    def in_block_scalar(self) -> bool:
+        """Whether template lines map one to one onto the definition file's lines (YAML ``|``)."""
+        source = self.source
+        return source is not None and source.style == "|" and bool(source.content_line)
+
+    def location(self, start: int, end: int | None = None) -> Location:
+        """File coordinates of the template text ``[start, end)``."""
+        line, column, text = locate(self.text, start)
+        end_line = end_column = None
+        if end is not None and end > start:
+            end_line, end_column, _ = locate(self.text, end)
+        source = self.source
+        if source is None:
+            return Location(self.file, line, column, end_line, end_column, source_line=text)
+        if self.in_block_scalar:
+            first = source.content_line or 1
+            indent = (source.content_column or 1) - 1
+            file_no = first + line - 1
+            shown = file_line(source.file, file_no)
+            return Location(self.file, file_no, column + indent,
+                            None if end_line is None else first + end_line - 1,
+                            None if end_column is None else end_column + indent,
+                            pointer=source.pointer, source_line=shown if shown is not None else " " * indent + text)
+        key_line = source.key_line or source.line
+        key_column = source.key_column or source.column
+        return Location(self.file, key_line, key_column, pointer=source.pointer,
+                        source_line=file_line(source.file, key_line))
+
+    def offset_of(self, line: int, column: int) -> int:
+        """The template offset of a 1-based template ``line:col`` (as a syntax error reports it)."""
+        start = 0
+        for _ in range(max(line, 1) - 1):
+            found = self.text.find("\n", start)
+            if found == -1:
+                return len(self.text)
+            start = found + 1
+        return min(start + max(column, 1) - 1, len(self.text))
+
+    def template_line(self, diagnostic: Diagnostic) -> int | None:
+        """The template-relative line a diagnostic made by :meth:`diagnostic` points at (for suppression)."""
+        found = self._template_lines.get(id(diagnostic))
+        if found is not None:
+            return found
+        if self.source is None and diagnostic.location.file == self.file:
+            return diagnostic.location.line
+        return None
+
+    def diagnostic(self, rule: type, start: int, end: int | None = None, message: str | None = None,
+                   notes: Iterable[str] = ()) -> Diagnostic:
+        """A finding of ``rule`` at template offsets ``[start, end)``, with the rule's code and severity."""
+        doc = rule.doc
+        text = message or doc.message
+        location = self.location(start, end)
+        if self.source is not None and not self.in_block_scalar:
+            line, column, _ = locate(self.text, start)
+            text = f"{text} (template {self.source.pointer}, at {line}:{column})"
+        made = Diagnostic(doc.severity, doc.code, text, location, tuple(notes))
+        self._template_lines[id(made)] = locate(self.text, start)[0]
+        return made
+
+    # ------------------------------------------------------------ what the output is meant to be
+
+    @property
+    def renders_form_body(self) -> bool:
+        """The text renders ``name=value&...`` (an AWS-service form body such as SQS ``SendMessage``)."""
+        return looks_like_form_body(self.text)
+
+    @property
+    def integration_content_type(self) -> str | None:
+        """The Content-Type the integration request is sent with: a mapped static header, else the key (U37)."""
+        if self.integration is None or self.kind != "request":
+            return None
+        for target, value in self.integration.request_parameters.items():
+            if target.lower() == "integration.request.header.content-type":
+                value = value.strip()
+                if len(value) >= 2 and value[0] == value[-1] == "'":
+                    return value[1:-1].strip().lower()
+                return None  # mapped from the request: not known statically
+        return self.media_type
+
+    @property
+    def json_output(self) -> bool:
+        """Whether the rendered output is meant to be JSON (the rendered-JSON rules apply)."""
+        integration = self.integration
+        if self.kind == "request" and integration is not None:
+            if integration.is_lambda or integration.is_mock:
+                return True
+            content_type = self.integration_content_type
+            if content_type is None:
+                return False
+            return is_json_media_type(content_type) and not (integration.type == "AWS" and self.renders_form_body)
+        if self.kind in ("response", "gateway"):
+            return is_json_media_type(self.media_type)
+        return is_json_media_type(self.media_type) and not self.renders_form_body
+
+
+def _tree_of(template: "Template", text: str, name: str) -> list:
+    tree = getattr(template, "tree", None)
+    if tree is not None:
+        return tree
+    from vtlgw.vtl.parser import parse  # until Template keeps its tree
+
+    return parse(text, name)
+
+
+@dataclass
+class DefinitionUnit:
+    """A loaded API definition, for the definition (VTL3xx/VTL5xx) rules."""
+
+    definition: "ApiDefinition"
+    file: str
+
+    def display(self, path: str | None) -> str:
+        return display_path(path) if path else self.file
+
+    def file_line(self, line: int | None) -> str | None:
+        return file_line(self.definition.source_file, line)
+
+    def location(self, source: "Source | None") -> Location:
+        """The place of a model object (its value's line:col) with its JSON pointer."""
+        if source is None:
+            return Location(self.file)
+        return Location(self.display(source.file), source.line, source.column, pointer=source.pointer,
+                        source_line=file_line(source.file, source.line))
+
+    def diagnostic(self, rule: type, source: "Source | None", message: str | None = None,
+                   notes: Iterable[str] = ()) -> Diagnostic:
+        doc = rule.doc
+        return Diagnostic(doc.severity, doc.code, message or doc.message, self.location(source), tuple(notes))
+
+
+def severity_of(rule: type) -> Severity:
+    return rule.doc.severity
