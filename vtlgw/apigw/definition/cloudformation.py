@@ -22,6 +22,7 @@ codes, types, resource ids) must be literals and are reported otherwise.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,11 +46,14 @@ from .common import (
     describe,
     is_media_type,
     normalise_path,
+    not_emulated,
+    proxy_leftovers,
     string_map,
     templates,
 )
 from .errors import AmbiguousApiError, DefinitionError, UnsupportedDefinitionError
 from .model import (
+    LambdaFunction,
     GATEWAY_RESPONSE_TYPES,
     HTTP_METHODS,
     ApiDefinition,
@@ -68,6 +72,9 @@ METHOD = "AWS::ApiGateway::Method"
 GATEWAY_RESPONSE = "AWS::ApiGateway::GatewayResponse"
 SAM_API = "AWS::Serverless::Api"
 SAM_FUNCTION = "AWS::Serverless::Function"
+LAMBDA_FUNCTION = "AWS::Lambda::Function"
+#: ``${Fn.Arn}`` (or ``${Fn}``) in a rendered integration URI: the function it invokes.
+_FUNCTION_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.Arn)?\}")
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 IMPLICIT_API = "ServerlessRestApi"
 _NO_VALUE = {"Ref": "AWS::NoValue"}
@@ -249,9 +256,47 @@ class _TemplateReader:
             api.name = IMPLICIT_API
         self.sam_events(api_id, api)
         self.stage(api_id, api)
+        self.functions(api)
         if "/" not in api.resource_paths:
             api.resource_paths.insert(0, "/")
         return api
+
+    # -- Lambda functions with local code ----------------------------------------
+
+    def functions(self, api: ApiDefinition) -> None:
+        """The template's functions, and which one each Lambda integration invokes (for in-process runs)."""
+        data = self.doc.data if isinstance(self.doc.data, dict) else {}
+        globals_ = data.get("Globals")
+        defaults = globals_.get("Function") if isinstance(globals_, dict) else None
+        defaults = defaults if isinstance(defaults, dict) else {}
+        base = self.doc.path.parent
+        for lid, res in self.resources.items():
+            kind = res.get("Type")
+            if kind not in (SAM_FUNCTION, LAMBDA_FUNCTION):
+                continue
+            props = res.get("Properties") if isinstance(res.get("Properties"), dict) else {}
+            if kind == SAM_FUNCTION:
+                merged = {**defaults, **props}
+                code = merged.get("CodeUri")
+            else:
+                merged = props
+                metadata = res.get("Metadata") if isinstance(res.get("Metadata"), dict) else {}
+                code = metadata.get("aws:asset:path") if metadata.get("aws:asset:property") == "Code" else None
+            handler, runtime = merged.get("Handler"), merged.get("Runtime")
+            code_dir = None
+            if isinstance(code, str) and "://" not in code:
+                folder = (base / code).resolve()
+                code_dir = str(folder) if folder.is_dir() else None
+            api.functions[lid] = LambdaFunction(
+                lid, handler if isinstance(handler, str) else None, runtime if isinstance(runtime, str) else None,
+                code_dir, source=self.ctx.source(self.pointer(lid)))
+        for method in api.methods.values():
+            integration = method.integration
+            if integration is not None and integration.is_lambda and integration.uri:
+                for name in _FUNCTION_REFERENCE.findall(integration.uri):
+                    if name in api.functions:
+                        integration.function_id = name
+                        break
 
     # -- the stage: StageName and Variables ----------------------------------------
 
@@ -432,6 +477,17 @@ class _TemplateReader:
         spec = as_mapping(ctx, props.get("Integration"), at("Integration"))
         if spec is not None:
             method.integration = self.integration(spec, at("Integration"))
+            proxy_leftovers(ctx, method, at("Integration"), PASCAL)
+        auth = props.get("AuthorizationType")
+        if (isinstance(auth, str) and auth.upper() != "NONE") or props.get("AuthorizerId") is not None:
+            not_emulated(ctx, method, at("AuthorizationType" if auth is not None else "AuthorizerId"),
+                         f"authorization {auth if isinstance(auth, str) else 'by an authorizer'} is not emulated; "
+                         "the request is let through")
+        if props.get("ApiKeyRequired") in (True, "true", "True"):
+            not_emulated(ctx, method, at("ApiKeyRequired"), "API keys are not emulated; the request is let through")
+        if props.get("RequestValidatorId") is not None:
+            not_emulated(ctx, method, at("RequestValidatorId"),
+                         "request validation is not emulated; requests are not validated")
         return method
 
     def method_response(self, value: Any, pointer: str) -> MethodResponse | None:
@@ -555,6 +611,21 @@ class _TemplateReader:
                                                     join_pointer(child, "ResponseTemplates"))
             self.add_gateway_response(response, api)
 
+    def sam_auth(self, api_id: str, method: Method, props: dict[str, Any], pointer: str) -> None:
+        """A SAM ``Auth`` (the event's, else the API's default authorizer / API key): not emulated."""
+        api_auth = self.props(api_id).get("Auth") if api_id in self.resources else None
+        api_auth = api_auth if isinstance(api_auth, dict) else {}
+        auth = props.get("Auth") if isinstance(props.get("Auth"), dict) else {}
+        authorizer = auth.get("Authorizer", api_auth.get("DefaultAuthorizer"))
+        if isinstance(authorizer, str) and authorizer.upper() not in ("NONE", ""):
+            where = join_pointer(pointer, "Auth") if "Authorizer" in auth else self.pointer(api_id, "Properties", "Auth")
+            not_emulated(self.ctx, method, where, f"authorizer {authorizer} is not emulated; the request is let "
+                                                  "through")
+        api_key = auth.get("ApiKeyRequired", api_auth.get("ApiKeyRequired"))
+        if api_key in (True, "true", "True"):
+            not_emulated(self.ctx, method, join_pointer(pointer, "Auth"),
+                         "API keys are not emulated; the request is let through")
+
     def sam_events(self, api_id: str, api: ApiDefinition) -> None:
         """Lambda proxy methods SAM adds for ``Api`` events (unless the body already defines them)."""
         ctx = self.ctx
@@ -585,7 +656,9 @@ class _TemplateReader:
                 uri_raw=uri_raw,
                 source=ctx.source(pointer),
             )
-            api.methods[(verb, path)] = Method(verb, path, integration=integration, source=ctx.source(pointer))
+            method = Method(verb, path, integration=integration, source=ctx.source(pointer))
+            self.sam_auth(api_id, method, props, pointer)
+            api.methods[(verb, path)] = method
             parts = [p for p in path.split("/") if p]
             for index in range(len(parts) + 1):
                 ancestor = "/" + "/".join(parts[:index])

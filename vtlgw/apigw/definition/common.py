@@ -24,6 +24,7 @@ from .model import (
     IntegrationResponse,
     MappingTemplate,
     Method,
+    NotEmulated,
     Source,
     is_greedy,
     is_variable,
@@ -510,6 +511,26 @@ def check_resource_tree(ctx: Context, paths: dict[str, str]) -> None:
                         "part -- only one is allowed",
                     )
                     return
+
+
+def not_emulated(ctx: Context, method: Method, pointer: str, what: str) -> None:
+    """Record a setting of ``method`` that the offline pipeline does not apply."""
+    method.not_emulated.append(NotEmulated(f"{method.http_method} {method.resource_path}: {what}",
+                                           ctx.source(pointer)))
+
+
+def proxy_leftovers(ctx: Context, method: Method, pointer: str, keys: "Keys") -> None:
+    """Templates and parameter mappings on a proxy integration, which API Gateway ignores (as vtlgw does)."""
+    integration = method.integration
+    if integration is None or not integration.is_proxy:
+        return
+    if integration.request_templates:
+        not_emulated(ctx, method, join_pointer(pointer, keys.request_templates),
+                     f"request templates are ignored on an {integration.type} integration")
+    if any(r.response_templates or r.response_parameters for r in integration.integration_responses):
+        not_emulated(ctx, method, pointer,
+                     f"integration response templates and mappings are ignored on an {integration.type} "
+                     "integration")
 
 
 def add_method(ctx: Context, methods: dict[tuple[str, str], Method], method: Method) -> None:

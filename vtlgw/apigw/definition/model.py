@@ -217,6 +217,7 @@ class Integration(_Located):
     connection_type: str | None = None
     cache_key_parameters: list[str] = field(default_factory=list)
     uri_raw: Any = field(default=None, repr=False)
+    function_id: str | None = None  # the template's Lambda function this URI invokes, when it defines it
     source: Source | None = field(default=None, compare=False, repr=False)
     sources: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
 
@@ -259,9 +260,49 @@ class MethodResponse(_Located):
         return [k[len(prefix) :] for k in self.response_parameters if k.startswith(prefix)]
 
 
+@dataclass(frozen=True)
+class LambdaFunction:
+    """A Lambda function the template defines, with where its code is on disk (when it is local).
+
+    ``code_dir`` is absolute (a SAM ``CodeUri`` folder or a CDK asset folder);
+    ``handler`` is the runtime's ``module.function``. ``invoke`` runs a Python
+    function in-process when no other backend is given.
+    """
+
+    logical_id: str
+    handler: str | None = None
+    runtime: str | None = None
+    code_dir: str | None = None
+    source: Source | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def is_python(self) -> bool:
+        return bool(self.runtime and self.runtime.startswith("python"))
+
+
+@dataclass(frozen=True)
+class NotEmulated:
+    """A setting the definition makes that the offline pipeline does not apply (an authorizer, a validator...).
+
+    ``invoke`` reports each as a warning, so a test never passes only because
+    vtlgw skipped a step AWS would run; the pytest plugin's strict mode fails on it.
+    """
+
+    what: str
+    source: Source | None = field(default=None, compare=False)
+
+    @property
+    def location(self) -> str:
+        return self.source.location if self.source is not None else "<definition>"
+
+
 @dataclass
 class Method(_Located):
-    """One method of one resource (``ANY`` included)."""
+    """One method of one resource (``ANY`` included).
+
+    ``not_emulated`` lists what the definition sets on this method that vtlgw
+    does not run (authorizers, API keys, request validation, proxy templates).
+    """
 
     http_method: str
     resource_path: str
@@ -269,6 +310,7 @@ class Method(_Located):
     method_responses: dict[str, MethodResponse] = field(default_factory=dict)
     integration: Integration | None = None
     operation_id: str | None = None
+    not_emulated: list[NotEmulated] = field(default_factory=list, compare=False, repr=False)
     source: Source | None = field(default=None, compare=False, repr=False)
     sources: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
 
@@ -313,6 +355,7 @@ class ApiDefinition:
     stage_name: str | None = None  # the deployed stage, when the template declares one
     stage_variables: dict[str, str] = field(default_factory=dict)  # that stage's variables
     problems: list[DefinitionError] = field(default_factory=list, repr=False)
+    functions: dict[str, LambdaFunction] = field(default_factory=dict, repr=False)  # by logical id
     source: Source | None = field(default=None, compare=False, repr=False)
     _routes: Any = field(default=None, init=False, repr=False, compare=False)
 

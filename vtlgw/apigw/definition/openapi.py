@@ -32,6 +32,8 @@ from .common import (
     check_resource_tree,
     describe,
     normalise_path,
+    not_emulated,
+    proxy_leftovers,
     string_map,
     templates,
 )
@@ -218,6 +220,7 @@ class _Reader:
             self.parameters(op.get("parameters"), self.at(pointer, "parameters"), method.sources)
         )
         self.method_responses(method, op, pointer)
+        self.unemulated_settings(method, op, pointer)
 
         integration_pointer = self.at(pointer, "x-amazon-apigateway-integration")
         spec = as_mapping(ctx, op.get("x-amazon-apigateway-integration"), integration_pointer)
@@ -234,7 +237,32 @@ class _Reader:
                 if response is not None:
                     response.sources["selection_pattern"] = ctx.source(response_pointer)  # the key is the pattern
                 add_integration_response(ctx, method.integration, response)
+            proxy_leftovers(ctx, method, integration_pointer, CAMEL)
         return method
+
+    def unemulated_settings(self, method: Method, op: dict[str, Any], pointer: str) -> None:
+        """Authorizers, API keys and request validators: declared here, not run offline."""
+        security, where = op.get("security"), self.at(pointer, "security")
+        if security is None:
+            security, where = self.body.get("security"), self.at(self.root, "security")
+        if isinstance(security, list) and any(isinstance(s, dict) and s for s in security):
+            names = sorted({name for s in security if isinstance(s, dict) for name in s})
+            not_emulated(self.ctx, method, where,
+                         f"security ({', '.join(names)}): authorizers and API keys are not emulated; the "
+                         "request is let through")
+        if isinstance(op.get("x-amazon-apigateway-auth"), dict):
+            kind = op["x-amazon-apigateway-auth"].get("type")
+            if isinstance(kind, str) and kind.upper() != "NONE":
+                not_emulated(self.ctx, method, self.at(pointer, "x-amazon-apigateway-auth"),
+                             f"authorization {kind} is not emulated; the request is let through")
+        validator, where = op.get("x-amazon-apigateway-request-validator"), self.at(
+            pointer, "x-amazon-apigateway-request-validator")
+        if validator is None:
+            validator = self.body.get("x-amazon-apigateway-request-validator")
+            where = self.at(self.root, "x-amazon-apigateway-request-validator")
+        if isinstance(validator, str) and validator:
+            not_emulated(self.ctx, method, where,
+                         f"request validator {validator!r} is not emulated; requests are not validated")
 
     def method_responses(self, method: Method, op: dict[str, Any], pointer: str) -> None:
         responses_pointer = self.at(pointer, "responses")

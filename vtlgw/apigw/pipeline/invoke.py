@@ -67,7 +67,11 @@ class InvokeResult:
     them. ``body`` is text; a binary body is base64 with ``is_base64_encoded``.
     ``error`` is the underlying template or configuration error (None when the
     run had none, including client errors such as 415). ``match_value`` is
-    the string the selection patterns were matched against.
+    the string the selection patterns were matched against. ``trace`` says, in
+    order, what the pipeline decided and why (route, template choice,
+    passthrough, each selection pattern and the value it was tested against,
+    mappings and overrides applied): the execution log records what AWS
+    prints, the trace what a test author needs when a result surprises them.
     """
 
     status: int
@@ -83,6 +87,7 @@ class InvokeResult:
     warnings: list[str] = field(default_factory=list)
     match_value: str | None = None
     integration_status: int | None = None
+    trace: list[str] = field(default_factory=list)
 
     @property
     def body_bytes(self) -> bytes:
@@ -143,6 +148,7 @@ class _Run:
         self.match_value: str | None = None
         self.integration_status: int | None = None
         self.method: Method | None = None
+        self.trace: list[str] = []
 
     # ------------------------------------------------------------------ top level
 
@@ -173,9 +179,15 @@ class _Run:
         self.log.add(f"Starting execution for request: {self.request_id}")
         self.log.add(f"HTTP Method: {self.verb}, Resource Path: {self.path}")
         if self.method is None:
+            self.trace.append(f"route: no method matches {self.verb} {self.path} (API Gateway answers 403)")
             failure = Failure("Execution failed: Missing Authentication Token",
                               response_type="MISSING_AUTHENTICATION_TOKEN")
             return self._failed(failure)
+        params_text = ", ".join(f"{k}={v!r}" for k, v in self.request.path_parameters.items())
+        self.trace.append(f"route: {self.verb} {self.path} -> {self.method.http_method} {self.method.resource_path}"
+                          + (f" (path parameters {params_text})" if params_text else ""))
+        for note in self.method.not_emulated:
+            self.warnings.append(f"{note.location}: {note.what}")
         integration = self.method.integration
         if integration is None:
             raise BackendError(f"{self.verb} {self.method.resource_path} has no integration")
@@ -196,6 +208,7 @@ class _Run:
         raw = self._request_bytes()
         choice = choose_request_template(integration.request_templates, self.request.content_type,
                                          integration.passthrough_behavior)
+        self.trace.append(_template_decision(choice, self.request.content_type, integration))
         if choice.reject:
             raise Failure(f"Execution failed: Request content type {choice.key} does not match any template "
                           f"and passthrough behavior is {integration.passthrough_behavior}",
@@ -324,6 +337,7 @@ class _Run:
                                  f"the MOCK request template rendered {rendered[:200]!r}, which has no integer "
                                  "statusCode (U28)")
         self.match_value = str(status)
+        self.trace.append(f"selection: match value {self.match_value!r} (the MOCK template's statusCode)")
         return BackendResponse(status), status
 
     def _map_parameters(self, integration: Integration) -> Mapped:
@@ -338,6 +352,11 @@ class _Run:
             raise Failure("Execution failed: Invalid JSON in request body", response_type="BAD_REQUEST_BODY",
                           body='{"message": "Invalid JSON in request body"}',
                           message="Invalid JSON in request body") from None
+        for section in ("path", "querystring", "header"):
+            for name, values in mapped.section(section).items():
+                target = f"integration.request.{section}.{name}"
+                self.trace.append(f"request parameter: {target} = {integration.request_parameters.get(target, '?')}"
+                                  f" -> {_values_text(values)}")
         forbidden = FORBIDDEN_AWS_HEADERS if integration.type == "AWS" else FORBIDDEN_HEADERS
         overrides = self.mctx.request_override()
         for section in ("path", "querystring", "header"):
@@ -348,6 +367,7 @@ class _Run:
                     raise Failure.config(INVALID_MAPPING, f"requestOverride.header.{name}: the {name} header "
                                                           "cannot be overridden")
                 values = [to_text(v) for v in value] if isinstance(value, list) else [to_text(value)]
+                self.trace.append(f"requestOverride.{section}.{name} = {_values_text(values)}")
                 if section == "header":
                     for existing in [k for k in target if k.lower() == name.lower()]:
                         del target[existing]
@@ -401,6 +421,9 @@ class _Run:
         else:
             self.match_value = str(response.status)
         self.integration_status = response.status
+        what = ("the Lambda errorMessage" if response.is_function_error else "no function error: the empty string"
+                ) if kind == LAMBDA else "the integration response status"
+        self.trace.append(f"selection: match value {self.match_value!r} ({what})")
         return response, response.status
 
     def _endpoint_headers(self) -> dict[str, list[str]]:
@@ -415,9 +438,12 @@ class _Run:
         backend = self._backend_for(kind, integration)
         self.log.add(f"Sending request to {request.url}")
         self.integration_request = request
+        arn = function_arn(integration.uri)
+        if integration.function_id and (arn is None or "${" in arn):  # a CloudFormation reference, kept symbolic
+            account = to_text(self.mctx.context.get("accountId"))
+            arn = f"arn:aws:lambda:us-east-1:{account}:function:{integration.function_id}"
         call = BackendCall(kind, request, integration.timeout_in_millis, self.request_id,
-                           str(uuid.uuid5(uuid.NAMESPACE_URL, "lambda:" + self.request_id)),
-                           function_arn(integration.uri), self.epoch_ms)
+                           str(uuid.uuid5(uuid.NAMESPACE_URL, "lambda:" + self.request_id)), arn, self.epoch_ms)
         began = time.perf_counter()
         response = backend.call(call)
         latency = int((time.perf_counter() - began) * 1000)
@@ -440,6 +466,14 @@ class _Run:
 
     def _backend_for(self, kind: str, integration: Integration) -> Backend:
         backend = self.backend
+        function = self.definition.functions.get(integration.function_id or "")
+        if backend is None and kind == LAMBDA and function is not None:
+            from .backends import LambdaHandler
+            from .local_functions import local_handler
+
+            self.trace.append(f"backend: the template's function {function.logical_id} ({function.handler}, "
+                              f"{function.code_dir}), run in-process")
+            return LambdaHandler(local_handler(function))
         if backend is None:
             what = {LAMBDA: "Lambda", AWS: "AWS service", HTTP: "HTTP"}[kind]
             raise BackendError(f"{self.verb} {integration_label(self.method)} has a {what} integration; "
@@ -458,12 +492,19 @@ class _Run:
         if mock_passthrough:
             defaults = integration.default_responses
             chosen = defaults[0] if defaults else None
+            self.trace.append("selection: MOCK passthrough (no request template) -> the default response "
+                              + (chosen.status_code if chosen else "(none)"))
         else:
+            tried: list[tuple[Any, bool]] = []
             try:
-                selection = select_response(integration.integration_responses, self.match_value)
+                selection = select_response(integration.integration_responses, self.match_value, tried)
             except PatternError as exc:
                 raise Failure.config("Invalid selection pattern", str(exc)) from None
+            finally:
+                self._trace_selection(integration, tried)
             chosen = selection.response if selection else None
+            if selection is not None and not selection.matched:
+                self.trace.append(f"selection: no pattern matched -> the default response {chosen.status_code}")
         shown = status if status is not None else 200
         if chosen is None:
             raise Failure.config("No match for output mapping and no default output mapping configured. "
@@ -482,6 +523,9 @@ class _Run:
         declared = {name.lower() for name in method_response.header_names}
         headers: list[tuple[str, list[str]]] = []
         for name, values in mapped:
+            self.trace.append(f"response parameter: method.response.header.{name} = "
+                              f"{chosen.response_parameters.get('method.response.header.' + name, '?')} -> "
+                              f"{_values_text(values)}")
             if name.lower() not in declared:
                 self.warnings.append(f"method.response.header.{name} is not declared on method response "
                                      f"{chosen.status_code}; API Gateway would reject the mapping")
@@ -491,6 +535,13 @@ class _Run:
         payload_binary = is_binary_type(_last(response.headers, "Content-Type"), self.definition.binary_media_types)
         data = response.body
         template = choose_response_template(chosen.response_templates, self.request.accept)
+        if template is None or not template.template:
+            self.trace.append(f"response template: none for {chosen.status_code}; the integration response body "
+                              "passes through")
+        else:
+            accept = first_accept(self.request.accept)
+            self.trace.append(f"response template: Accept {accept or '(none)'} -> {template.content_type}"
+                              f"{_where(template)}")
         if template is not None and template.template:
             rendered = self._render(template, Payload(data, payload_binary), "response", _UNABLE_RESPONSE)
             self._check_duplicates()
@@ -500,7 +551,9 @@ class _Run:
         override = self.mctx.response_override()
         if "status" in override:
             final_status = self._override_status(override["status"], final_status)
+            self.trace.append(f"responseOverride.status = {to_text(override['status'])} -> status {final_status}")
         for name, value in (override.get("header") or {}).items():
+            self.trace.append(f"responseOverride.header.{to_text(name)} = {to_text(value)}")
             values = [to_text(v) for v in value] if isinstance(value, list) else [to_text(value)]
             headers = [(n, v) for n, v in headers if n.lower() != to_text(name).lower()]
             headers.append((to_text(name), values))
@@ -518,6 +571,15 @@ class _Run:
         self.log.add(f"Method completed with status: {final_status}")
         return self._result(final_status, final_headers, body_text, b64, None)
 
+    def _trace_selection(self, integration: Integration, tried: list[tuple[Any, bool]]) -> None:
+        value = self.match_value or ""
+        for response, matched in tried:
+            verdict = "matches" if matched else "no match"
+            self.trace.append(f"selection: pattern {response.selection_pattern!r} ({response.status_code}) "
+                              f"tested against {value!r}: {verdict}" + (" -> chosen" if matched else ""))
+        if not integration.integration_responses:
+            self.trace.append("selection: the integration has no integration responses")
+
     def _override_status(self, value: Any, current: int) -> int:
         candidate: int | None = None
         if isinstance(value, int) and not isinstance(value, bool):
@@ -534,6 +596,8 @@ class _Run:
 
     def _failed(self, failure: Failure) -> InvokeResult:
         self.log.add(failure.log_line)
+        self.trace.append(f"stopped: {failure.log_line}"
+                          + (f" (gateway response {failure.response_type})" if failure.response_type else ""))
         if failure.response_type is not None:
             answer = gateway_response(self.definition, failure.response_type, request=self.request,
                                       context=self.mctx.context, stage_variables=self.mctx.stage_variables,
@@ -562,10 +626,36 @@ class _Run:
             warnings=self.warnings,
             match_value=self.match_value,
             integration_status=self.integration_status,
+            trace=list(self.trace),
         )
 
 
 # ---------------------------------------------------------------------------- helpers
+
+
+def _values_text(values: list[str]) -> str:
+    return repr(values[0]) if len(values) == 1 else repr(values)
+
+
+def _where(template: MappingTemplate) -> str:
+    return f" ({template.source.location})" if template.source is not None else ""
+
+
+def _template_decision(choice: Any, content_type: str | None, integration: Integration) -> str:
+    """One trace line for §3.1–3.2: which request template, or passthrough, or 415, and why."""
+    given = f"Content-Type {content_type!r}" if content_type else "no Content-Type (taken as application/json)"
+    behavior = integration.passthrough_behavior
+    if choice.reject:
+        keys = ", ".join(t.content_type for t in integration.request_templates) or "none"
+        return (f"request template: {given} matches no template (keys: {keys}); passthroughBehavior {behavior} "
+                "-> 415")
+    if choice.template is None:
+        keys = ", ".join(t.content_type for t in integration.request_templates) or "none"
+        return (f"request template: {given} matches no template (keys: {keys}); passthroughBehavior {behavior} "
+                "-> the body passes through unchanged")
+    if choice.passthrough:
+        return f"request template: {given} -> {choice.template.content_type}, an empty template: passthrough"
+    return f"request template: {given} -> {choice.template.content_type}{_where(choice.template)}"
 
 
 def integration_label(method: Method | None) -> str:

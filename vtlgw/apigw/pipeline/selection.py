@@ -45,8 +45,12 @@ def _compile(pattern: str):  # type: ignore[no-untyped-def]
     return compile_java(pattern)
 
 
-def select_response(responses: list[IntegrationResponse], match_value: str | None) -> Selection | None:
-    """The integration response for ``match_value``; None means no match and no default (500)."""
+def select_response(responses: list[IntegrationResponse], match_value: str | None,
+                    tried: list[tuple[IntegrationResponse, bool]] | None = None) -> Selection | None:
+    """The integration response for ``match_value``; None means no match and no default (500).
+
+    ``tried`` collects each pattern tested, in order, with whether it matched.
+    """
     value = match_value or ""
     default: IntegrationResponse | None = None
     for response in responses:
@@ -61,6 +65,8 @@ def select_response(responses: list[IntegrationResponse], match_value: str | Non
         except JavaException as exc:
             timed_out = exc.java_class == "RegexTimeout"
             raise PatternError(response, exc.message or str(exc), timed_out=timed_out) from None
+        if tried is not None:
+            tried.append((response, matched))
         if matched:
             return Selection(response, True)
     return Selection(default, False) if default is not None else None

@@ -1,0 +1,93 @@
+"""Settings a definition makes that vtlgw does not run are recorded, located, and warned about by invoke."""
+
+import textwrap
+from pathlib import Path
+
+from vtlgw.apigw.definition import load_definition
+from vtlgw.apigw.pipeline import invoke
+from vtlgw.apigw.request import request_from_dict
+
+OPENAPI = """\
+openapi: 3.0.1
+info: {title: t, version: "1"}
+x-amazon-apigateway-request-validator: all
+paths:
+  /secure:
+    get:
+      security: [{MyAuthorizer: []}]
+      responses: {"200": {description: ok}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: {application/json: '{"statusCode": 200}'}
+        responses: {default: {statusCode: "200"}}
+  /open:
+    get:
+      security: []
+      x-amazon-apigateway-request-validator: none-at-all
+      responses: {"200": {description: ok}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: {application/json: '{"statusCode": 200}'}
+        responses: {default: {statusCode: "200"}}
+"""
+
+CFN = """\
+Resources:
+  Api: {Type: AWS::ApiGateway::RestApi, Properties: {Name: a}}
+  Get:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: GET
+      AuthorizationType: COGNITO_USER_POOLS
+      ApiKeyRequired: true
+      Integration:
+        Type: AWS_PROXY
+        IntegrationHttpMethod: POST
+        Uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:f/invocations
+        RequestTemplates: {application/json: '{}'}
+"""
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_openapi_security_and_validators_are_recorded_with_their_place(tmp_path):
+    definition = load_definition(write(tmp_path, "api.yaml", OPENAPI))
+    secure = definition.methods[("GET", "/secure")].not_emulated
+    assert [n.what for n in secure] == [
+        "GET /secure: security (MyAuthorizer): authorizers and API keys are not emulated; the request is let through",
+        "GET /secure: request validator 'all' is not emulated; requests are not validated",
+    ]
+    assert secure[0].location.endswith("api.yaml:7:17")
+    opened = definition.methods[("GET", "/open")].not_emulated
+    assert [n.what for n in opened] == [
+        "GET /open: request validator 'none-at-all' is not emulated; requests are not validated"]
+
+
+def test_cloudformation_authorization_api_keys_and_proxy_templates(tmp_path):
+    definition = load_definition(write(tmp_path, "stack.yaml", CFN))
+    notes = [n.what for n in definition.methods[("GET", "/")].not_emulated]
+    assert notes == [
+        "GET /: request templates are ignored on an AWS_PROXY integration",
+        "GET /: authorization COGNITO_USER_POOLS is not emulated; the request is let through",
+        "GET /: API keys are not emulated; the request is let through",
+    ]
+
+
+def test_invoke_warns_about_each_with_its_location(tmp_path):
+    definition = load_definition(write(tmp_path, "api.yaml", OPENAPI))
+    request, _ = request_from_dict({"httpMethod": "GET", "path": "/secure"})
+    result = invoke(definition, request)
+    assert result.status == 200
+    assert len(result.warnings) == 2
+    assert result.warnings[0].startswith(f"{tmp_path / 'api.yaml'}:7:17: GET /secure: security (MyAuthorizer)")
+
+
+def test_a_plain_method_has_nothing_to_report():
+    definition = load_definition(Path(__file__).parents[3] / "fixtures" / "orders-api.openapi.yaml")
+    assert all(not m.not_emulated for m in definition.methods.values())

@@ -1,0 +1,70 @@
+"""The template's own Python Lambda functions, run in-process when no backend is given.
+
+A SAM ``CodeUri`` folder (or a CDK asset folder) with ``Handler: app.handler``
+and a ``python3.x`` runtime is all it takes: ``invoke`` imports the module
+from that folder and calls the function as :class:`~.backends.LambdaHandler`
+does. Each folder's modules are imported under a name of their own, so two
+functions with an ``app.py`` each do not shadow one another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+from vtlgw.apigw.definition.model import LambdaFunction
+
+from .failures import BackendError
+
+__all__ = ["local_handler"]
+
+_LOCK = threading.Lock()
+_LOADED: dict[tuple[str, str], Callable[..., Any]] = {}
+
+
+def local_handler(function: LambdaFunction) -> Callable[..., Any]:
+    """The handler callable of ``function``; a :class:`BackendError` says why it cannot run offline."""
+    name = function.logical_id
+    if not function.is_python:
+        raise BackendError(f"the function {name} has runtime {function.runtime or '(none)'}; vtlgw runs Python "
+                           "functions in-process: give a backend (a recorded result or a Python callable)")
+    if not function.handler or "." not in function.handler:
+        raise BackendError(f"the function {name} has no Handler of the form module.function")
+    if function.code_dir is None:
+        raise BackendError(f"the function {name} has no local code folder (CodeUri): give a backend")
+    key = (function.code_dir, function.handler)
+    with _LOCK:
+        if key not in _LOADED:
+            _LOADED[key] = _load(function.code_dir, function.handler, name)
+        return _LOADED[key]
+
+
+def _load(code_dir: str, handler: str, name: str) -> Callable[..., Any]:
+    module_path, _, attr = handler.rpartition(".")
+    folder = Path(code_dir)
+    parts = module_path.split(".")
+    candidates = [folder.joinpath(*parts).with_suffix(".py"), folder.joinpath(*parts, "__init__.py")]
+    file = next((c for c in candidates if c.is_file()), None)
+    if file is None:
+        raise BackendError(f"the function {name}: no module {module_path} in {code_dir}")
+    unique = "vtlgw_local_" + hashlib.sha1(str(file).encode()).hexdigest()[:12] + "_" + module_path.replace(".", "_")
+    if code_dir not in sys.path:
+        sys.path.insert(0, code_dir)  # the function's sibling imports, as the Lambda runtime allows them
+    spec = importlib.util.spec_from_file_location(unique, file)
+    if spec is None or spec.loader is None:  # pragma: no cover - a .py file always has a loader
+        raise BackendError(f"the function {name}: cannot import {file}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[unique] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:  # the user's module failed to import: an init error, as Lambda reports it
+        del sys.modules[unique]
+        raise BackendError(f"the function {name}: importing {file} failed: {type(exc).__name__}: {exc}") from None
+    target = getattr(module, attr, None)
+    if not callable(target):
+        raise BackendError(f"the function {name}: {file} has no function {attr}")
+    return target
