@@ -107,7 +107,23 @@ Expr = Union[Ref, Literal, InterpString, ListLit, MapLit, Range, BinOp, Not, Par
 
 @dataclass(slots=True)
 class Text(Node):
+    """Printed template text. ``origins`` is empty when ``text`` is the source from ``pos`` on.
+
+    Otherwise (the text joins pieces across escapes, comments or ``#[[…]]#``) it
+    lists ``(offset in text, source offset)`` where each piece starts.
+    """
+
     text: str
+    origins: tuple[tuple[int, int], ...] = ()
+
+    def source_offset(self, k: int) -> int:
+        """The source offset that the text's character ``k`` was written at."""
+        start, at = 0, self.pos
+        for offset, source in self.origins:
+            if offset > k:
+                break
+            start, at = offset, source
+        return at + k - start
 
 
 @dataclass(slots=True)

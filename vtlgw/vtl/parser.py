@@ -100,140 +100,182 @@ class Parser:
         its position; ``self.pos`` is left just after the terminator's keyword.
         """
         src = self.src
-        body: list[n.Stmt] = []
-        text: list[str] = []
-        text_pos = self.pos
-        after_token = True  # at the start, or right after a non-text construct
-
-        def flush() -> None:
-            if text:
-                joined = "".join(text)
-                if body and isinstance(body[-1], n.Text):
-                    body[-1].text += joined
-                else:
-                    body.append(n.Text(self.base + text_pos, joined))
-                text.clear()
-
+        run = _Body(self.base)
         while self.pos < self.n:
-            pos = self.pos
-            if after_token and (src[pos] == " " or src[pos] == "\t"):
-                # Velocity 1.7 lexes blanks before #set into the directive when they follow a token.
-                m = SET_AHEAD_RE.match(src, pos)
-                if m:
-                    pos = self.pos = m.end()
-            m = SPECIAL_RE.search(src, pos)
-            stop = m.start() if m else self.n
-            if stop > pos:
-                if not text:
-                    text_pos = pos
-                text.append(src[pos:stop])
-                after_token = False
-                self.pos = stop
+            if run.after_token and src[self.pos] in " \t":
+                self.skip_blanks_before_set()
+            if self.plain_text(run):
                 continue
-            c = src[pos]
+            c = src[self.pos]
             if c == "$":
-                ref = self.reference(pos)
-                if ref is None:
-                    if src.startswith("#*", pos + 1) or (
-                            src.startswith("#", pos + 1) and self.directive_word(pos + 1)[0] in KNOWN_DIRECTIVES):
-                        self.pos = pos + 1  # 1.7 drops a "$" right before a directive or a block comment
-                        continue
-                    m = LONE_CHAR_BEFORE_SET_RE.match(src, pos)
-                    if m:  # ... and a "$" plus blanks before #set
-                        flush()
-                        self.pos = m.end()
-                        after_token = True
-                        continue
-                    bang = src.startswith("$!", pos) and not src.startswith("$!{", pos)
-                    if pos + 1 + bang >= self.n and not self.in_string:
-                        raise self.error("'$' at the end of the template (write \\$ or ${'$'} for a dollar sign)", pos)
-                    if not text:
-                        text_pos = pos
-                    # Velocity 1.7 prints "$!" that starts no reference as "$".
-                    text.append("$")
-                    after_token = False
-                    self.pos = pos + 1 + bang
-                    continue
-                flush()
-                body.append(n.Output(ref.pos, ref, end=ref.end))
-                after_token = True
-                if (ref.parts and isinstance(ref.parts[-1], n.Prop) and not ref.source.endswith("}")
-                        and src.startswith("##", self.pos)):
-                    # 1.7 does not see "##" as a comment right after a property: it prints it.
-                    text_pos = self.pos
-                    text.append("#")
-                    self.pos += 1
-                    after_token = False
-                continue
-            if c == "\\":
-                if not text:
-                    text_pos = pos
-                self.escape(pos, text, body, flush)
-                after_token = True  # 1.7 lexes backslashes as their own token (blanks before #set go)
-                continue
-            # c == "#"
-            if src.startswith("##", pos):
-                flush()
-                eol = src.find("\n", pos)
-                self.pos = self.n if eol < 0 else eol + 1
-                after_token = True
-                continue
-            if src.startswith("#*", pos):
-                flush()
-                end = src.find("*#", pos + 2)
-                self.pos = self.n if end < 0 else end + 2
-                after_token = True
-                continue
-            if src.startswith("#[[", pos):
-                end = src.find("]]#", pos + 3)
-                if end < 0:
-                    raise self.error("#[[ is never closed (expected ]]#)", pos)
-                if not text:
-                    text_pos = pos
-                text.append(src[pos + 3:end])
-                self.pos = end + 3
-                after_token = True
-                continue
-            if src.startswith("#@", pos) and self.block_macro_call(pos):
-                if not text:
-                    text_pos = pos
-                text.append(src[pos:self.pos])
-                after_token = False
-                continue
-            word, word_end = self.directive_word(pos)
-            if word is None:
-                m = LONE_CHAR_BEFORE_SET_RE.match(src, pos)
-                if m:
-                    # 1.7 lexes "# " before #set into the directive: both disappear.
-                    flush()
-                    self.pos = m.end()
-                    after_token = True
-                    continue
-                if pos + 1 >= self.n and not self.in_string:
-                    raise self.error("'#' at the end of the template (Velocity 1.7 rejects it)", pos)
-                if not text:
-                    text_pos = pos
-                text.append("#")
-                after_token = False
-                self.pos = pos + 1
-                continue
-            if word in BLOCK_TERMINATORS:
-                flush()
-                self.pos = word_end
-                return body, word, pos
-            stmt = self.directive(word, pos, word_end)
-            if isinstance(stmt, n.Text):
-                if not text:
-                    text_pos = pos
-                text.append(stmt.text)
-                after_token = False
-                continue
-            flush()
-            if stmt is not None:
-                body.append(stmt)
-            after_token = True
-        flush()
-        return body, None, self.n
+                self.dollar(run)
+            elif c == "\\":
+                self.backslashes(run)
+            else:
+                term = self.hash(run)
+                if term is not None:
+                    run.flush()
+                    return run.body, term[0], term[1]
+        run.flush()
+        return run.body, None, self.n
+
+    def skip_blanks_before_set(self) -> None:
+        """Velocity 1.7 lexes blanks before ``#set`` into the directive when they follow a token."""
+        m = SET_AHEAD_RE.match(self.src, self.pos)
+        if m:
+            self.pos = m.end()
+
+    def plain_text(self, run: "_Body") -> bool:
+        """Take the text up to the next ``$``, ``#`` or ``\\``; False when the cursor is at one."""
+        pos = self.pos
+        m = SPECIAL_RE.search(self.src, pos)
+        stop = m.start() if m else self.n
+        if stop == pos:
+            return False
+        run.add(self.src[pos:stop], pos)
+        run.after_token = False
+        self.pos = stop
+        return True
+
+    # ------------------------------------------------------------ template level: $
+
+    def dollar(self, run: "_Body") -> None:
+        """A reference at ``$``, or a ``$`` that starts none."""
+        src, pos = self.src, self.pos
+        ref = self.reference(pos)
+        if ref is None:
+            self.lone_dollar(run, pos)
+            return
+        run.flush()
+        run.body.append(n.Output(ref.pos, ref, end=ref.end))
+        run.after_token = True
+        if (ref.parts and isinstance(ref.parts[-1], n.Prop) and not ref.source.endswith("}")
+                and src.startswith("##", self.pos)):
+            # 1.7 does not see "##" as a comment right after a property: it prints it.
+            run.add("#", self.pos)
+            self.pos += 1
+            run.after_token = False
+
+    def lone_dollar(self, run: "_Body", pos: int) -> None:
+        src = self.src
+        if src.startswith("#*", pos + 1) or (
+                src.startswith("#", pos + 1) and self.directive_word(pos + 1)[0] in KNOWN_DIRECTIVES):
+            self.pos = pos + 1  # 1.7 drops a "$" right before a directive or a block comment
+            return
+        m = LONE_CHAR_BEFORE_SET_RE.match(src, pos)
+        if m:  # ... and a "$" plus blanks before #set
+            run.flush()
+            self.pos = m.end()
+            run.after_token = True
+            return
+        bang = src.startswith("$!", pos) and not src.startswith("$!{", pos)
+        if pos + 1 + bang >= self.n and not self.in_string:
+            raise self.error("'$' at the end of the template (write \\$ or ${'$'} for a dollar sign)", pos)
+        # Velocity 1.7 prints "$!" that starts no reference as "$".
+        run.add("$", pos, pos + 1 + bang)
+        run.after_token = False
+        self.pos = pos + 1 + bang
+
+    # ------------------------------------------------------------ template level: \
+
+    def backslashes(self, run: "_Body") -> None:
+        """Backslashes before ``$ref`` or ``#directive``: k//2 print, an odd count escapes."""
+        src = self.src
+        pos = end = self.pos
+        while end < self.n and src[end] == "\\":
+            end += 1
+        k = end - pos
+        run.after_token = True  # 1.7 lexes backslashes as their own token (blanks before #set go)
+        if end < self.n and src[end] == "$":
+            ref = self.reference(end)
+            if ref is not None:
+                run.add("\\" * (k // 2), pos, end)
+                if k % 2:
+                    run.add(src[end:self.pos], end)
+                    return
+                run.flush()
+                run.body.append(n.Output(ref.pos, ref, end=ref.end))
+                return
+        elif end < self.n and src[end] == "#":
+            word, word_end = self.directive_word(end)
+            if word in KNOWN_DIRECTIVES:
+                if k % 2:
+                    run.add("\\" * (k // 2), pos, end)
+                    run.add(src[end:word_end], end)
+                    self.pos = word_end
+                    return
+                # Velocity 1.7 prints all the backslashes before an unescaped #set.
+                run.add("\\" * (k if word == "set" else k // 2), pos, end)
+                self.pos = end
+                return
+        run.add(src[pos:end], pos)
+        self.pos = end
+
+    # ------------------------------------------------------------ template level: #
+
+    def hash(self, run: "_Body") -> tuple[str, int] | None:
+        """A comment, unparsed block, directive or lone ``#``; a block terminator is returned."""
+        src, pos = self.src, self.pos
+        if src.startswith("##", pos):
+            run.flush()
+            eol = src.find("\n", pos)
+            self.pos = self.n if eol < 0 else eol + 1
+            run.after_token = True
+            return None
+        if src.startswith("#*", pos):
+            run.flush()
+            end = src.find("*#", pos + 2)
+            self.pos = self.n if end < 0 else end + 2
+            run.after_token = True
+            return None
+        if src.startswith("#[[", pos):
+            self.unparsed_block(run, pos)
+            return None
+        if src.startswith("#@", pos) and self.block_macro_call(pos):
+            run.add(src[pos:self.pos], pos)
+            run.after_token = False
+            return None
+        word, word_end = self.directive_word(pos)
+        if word is None:
+            self.lone_hash(run, pos)
+            return None
+        if word in BLOCK_TERMINATORS:
+            self.pos = word_end
+            return word, pos
+        stmt = self.directive(word, pos, word_end)
+        if isinstance(stmt, n.Text):
+            run.add(stmt.text, pos, self.pos)  # an unknown directive, printed verbatim
+            run.after_token = False
+            return None
+        run.flush()
+        if stmt is not None:
+            run.body.append(stmt)
+        run.after_token = True
+        return None
+
+    def unparsed_block(self, run: "_Body", pos: int) -> None:
+        """``#[[…]]#``: its content is text, as written."""
+        end = self.src.find("]]#", pos + 3)
+        if end < 0:
+            raise self.error("#[[ is never closed (expected ]]#)", pos)
+        run.add(self.src[pos + 3:end], pos + 3, end + 3)
+        self.pos = end + 3
+        run.after_token = True
+
+    def lone_hash(self, run: "_Body", pos: int) -> None:
+        """A ``#`` that starts no directive: text, except before ``#set`` and at the very end."""
+        m = LONE_CHAR_BEFORE_SET_RE.match(self.src, pos)
+        if m:
+            # 1.7 lexes "# " before #set into the directive: both disappear.
+            run.flush()
+            self.pos = m.end()
+            run.after_token = True
+            return
+        if pos + 1 >= self.n and not self.in_string:
+            raise self.error("'#' at the end of the template (Velocity 1.7 rejects it)", pos)
+        run.add("#", pos)
+        run.after_token = False
+        self.pos = pos + 1
 
     def block_macro_call(self, pos: int) -> bool:
         """``#@name(…)…#end``: a block macro call, printed verbatim (macros are off on AWS)."""
@@ -266,38 +308,6 @@ class Parser:
         m = BLANK_TO_EOL_RE.match(self.src, self.pos)
         if m:
             self.pos = m.end()
-
-    def escape(self, pos: int, text: list[str], body: list, flush) -> str:
-        """Backslashes before ``$ref`` or ``#directive``: k//2 print, an odd count escapes."""
-        src = self.src
-        end = pos
-        while end < self.n and src[end] == "\\":
-            end += 1
-        k = end - pos
-        if end < self.n and src[end] == "$":
-            ref = self.reference(end)
-            if ref is not None:
-                if k % 2:
-                    text.append("\\" * (k // 2) + src[end:self.pos])
-                    return "text-token"
-                text.append("\\" * (k // 2))
-                flush()
-                body.append(n.Output(ref.pos, ref, end=ref.end))
-                return "token"
-        elif end < self.n and src[end] == "#":
-            word, word_end = self.directive_word(end)
-            if word in KNOWN_DIRECTIVES:
-                if k % 2:
-                    text.append("\\" * (k // 2) + src[end:word_end])
-                    self.pos = word_end
-                    return "text-token"
-                # Velocity 1.7 prints all the backslashes before an unescaped #set.
-                text.append("\\" * (k if word == "set" else k // 2))
-                self.pos = end
-                return "text"
-        text.append(src[pos:end])
-        self.pos = end
-        return "text"
 
     # ------------------------------------------------------------ directives
 
@@ -767,6 +777,63 @@ class Parser:
                 raise self.error(
                     f"expected ',' or '}}' in the map opened at {self.where(open_tok.pos)}, found {describe(tok)}",
                     tok.pos)
+
+
+class _Body:
+    """The statements of one block as the parser collects them, with the text run in progress.
+
+    Adjacent text pieces join into one :class:`~vtlgw.vtl.nodes.Text`; where the
+    pieces are not one contiguous stretch of source (escapes, comments, ``#[[…]]#``),
+    the node's ``origins`` say where each part came from.
+    """
+
+    __slots__ = ("base", "body", "text", "starts", "text_end", "after_token")
+
+    def __init__(self, base: int) -> None:
+        self.base = base
+        self.body: list[n.Stmt] = []
+        self.text: list[str] = []
+        self.starts: list[int] = []  # per piece, its source offset
+        self.text_end = 0
+        self.after_token = True  # at the start, or right after a non-text construct
+
+    def add(self, piece: str, start: int, end: int = -1) -> None:
+        """A piece of printed text taken from ``start`` (its source runs to ``end``)."""
+        self.text.append(piece)
+        self.starts.append(start)
+        self.text_end = start + len(piece) if end < 0 else end
+
+    def flush(self) -> None:
+        text = self.text
+        if not text:
+            return
+        base, starts = self.base, self.starts
+        joined = "".join(text)
+        origins: tuple[tuple[int, int], ...] = ()
+        if len(text) > 1:
+            pieces, offset, expected = [], 0, starts[0]
+            for piece, start in zip(text, starts):
+                if start != expected:
+                    pieces.append((offset, base + start))
+                offset += len(piece)
+                expected = start + len(piece)
+            if pieces:
+                origins = ((0, base + starts[0]), *pieces)
+        body = self.body
+        end = base + self.text_end
+        last = body[-1] if body else None
+        if type(last) is n.Text:
+            if origins or last.origins or last.end != base + starts[0]:
+                # Joined across a comment or another construct that printed nothing.
+                shift = len(last.text)
+                mine = origins or ((0, base + starts[0]),)
+                last.origins = (*(last.origins or ((0, last.pos),)), *((o + shift, s) for o, s in mine))
+            last.text += joined
+            last.end = end
+        else:
+            body.append(n.Text(base + starts[0], joined, end=end, origins=origins))
+        text.clear()
+        starts.clear()
 
 
 class _Nesting:
