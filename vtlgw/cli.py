@@ -14,6 +14,8 @@ from typing import Any, NoReturn
 
 import click
 
+from vtlgw.lint import options as lint_options
+
 EXIT_TEMPLATE_ERROR = 1
 EXIT_BAD_INPUT = 2
 
@@ -233,6 +235,63 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
     if result.error:
         click.echo(result.error, err=True)
         sys.exit(EXIT_TEMPLATE_ERROR)
+
+
+_MEDIA_TYPE_HELP = "Media type of lone templates (default: from the name, e.g. x.response.xml.vtl, else application/json)."
+
+
+class _MediaType(click.ParamType):
+    """A bare MIME type such as application/json."""
+
+    name = "MIME"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        text = str(value).strip().lower()
+        if text.count("/") != 1 or not all(text.split("/")) or ";" in text:
+            self.fail(f"{value!r} is not a MIME type such as application/json", param, ctx)
+        return text
+
+
+@main.command()
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@click.option("--format", "-f", "fmt", type=click.Choice(lint_options.FORMATS), default="text", show_default=True,
+              help="text (grouped, colour on a terminal), json, sarif (2.1.0) or github (workflow annotations).")
+@click.option("--fail-on", type=click.Choice(lint_options.FAIL_LEVELS), default=None,
+              help="Exit 1 when a finding is at or above this severity (default: error, or the configuration's).")
+@click.option("--select", multiple=True, metavar="IDS", help="Only these rule ids or prefixes (VTL1,VTL301).")
+@click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rule ids or prefixes (repeatable).")
+@click.option("--kind", type=click.Choice(lint_options.KINDS), default=None,
+              help="Kind of lone .vtl templates (default: from the name, e.g. x.response.json.vtl, else request).")
+@click.option("--media-type", type=_MediaType(), default=None, help=_MEDIA_TYPE_HELP)
+@click.option("--request", "-r", "requests", multiple=True, metavar="REQ",
+              type=click.Path(exists=True, dir_okay=False),
+              help="A method request file used as a sample by the render-based checks (repeatable).")
+@click.option("--config", "config_path", metavar="FILE", type=click.Path(exists=True, dir_okay=False),
+              help="Read [tool.vtlgw.lint] from this file instead of the nearest pyproject.toml/vtlgw.toml.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--list-rules", is_flag=True, help="List every rule: id, severity, name, what to do.")
+@click.option("--explain", metavar="ID", help="Explain one rule: what it catches, why, an example, the fix.")
+def lint(paths: tuple[str, ...], fmt: str, fail_on: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+         kind: str | None, media_type: str | None, requests: tuple[str, ...], config_path: str | None,
+         isolated: bool, list_rules: bool, explain: str | None) -> None:
+    """Check templates and API definitions before deploy (PATHs: .vtl files, directories, definitions; default .).
+
+    Exit code 0 when nothing is at or above --fail-on, 1 when something is,
+    2 for usage errors and inputs that cannot be read.
+    """
+    from vtlgw.lint import command
+
+    if list_rules and explain:
+        raise click.UsageError("--list-rules and --explain cannot be combined")
+    if list_rules:
+        sys.exit(command.list_rules())
+    if explain:
+        sys.exit(command.explain_rule(explain))
+    if config_path and isolated:
+        raise click.UsageError("--config and --isolated cannot be combined")
+    sys.exit(command.run_lint(command.LintOptions(
+        paths=paths, fmt=fmt, fail_on=fail_on, select=select, ignore=ignore, kind=kind, media_type=media_type,
+        requests=requests, config_path=config_path, isolated=isolated)))
 
 
 def _jsonable(value: Any) -> Any:

@@ -12,19 +12,41 @@ Inputs that cannot be read or parsed raise :class:`vtlgw.VtlError` subclasses
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
-from vtlgw.lint.config import LintConfig, load_config
-from vtlgw.lint.errors import LintConfigError, LintInputError
-from vtlgw.vtl.diagnostics import Diagnostic, Location, Severity
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from vtlgw.lint.config import LintConfig
+    from vtlgw.vtl.diagnostics import Diagnostic
 
 __all__ = ["lint", "lint_text", "LintConfig", "load_config", "LintConfigError", "LintInputError",
            "Diagnostic", "Location", "Severity"]
 
 
-def lint(paths: Iterable[str | Path], *, config: LintConfig | None = None,
-         samples: Iterable[dict] = ()) -> list[Diagnostic]:
+_LAZY = {
+    "LintConfig": "vtlgw.lint.config",
+    "load_config": "vtlgw.lint.config",
+    "LintConfigError": "vtlgw.lint.errors",
+    "LintInputError": "vtlgw.lint.errors",
+    "Diagnostic": "vtlgw.vtl.diagnostics",
+    "Location": "vtlgw.vtl.diagnostics",
+    "Severity": "vtlgw.vtl.diagnostics",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the rest on first use, so the command line's import of ``vtlgw.lint.options`` stays cheap."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'vtlgw.lint' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+def lint(paths: "Iterable[str | Path]", *, config: "LintConfig | None" = None,
+         samples: Iterable[dict] = ()) -> "list[Diagnostic]":
     """Lint ``.vtl`` files, directories and API definitions; raise the first input that cannot be linted."""
     from vtlgw.lint.runner import Runner
 
@@ -35,8 +57,8 @@ def lint(paths: Iterable[str | Path], *, config: LintConfig | None = None,
 
 
 def lint_text(text: str, *, name: str = "<template>", kind: str = "request",
-              media_type: str = "application/json", config: LintConfig | None = None,
-              samples: Iterable[dict] = ()) -> list[Diagnostic]:
+              media_type: str = "application/json", config: "LintConfig | None" = None,
+              samples: Iterable[dict] = ()) -> "list[Diagnostic]":
     """Lint one template given as text (a lone template: no definition around it)."""
     from vtlgw.lint.runner import Runner
     from vtlgw.lint.units import TemplateUnit

@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from vtlgw.lint.errors import LintConfigError
+from vtlgw.lint.options import FAIL_LEVELS, KINDS
 from vtlgw.vtl.diagnostics import Severity
 
 __all__ = ["LintConfig", "load_config", "find_config_file", "FAIL_LEVELS", "resolve_codes"]
 
-FAIL_LEVELS = ("error", "warning", "info", "never")
-KINDS = ("request", "response", "gateway")
 
 #: Built-in name patterns: ``<name>.<kind>.<type>.vtl`` (``orders.request.json.vtl``).
 SHORT_MEDIA_TYPES = {

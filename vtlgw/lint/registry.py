@@ -8,7 +8,8 @@ modules on first use, so merely importing ``vtlgw.lint`` stays cheap.
 from __future__ import annotations
 
 import re
-from typing import TypeVar
+from contextlib import contextmanager
+from typing import Iterator, TypeVar
 
 from vtlgw.lint.errors import LintConfigError
 from vtlgw.lint.rule import DefinitionRule, TemplateRule
@@ -66,3 +67,17 @@ def get(code: str) -> type:
     if key in _RULES:
         return _RULES[key]
     raise LintConfigError(f"unknown rule id {code!r} (see vtlgw lint --list-rules)", file="<rules>")
+
+
+@contextmanager
+def registered(*classes: type) -> Iterator[None]:
+    """Register rules for the duration of a ``with`` block (for tests of the framework itself)."""
+    _load()
+    added = [cls for cls in classes if _RULES.get(cls.doc.code) is not cls]
+    for cls in added:
+        register(cls)
+    try:
+        yield
+    finally:
+        for cls in added:
+            _RULES.pop(cls.doc.code, None)

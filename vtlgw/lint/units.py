@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["TemplateUnit", "DefinitionUnit", "display_path", "is_json_media_type", "looks_like_form_body"]
 
-KINDS = ("request", "response", "gateway")
-
 # ``Action=SendMessage&MessageBody=...``: name=value pairs joined by '&'.
 _FORM_START = re.compile(r"[A-Za-z][A-Za-z0-9_.\-\[\]]*=")
 _JSON_MEDIA = re.compile(r"^application/(json|[\w.\-]+\+json)$|^[\w.\-]+/[\w.\-]+\+json$")

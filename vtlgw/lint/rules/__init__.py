@@ -4,3 +4,5 @@ One import line per module, grouped by family (VTL0xx language, VTL1xx
 variables, VTL2xx rendered output, VTL3xx integration, VTL4xx limits,
 VTL5xx definitions).
 """
+from . import integration  # noqa: F401,E402  (VTL3xx)
+from . import definitions  # noqa: F401,E402  (VTL5xx)

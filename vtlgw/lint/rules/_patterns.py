@@ -19,6 +19,7 @@ from typing import Any, Iterable, Iterator
 
 from vtlgw.apigw.definition import Integration, IntegrationResponse, Method, Source, load_document
 from vtlgw.apigw.definition.yamlload import Document
+from vtlgw.apigw.pipeline.headers import _DROPPED_HEADERS as DROPPED_HEADERS  # read-only: no public name yet
 from vtlgw.vtl.errors import JavaException, VtlError
 from vtlgw.vtl.jregex import JavaPattern, compile_java
 
@@ -238,15 +239,6 @@ def patterned(responses: Iterable[IntegrationResponse]) -> list[IntegrationRespo
     return [r for r in responses if r.selection_pattern]
 
 
-def is_custom_lambda(integration: Integration) -> bool:
-    return integration.type == "AWS" and integration.is_lambda
-
-
-def is_status_matched(integration: Integration) -> bool:
-    """HTTP, AWS-service and MOCK integrations match patterns against a status code."""
-    return integration.type in ("HTTP", "MOCK") or (integration.type == "AWS" and not integration.is_lambda)
-
-
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """The closest known name (case differences first), or None."""
     options = list(candidates)
@@ -412,3 +404,60 @@ def regex_error_text(exc: JavaException) -> tuple[str, int | None]:
     message = (exc.message or str(exc)).split("\n", 1)[0]
     found = _JAVA_INDEX.search(message)
     return message, int(found.group(1)) if found else None
+
+
+# ---------------------------------------------------------------------------- integration kinds
+
+
+PLAIN_LAMBDA_ARN = re.compile(r"\Aarn:aws[a-z-]*:lambda:[^:]+:[^:]+:function:[^/]+\Z")
+_ARN_PLACEHOLDER = re.compile(r"\A\$\{([A-Za-z0-9]+)\.Arn\}\Z")
+LAMBDA_FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::Lambda::Alias",
+                         "AWS::Lambda::Version")
+
+
+def plain_lambda_arn(integration: Integration) -> bool:
+    """The URI is a Lambda function's ARN itself (``arn:aws:lambda:...:function:f`` or ``!GetAtt F.Arn``)."""
+    if integration.type not in ("AWS", "AWS_PROXY") or not integration.uri:
+        return False
+    uri = integration.uri.strip()
+    if PLAIN_LAMBDA_ARN.match(uri):
+        return True
+    found = _ARN_PLACEHOLDER.match(uri)
+    if found and integration.source is not None:
+        resources, _ = cloudformation_names(integration.source.file)
+        return resources.get(found.group(1), "") in LAMBDA_FUNCTION_TYPES
+    return False
+
+
+def is_lambda_like(integration: Integration) -> bool:
+    """A Lambda custom integration, or one meant to be (its URI is the function ARN, VTL504)."""
+    return integration.type == "AWS" and (integration.is_lambda or plain_lambda_arn(integration))
+
+
+def is_status_matched(integration: Integration) -> bool:
+    """HTTP, AWS-service and MOCK integrations match patterns against a status code."""
+    return integration.type in ("HTTP", "MOCK") or (integration.type == "AWS" and not is_lambda_like(integration))
+
+
+def looks_like_status_code(pattern: str) -> bool:
+    """Matches some status codes and only digit strings (``400``, ``4\\d{2}``, ``2\\d{2}``)."""
+    if not codes_matched(pattern):
+        return False
+    if any(matches(pattern, m) for m in SAMPLE_MESSAGES if m and not m.isdigit()):
+        return False
+    return all(e.isdigit() for e in examples(pattern))
+
+
+_MOCK_STATUS = re.compile(r"""["']?statusCode["']?\s*:\s*["']?([0-9]{3})\b""")
+
+
+def mock_status_codes(integration: Integration) -> list[str] | None:
+    """The literal statusCodes a MOCK's request templates emit; None when one is computed or absent."""
+    codes: list[str] = []
+    for template in integration.request_templates:
+        text = template.template or ""
+        found = _MOCK_STATUS.findall(text)
+        if not found or text.count("statusCode") != len(found):
+            return None
+        codes.extend(c for c in found if c not in codes)
+    return codes

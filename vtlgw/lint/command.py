@@ -1,0 +1,106 @@
+"""The ``vtlgw lint`` command's work, kept out of ``vtlgw/cli.py`` so the CLI stays a thin, lazy face.
+
+Exit codes: 0 nothing at or above the fail level, 1 at least one such finding,
+2 a usage error or an input that cannot be read (reported with its location).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+import click
+
+from vtlgw.lint.options import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE
+
+__all__ = ["LintOptions", "run_lint", "list_rules", "explain_rule"]
+
+
+@dataclass
+class LintOptions:
+    """What the command line gave (None: not given, the configuration decides)."""
+
+    paths: tuple[str, ...]
+    fmt: str = "text"
+    fail_on: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    kind: str | None = None
+    media_type: str | None = None
+    requests: tuple[str, ...] = ()
+    config_path: str | None = None
+    isolated: bool = False
+
+
+def _codes(values: tuple[str, ...], option: str) -> list[str] | None:
+    from vtlgw.lint.config import resolve_codes
+
+    if not values:
+        return None
+    items = [part for value in values for part in value.split(",") if part.strip()]
+
+    def fail(message: str) -> click.BadParameter:
+        return click.BadParameter(message, param_hint=option)
+
+    return resolve_codes(items, fail)
+
+
+def run_lint(options: LintOptions) -> int:
+    """Lint, print the report on stdout (problems with inputs on stderr) and return the exit code."""
+    from vtlgw.lint.config import LintConfig, load_config
+    from vtlgw.lint.output import render
+    from vtlgw.lint.runner import Runner, load_samples
+    from vtlgw.vtl.errors import VtlError
+
+    try:
+        config = LintConfig() if options.isolated else load_config(options.config_path)
+        select = _codes(options.select, "--select")
+        ignore = _codes(options.ignore, "--ignore")
+        config = config.with_overrides(select=select, fail_on=options.fail_on, kind=options.kind,
+                                       media_type=options.media_type)
+        if ignore:
+            config.ignore = [*config.ignore, *ignore]
+        sample_paths = [os.path.join(config.root, p) for p in config.samples] + list(options.requests)
+        samples = load_samples(sample_paths)
+        result = Runner(config, samples).run(options.paths or (".",))
+    except VtlError as exc:
+        click.echo(str(exc), err=True)
+        return EXIT_USAGE
+    colour = options.fmt == "text" and _stdout_is_terminal()
+    report = render(result, options.fmt, colour=colour)
+    if report:
+        click.echo(report, color=colour)
+    for error in result.errors:
+        click.echo(str(error), err=True)
+    if result.errors:
+        return EXIT_USAGE
+    return EXIT_FINDINGS if result.fails(config.fail_level) else EXIT_CLEAN
+
+
+def _stdout_is_terminal() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+
+
+def list_rules() -> int:
+    from vtlgw.lint.output import rule_list
+    from vtlgw.lint.registry import all_rules
+
+    click.echo(rule_list(all_rules()))
+    return EXIT_CLEAN
+
+
+def explain_rule(code: str) -> int:
+    from vtlgw.lint.errors import LintConfigError
+    from vtlgw.lint.output import explain
+    from vtlgw.lint.registry import get
+
+    try:
+        rule = get(code)
+    except LintConfigError:
+        raise click.BadParameter(f"unknown rule id {code!r} (see vtlgw lint --list-rules)",
+                                 param_hint="--explain") from None
+    click.echo(explain(rule))
+    return EXIT_CLEAN
