@@ -6,3 +6,6 @@ VTL5xx definitions).
 """
 from . import integration  # noqa: F401,E402  (VTL3xx)
 from . import definitions  # noqa: F401,E402  (VTL5xx)
+from . import language  # noqa: F401,E402  (VTL0xx)
+from . import variables  # noqa: F401,E402  (VTL1xx)
+from . import limits  # noqa: F401,E402  (VTL4xx)
