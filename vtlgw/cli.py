@@ -269,11 +269,13 @@ class _MediaType(click.ParamType):
 @click.option("--config", "config_path", metavar="FILE", type=click.Path(exists=True, dir_okay=False),
               help="Read [tool.vtlgw.lint] from this file instead of the nearest pyproject.toml/vtlgw.toml.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--skip-unrecognised", is_flag=True,
+              help="Skip named YAML/JSON files that are not API definitions, as a directory walk does (pre-commit).")
 @click.option("--list-rules", is_flag=True, help="List every rule: id, severity, name, what to do.")
 @click.option("--explain", metavar="ID", help="Explain one rule: what it catches, why, an example, the fix.")
 def lint(paths: tuple[str, ...], fmt: str, fail_on: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
          kind: str | None, media_type: str | None, requests: tuple[str, ...], config_path: str | None,
-         isolated: bool, list_rules: bool, explain: str | None) -> None:
+         isolated: bool, skip_unrecognised: bool, list_rules: bool, explain: str | None) -> None:
     """Check templates and API definitions before deploy (PATHs: .vtl files, directories, definitions; default .).
 
     Exit code 0 when nothing is at or above --fail-on, 1 when something is,
@@ -291,7 +293,7 @@ def lint(paths: tuple[str, ...], fmt: str, fail_on: str | None, select: tuple[st
         raise click.UsageError("--config and --isolated cannot be combined")
     sys.exit(command.run_lint(command.LintOptions(
         paths=paths, fmt=fmt, fail_on=fail_on, select=select, ignore=ignore, kind=kind, media_type=media_type,
-        requests=requests, config_path=config_path, isolated=isolated)))
+        requests=requests, config_path=config_path, isolated=isolated, skip_unrecognised=skip_unrecognised)))
 
 
 def _jsonable(value: Any) -> Any:

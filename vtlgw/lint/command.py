@@ -31,6 +31,7 @@ class LintOptions:
     requests: tuple[str, ...] = ()
     config_path: str | None = None
     isolated: bool = False
+    skip_unrecognised: bool = False
 
 
 def _codes(values: tuple[str, ...], option: str) -> list[str] | None:
@@ -63,7 +64,7 @@ def run_lint(options: LintOptions) -> int:
             config.ignore = [*config.ignore, *ignore]
         sample_paths = [os.path.join(config.root, p) for p in config.samples] + list(options.requests)
         samples = load_samples(sample_paths)
-        result = Runner(config, samples).run(options.paths or (".",))
+        result = Runner(config, samples, skip_unrecognised=options.skip_unrecognised).run(options.paths or (".",))
     except VtlError as exc:
         click.echo(str(exc), err=True)
         return EXIT_USAGE

@@ -19,7 +19,7 @@ from vtlgw.lint.errors import LintInputError
 from vtlgw.lint.units import display_path
 from vtlgw.vtl.errors import VtlError
 
-__all__ = ["Item", "discover", "DEFINITION_SUFFIXES", "TEMPLATE_SUFFIXES"]
+__all__ = ["Item", "discover", "looks_like_definition", "DEFINITION_SUFFIXES", "TEMPLATE_SUFFIXES"]
 
 TEMPLATE_SUFFIXES = (".vtl",)
 DEFINITION_SUFFIXES = (".yaml", ".yml", ".json", ".template")
@@ -76,7 +76,7 @@ def _walk(root: str) -> Iterator[Item]:
             lower = name.lower()
             if lower.endswith(TEMPLATE_SUFFIXES):
                 yield Item(full, is_template=True, explicit=False)
-            elif lower.endswith(DEFINITION_SUFFIXES) and _looks_like_definition(full):
+            elif lower.endswith(DEFINITION_SUFFIXES):
                 yield Item(full, explicit=False)
 
 
@@ -86,7 +86,10 @@ def _skipped_dir(parent: str, name: str) -> bool:
     return os.path.isfile(os.path.join(parent, name, "pyvenv.cfg"))
 
 
-def _looks_like_definition(path: str) -> bool:
+def looks_like_definition(path: str) -> bool:
+    """A cheap sniff: the first 64 KiB name API Gateway or SAM (a cdk.out directory always counts)."""
+    if os.path.isdir(path):
+        return True
     try:
         with open(path, "rb") as fh:
             head = fh.read(65536).decode("utf-8", "replace")

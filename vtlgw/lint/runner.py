@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Finding", "LintResult", "Runner", "load_samples"]
 
+# How the loaders say "this file holds no REST API" (skipped in a directory walk, an error when named).
+_NOT_AN_API = ("not a recognised API definition", "no REST API found")
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -58,9 +61,12 @@ class LintResult:
 class Runner:
     """Rule instances made once per run, applied to every unit."""
 
-    def __init__(self, config: LintConfig | None = None, samples: Iterable[dict] = ()) -> None:
+    def __init__(self, config: LintConfig | None = None, samples: Iterable[dict] = (), *,
+                 skip_unrecognised: bool = False) -> None:
         self.config = config or LintConfig()
         self.samples = list(samples)
+        # pre-commit passes every YAML/JSON file: skip those that are not API definitions, as a directory walk does
+        self.skip_unrecognised = skip_unrecognised
         self.template_rules = [cls() for cls in template_rules() if self.config.enabled(cls.doc.code)]
         self.definition_rules = [cls() for cls in definition_rules() if self.config.enabled(cls.doc.code)]
 
@@ -74,14 +80,25 @@ class Runner:
             if item.error is not None:
                 result.errors.append(item.error)
                 continue
-            result.files.append(display_path(item.path))
             try:
                 if item.is_template:
-                    result.findings.extend(self.lint_template_file(item.path))
+                    findings: list[Finding] | None = self.lint_template_file(item.path)
                 else:
-                    result.findings.extend(self.lint_definition_file(item.path, explicit=item.explicit))
+                    findings = self.lint_definition_file(
+                        item.path, explicit=item.explicit and not self.skip_unrecognised)
             except VtlError as exc:
+                result.files.append(display_path(item.path))
                 result.errors.append(exc)
+                continue
+            except Exception as exc:  # a bug in vtlgw: still a located message, never a traceback
+                result.files.append(display_path(item.path))
+                result.errors.append(LintInputError(
+                    f"internal error in vtlgw ({type(exc).__name__}: {exc}); please report it",
+                    file=display_path(item.path)))
+                continue
+            if findings is not None:
+                result.files.append(display_path(item.path))
+                result.findings.extend(findings)
         return result
 
     def lint_template_file(self, path: str | Path) -> list[Finding]:
@@ -91,15 +108,23 @@ class Runner:
         unit = TemplateUnit.build(text, shown, kind=kind, media_type=media_type, samples=self.samples, file=shown)
         return self.lint_unit(unit)
 
-    def lint_definition_file(self, path: str | Path, *, explicit: bool = True) -> list[Finding]:
-        from vtlgw.apigw.definition import DefinitionError, list_api_ids, load_definition
+    def lint_definition_file(self, path: str | Path, *, explicit: bool = True) -> list[Finding] | None:
+        """Every REST API of a definition file (or ``cdk.out``); None when skipped as not a definition.
 
+        Only a file named explicitly must be a definition; in a directory walk a
+        YAML/JSON file that is not one (or a template with no REST API) is skipped.
+        """
+        from vtlgw.apigw.definition import DefinitionError, list_api_ids, load_definition
+        from vtlgw.lint.files import looks_like_definition
+
+        if not explicit and not looks_like_definition(str(path)):
+            return None
         try:
             ids: list[str | None] = list(list_api_ids(path)) or [None]
             definitions = [load_definition(path, api=api, strict=False) for api in ids]
         except DefinitionError as exc:
-            if not explicit and "not a recognised API definition" in exc.message:
-                return []
+            if not explicit and exc.message.startswith(_NOT_AN_API):
+                return None
             raise
         findings: list[Finding] = []
         for definition in definitions:
