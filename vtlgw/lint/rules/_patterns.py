@@ -360,9 +360,10 @@ def at_key(diagnostic: Any, source: Source | None, key: str | None = None) -> An
     if key is not None and text is not None and column is not None:
         start = column - 1
         if text[start:start + 1] in ("'", '"'):
-            start += 1
+            start += 1  # the key's text starts after its quote
+            column = start + 1
         if text[start:start + len(key)] == key:
-            column, end = start + 1, start + 1 + len(key)
+            end = start + 1 + len(key)
     location = dataclasses.replace(diagnostic.location, line=line, column=column, end_line=line if end else None,
                                    end_column=end, source_line=text)
     return dataclasses.replace(diagnostic, location=location)
@@ -461,3 +462,13 @@ def mock_status_codes(integration: Integration) -> list[str] | None:
             return None
         codes.extend(c for c in found if c not in codes)
     return codes
+
+
+def finding(unit: Any, rule: type, source: Source | None, message: str) -> Any:
+    """``unit.diagnostic`` at ``source``; a mapping or list value is reported at its key, where it starts."""
+    made = unit.diagnostic(rule, source, message)
+    raw = raw_value(source)
+    if isinstance(raw, (dict, list)) and source is not None and source.key_line is not None:
+        tokens = pointer_tokens(source.pointer)
+        return at_key(made, source, tokens[-1] if tokens else None)
+    return made

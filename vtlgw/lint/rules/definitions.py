@@ -331,8 +331,15 @@ class LambdaArnAsUri(DefinitionRule):
             if P.plain_lambda_arn(integration):
                 yield unit.diagnostic(
                     type(self), integration.where("uri"),
-                    f"{integration.uri} is the function's ARN; the {integration.type} integration needs its "
+                    f"{_as_written(integration.uri or '')} is the function's ARN; the {integration.type} integration "
+                    "needs its "
                     f"invocation URI: {_invocation_uri(integration)}")
+
+
+def _as_written(uri: str) -> str:
+    """``${Fn.Arn}`` (the loader's rendering of ``!GetAtt Fn.Arn``) shown as the user wrote it."""
+    uri = uri.strip()
+    return f"!GetAtt {uri[2:-1]}" if uri.startswith("${") else uri
 
 
 def _invocation_uri(integration: "Integration") -> str:

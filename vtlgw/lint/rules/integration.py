@@ -359,14 +359,21 @@ def _integrations_once(unit: "DefinitionUnit") -> Iterator[tuple["Method", "Inte
 
 
 def _overlap(first: str, second: str, status: bool) -> str | None:
-    """A description of values both patterns match, or None."""
+    """Values both patterns match, described, unless ``second`` is a fallback covering all of ``first``.
+
+    Listing a specific pattern before a broader one (``404`` then ``4\\d{2}``,
+    ``.*NotFound.*`` then ``(\\n|.)+``) is the deliberate way to order them,
+    so only an earlier pattern that takes part of what a later one means is reported.
+    """
     if status:
-        shared = sorted(P.codes_matched(first) & P.codes_matched(second))
-        return f"status {_status_list(shared)}" if shared else None
-    for value in (*P.SAMPLE_MESSAGES, *P.examples(first), *P.examples(second)):
-        if P.matches(first, value) and P.matches(second, value):
-            return f"the message {value!r}"
-    return None
+        a, b = P.codes_matched(first), P.codes_matched(second)
+        shared = sorted(a & b)
+        return f"status {_status_list(shared)}" if shared and not a <= b else None
+    values = (*P.SAMPLE_MESSAGES, *P.examples(first), *P.examples(second))
+    both = [v for v in values if P.matches(first, v) and P.matches(second, v)]
+    if not both or all(P.matches(second, v) for v in values if P.matches(first, v)):
+        return None
+    return f"the message {both[0]!r}"
 
 
 # ============================================================================ responses
@@ -425,11 +432,10 @@ class NoDefaultResponse(DefinitionRule):
             uncovered = self.uncovered(integration, patterns)
             if uncovered is None:
                 continue
-            source = integration.where("integration_responses") or integration.source
-            yield unit.diagnostic(
-                type(self), source,
-                f"{method.http_method} {method.resource_path} has no default integration response and "
-                f"{uncovered} matches no selectionPattern: API Gateway answers 500")
+            yield P.finding(
+                unit, type(self), integration.source,
+                f"{method.http_method} {method.resource_path} has no default integration response and no "
+                f"selectionPattern matches {uncovered}: API Gateway answers 500")
 
     @staticmethod
     def uncovered(integration: "Integration", patterns: list[str]) -> str | None:
@@ -624,7 +630,8 @@ class UndeclaredRequestParameter(DefinitionRule):
                     continue
                 else:
                     continue
-                names = [k for k in declared if k.startswith("method.request.")]
+                location = stripped.split(".")[2].replace("multivalue", "")
+                names = [k for k in declared if k.split(".")[2:3] == [location]]
                 hint = P.did_you_mean(stripped, names)
                 extra = f" (did you mean {hint}?)" if hint else ""
                 yield unit.diagnostic(
@@ -754,23 +761,23 @@ class NoJsonTemplateForStrictPassthrough(DefinitionRule):
             if _custom(integration) and integration.passthrough_behavior in ("WHEN_NO_TEMPLATES", "NEVER") \
                     and integration.request_templates and not _has_json(integration.request_templates):
                 keys = ", ".join(t.content_type for t in integration.request_templates)
-                yield unit.diagnostic(
-                    type(self), integration.where("request_templates"),
+                yield P.finding(
+                    unit, type(self), integration.where("request_templates"),
                     f"passthroughBehavior {integration.passthrough_behavior} with templates for {keys} only: "
                     "a request without Content-Type (read as application/json) gets 415")
 
 
-def _all_template_sets(unit: "DefinitionUnit") -> Iterator[tuple[str, list["MappingTemplate"]]]:
-    """(what, templates) for every template table of the definition."""
+def _all_template_sets(unit: "DefinitionUnit") -> Iterator[tuple[str, str, list["MappingTemplate"]]]:
+    """(kind, of what, templates) for every template table: request, response, gateway response."""
     for method, integration in P.integrations(unit.definition):
         if integration.is_proxy:
             continue
         name = f"{method.http_method} {method.resource_path}"
-        yield f"request template of {name}", integration.request_templates
+        yield "request", name, integration.request_templates
         for response in integration.integration_responses:
-            yield f"response template of {name} ({response.status_code})", response.response_templates
+            yield "response", f"{name} ({response.status_code})", response.response_templates
     for kind, gateway in unit.definition.gateway_responses.items():
-        yield f"gateway response template of {kind}", gateway.response_templates
+        yield "gateway response", kind, gateway.response_templates
 
 
 @register
@@ -789,14 +796,15 @@ class UnselectableTemplateKey(DefinitionRule):
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
-        for what, templates in _all_template_sets(unit):
+        for kind, owner, templates in _all_template_sets(unit):
             for template in templates:
                 key = template.content_type
                 reason = _unselectable(key)
                 if reason:
                     yield P.at_key(unit.diagnostic(
                         type(self), template.source,
-                        f"{what} keyed {key!r} is never selected: {reason}"), template.source, key)
+                        f"the {kind} template of {owner} keyed {key!r} is never selected: {reason}"),
+                    template.source, key)
 
 
 def _unselectable(key: str) -> str | None:
@@ -824,14 +832,14 @@ class NoJsonResponseTemplate(DefinitionRule):
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
-        for what, templates in _all_template_sets(unit):
-            if what.startswith("request") or len(templates) < 2 or _has_json(templates):
+        for kind, owner, templates in _all_template_sets(unit):
+            if kind == "request" or len(templates) < 2 or _has_json(templates):
                 continue
             keys = ", ".join(t.content_type for t in templates)
             location_source = _parent_source(templates[0].source)
-            yield unit.diagnostic(
-                type(self), location_source,
-                f"{what}s are keyed {keys} and none application/json: an unmatched Accept gets "
+            yield P.finding(
+                unit, type(self), location_source,
+                f"the {kind} templates of {owner} are keyed {keys}, none application/json: an unmatched Accept gets "
                 f"{templates[0].content_type} only because it is listed first")
 
 
@@ -900,13 +908,13 @@ class ProxyLeftovers(DefinitionRule):
                 continue
             name = f"{integration.type} integration of {method.http_method} {method.resource_path}"
             if integration.request_templates:
-                yield unit.diagnostic(type(self), integration.where("request_templates"),
-                                      f"request templates are ignored on the {name}")
+                yield P.finding(unit, type(self), integration.where("request_templates"),
+                                f"request templates are ignored on the {name}")
             for response in integration.integration_responses:
                 if response.response_templates or response.response_parameters:
                     what = "templates" if response.response_templates else "parameter mappings"
-                    yield unit.diagnostic(type(self), response.source,
-                                          f"integration response {what} are ignored on the {name}")
+                    yield P.finding(unit, type(self), response.source,
+                                    f"integration response {what} are ignored on the {name}")
 
 
 _GATEWAY_VTL = re.compile(
