@@ -143,14 +143,29 @@ _UTIL = Util()  # stateless, so one serves every render
 def render_with(template: Template, mctx: MappingContext, *, body: str | None = None,
                 warnings: list[str] | None = None) -> str:
     """Render ``template`` in ``mctx``; ``$input`` reads ``body`` (default: the method request body)."""
+    return template.render(_variables(mctx, body), warnings=warnings, copy=False)
+
+
+def _variables(mctx: MappingContext, body: str | None) -> dict[str, Any]:
     payload = mctx.request.body_text() if body is None else body
-    variables = {
+    return {
         "input": Input(payload, mctx.params),
         "util": _UTIL,
         "context": mctx.context,
         "stageVariables": mctx.stage_variables,
     }
-    return template.render(variables, warnings=warnings, copy=False)
+
+
+def render_traced_with(template: Template, mctx: MappingContext, *, body: str | None = None,
+                       warnings: list[str] | None = None) -> Any:
+    """As :func:`render_with`, recording which template position wrote each output character."""
+    return template.render_traced(_variables(mctx, body), warnings=warnings, copy=False)
+
+
+def duplicate_override_warnings(mctx: MappingContext) -> list[str]:
+    """One warning per override key assigned twice (a lone render cannot answer 500 as invoke does, U27)."""
+    return [f"warning: {key} was overridden more than once (API Gateway answers 500)"
+            for key in mctx.duplicate_overrides()]
 
 
 def render_mapping(template_text: str, request: MethodRequest | None = None, *, name: str = "<template>",

@@ -88,6 +88,9 @@ class InvokeResult:
     match_value: str | None = None
     integration_status: int | None = None
     trace: list[str] = field(default_factory=list)
+    request_id: str = ""
+    request_time: str = ""
+    request_time_epoch: int = 0
 
     @property
     def body_bytes(self) -> bytes:
@@ -101,13 +104,16 @@ class InvokeResult:
 def invoke(definition: ApiDefinition, request: MethodRequest, *, method: str | None = None,
            path: str | None = None, backend: Backend | None = None, stage: str | None = None,
            stage_variables: dict[str, str] | None = None, context_overrides: dict | None = None,
-           truncate_log: bool = False, fresh: bool = False, proxy_header_merge: str = "recorded") -> InvokeResult:
+           truncate_log: bool = False, fresh: bool = False, proxy_header_merge: str = "recorded",
+           report_latency: bool = True) -> InvokeResult:
     """Run ``request`` through the method it routes to (by ``method``/``path`` or the request's own).
 
     ``fresh`` gives a random request id and the current time instead of the
     fixed, reproducible defaults (a request file's ``requestContext`` still wins).
     ``proxy_header_merge`` is how a Lambda proxy response's ``headers`` and
     ``multiValueHeaders`` combine: ``"recorded"`` (both kept) or ``"docs"`` (U32).
+    ``report_latency=False`` reports 0 ms in the result and the log (for
+    reproducible test output); timeouts still use the measured time.
 
     Raises :class:`BackendError` (a ``VtlError``) when the integration cannot be
     run at all: no backend for a non-MOCK integration, a backend of the wrong
@@ -122,6 +128,7 @@ def invoke(definition: ApiDefinition, request: MethodRequest, *, method: str | N
     run = _Run(definition, request, method, path, backend, stage, stage_variables, context_overrides,
                truncate_log, fresh)
     run.proxy_header_merge = proxy_header_merge
+    run.report_latency = report_latency
     return run.execute()
 
 
@@ -142,6 +149,7 @@ class _Run:
         self.truncate_log = truncate_log
         self.fresh = fresh
         self.proxy_header_merge = "recorded"
+        self.report_latency = True
         self.request = request
         self.warnings: list[str] = []
         self.integration_request: IntegrationRequest | None = None
@@ -450,7 +458,8 @@ class _Run:
         if response.timed_out or latency > integration.timeout_in_millis:
             raise Failure("Execution failed due to a timeout error", response_type="INTEGRATION_TIMEOUT",
                           body='{"message": "Endpoint request timed out"}')
-        self.log.add(f"Received response. Status: {response.status}, Integration latency: {latency} ms")
+        shown = latency if self.report_latency else 0
+        self.log.add(f"Received response. Status: {response.status}, Integration latency: {shown} ms")
         return response, call
 
     def _check_lambda_json(self, body: str, b64: bool) -> None:
@@ -621,12 +630,15 @@ class _Run:
             integration_request=self.integration_request,
             log=self.log.text,
             log_lines=list(self.log.lines),
-            latency_ms=int((time.perf_counter() - self.started) * 1000),
+            latency_ms=int((time.perf_counter() - self.started) * 1000) if self.report_latency else 0,
             error=error,
             warnings=self.warnings,
             match_value=self.match_value,
             integration_status=self.integration_status,
             trace=list(self.trace),
+            request_id=self.request_id,
+            request_time=to_text(self.mctx.context.get("requestTime")),
+            request_time_epoch=self.epoch_ms,
         )
 
 

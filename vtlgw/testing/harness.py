@@ -1,0 +1,290 @@
+"""The test harness behind the ``vtlgw`` pytest fixture, usable without pytest.
+
+:class:`Harness` renders template files and runs methods of an API through
+the pipeline from one-line keyword requests, with defaults (API, stage,
+stage variables, ``$context``) that a pytest marker or option supplies.
+Everything it needs is the shared core: the request reader, ``MappingContext``
+and ``render_with``, ``load_definition`` and ``invoke``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import warnings as _warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vtlgw.vtl.errors import VtlError
+
+from .request import REQUEST_KEYWORDS, RequestKeywordError, build_request, split_context
+from .results import Invoked, Rendered
+
+__all__ = ["Harness", "Api", "VtlgwWarning", "StrictModeError", "BACKEND_KEYWORDS"]
+
+#: Keywords that choose the backend of an invoke (at most one).
+BACKEND_KEYWORDS = ("lambda_handler", "lambda_result", "lambda_error", "http_response", "backend")
+_RUN_KEYWORDS = frozenset({"stage_variables", "context", "stage", "fresh"})
+
+_DEFINITIONS: dict[tuple[str, int, str | None], Any] = {}
+_DEFINITIONS_LOCK = threading.Lock()
+
+
+class VtlgwWarning(UserWarning):
+    """Something a render or invoke did that API Gateway would do differently or that vtlgw does not emulate."""
+
+
+class StrictModeError(VtlError):
+    """Strict mode: a warning (something not emulated, or set and ignored) fails the test."""
+
+
+def load_api(path: Path, api_id: str | None = None) -> Any:
+    """A definition loaded once per process (per file version), as xdist workers each keep their own."""
+    from vtlgw.apigw.definition import load_definition
+
+    resolved = path.resolve()
+    try:
+        stamp = resolved.stat().st_mtime_ns if resolved.is_file() else max(
+            (p.stat().st_mtime_ns for p in resolved.rglob("*.json")), default=0)
+    except OSError:
+        stamp = -1  # let the loader report the missing file
+    key = (str(resolved), stamp, api_id)
+    with _DEFINITIONS_LOCK:
+        if key in _DEFINITIONS:
+            return _DEFINITIONS[key]
+    definition = load_definition(path, api=api_id)
+    with _DEFINITIONS_LOCK:
+        _DEFINITIONS[key] = definition
+    return definition
+
+
+@dataclass
+class Harness:
+    """Renders and invokes for one test: paths resolve against ``root``; ``defaults`` fill unset keywords.
+
+    ``defaults`` may hold ``api``, ``api_id``, ``stage``, ``stage_variables`` and
+    ``context``; a call's own keywords win over them. With ``strict``, any
+    warning raises :class:`StrictModeError`; otherwise it becomes a
+    :class:`VtlgwWarning` (which pytest shows in its summary).
+    """
+
+    root: Path
+    defaults: dict[str, Any] = field(default_factory=dict)
+    strict: bool = False
+    invocations: list[Invoked] = field(default_factory=list)
+    renders: list[Rendered] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ templates
+
+    def render(self, template: str | os.PathLike[str], /, **keywords: Any) -> Rendered:
+        """Render a template file (relative to ``root``) for the method request the keywords describe."""
+        file = self.resolve(template)
+        try:
+            text = file.read_bytes().decode("utf-8")
+        except OSError as exc:
+            raise RequestKeywordError(f"template {os.fspath(template)!r}: cannot read {file}: "
+                                      f"{exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise RequestKeywordError(f"template {os.fspath(template)!r} is not UTF-8 text "
+                                      f"(byte {exc.start})") from None
+        return self.render_text(text, name=self.display(file), **keywords)
+
+    def render_text(self, text: str, /, *, name: str = "<template>", integration_response: Any = None,
+                    **keywords: Any) -> Rendered:
+        """Render template text (``integration_response=`` makes it a response template over that body)."""
+        from vtlgw.apigw.mapping import MappingContext, duplicate_override_warnings, render_with
+        from vtlgw.vtl import Template
+
+        run, request_kw = self._split(keywords, backends=False)
+        request, warnings = build_request(self.root, **request_kw)
+        mctx = MappingContext.for_request(request, stage=run["stage"], context_overrides=run["context"],
+                                          stage_variables=run["stage_variables"], fresh=run["fresh"])
+        body = _body_text(integration_response)
+        compiled = Template.cached(text, name)
+        output = render_with(compiled, mctx, body=body, warnings=warnings)
+        warnings += duplicate_override_warnings(mctx)
+
+        def origin(offset: int) -> str | None:
+            return _origin(compiled, request, run, body, output, offset)
+
+        stamps = {key: mctx.context.get(key) for key in ("requestId", "requestTime", "requestTimeEpoch")}
+        result = Rendered(output, mctx.request_override(), mctx.response_override(), warnings, name, origin,
+                          stamps)
+        self._report(warnings)
+        self.renders.append(result)
+        return result
+
+    # ------------------------------------------------------------------ APIs
+
+    def api(self, path: str | os.PathLike[str], *, api_id: str | None = None) -> "Api":
+        """An API definition (OpenAPI, CloudFormation/SAM, CDK output), loaded once per process."""
+        file = self.resolve(path)
+        return Api(self, load_api(file, api_id), self.display(file))
+
+    def invoke(self, route: str, /, **keywords: Any) -> Invoked:
+        """Run ``"POST /orders/42"`` through the configured API (marker, ``--vtlgw-api`` or ``vtlgw_api``)."""
+        api = self.defaults.get("api")
+        if not api:
+            raise RequestKeywordError("no API is configured for vtlgw.invoke: set @pytest.mark.vtlgw(api=...), "
+                                      "--vtlgw-api or the vtlgw_api ini option, or use vtlgw.api(path).invoke(...)")
+        return self.api(api, api_id=self.defaults.get("api_id")).invoke(route, **keywords)
+
+    # ------------------------------------------------------------------ helpers
+
+    def resolve(self, path: str | os.PathLike[str]) -> Path:
+        candidate = Path(path)
+        return candidate if candidate.is_absolute() else self.root / candidate
+
+    def display(self, file: Path) -> str:
+        """``file`` as a user reads it: relative to the working directory when under it."""
+        try:
+            return os.path.relpath(file)
+        except ValueError:  # another drive on Windows
+            return str(file)
+
+    def _split(self, keywords: dict[str, Any], *, backends: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+        allowed = REQUEST_KEYWORDS | _RUN_KEYWORDS | (frozenset(BACKEND_KEYWORDS) if backends else frozenset())
+        unknown = sorted(set(keywords) - allowed)
+        if unknown:
+            raise RequestKeywordError(f"unknown keyword{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+                                      f"expected some of {', '.join(sorted(allowed))}")
+        context = _deep_merge(split_context(self.defaults.get("context")), split_context(keywords.get("context")))
+        variables = {**(self.defaults.get("stage_variables") or {}), **(keywords.get("stage_variables") or {})}
+        for name, value in variables.items():
+            if not isinstance(name, str) or not isinstance(value, str):
+                raise RequestKeywordError(f"stage_variables= maps names to text; got {name!r}: {value!r}")
+        run = {
+            "stage": keywords.get("stage", self.defaults.get("stage")),
+            "context": context or None,
+            "stage_variables": variables or None,
+            "fresh": bool(keywords.get("fresh", self.defaults.get("fresh", False))),
+        }
+        request_kw = {k: v for k, v in keywords.items() if k in REQUEST_KEYWORDS}
+        return run, request_kw
+
+    def _report(self, warnings: list[str]) -> None:
+        if not warnings:
+            return
+        if self.strict:
+            raise StrictModeError("strict mode: " + ("\n  ".join([""] + warnings) if len(warnings) > 1
+                                                     else warnings[0]))
+        for warning in warnings:
+            _warnings.warn(VtlgwWarning(warning), stacklevel=4)
+
+
+@dataclass
+class Api:
+    """One loaded API; :meth:`invoke` runs a method of it."""
+
+    harness: Harness
+    definition: Any
+    name: str
+
+    def invoke(self, route: str, /, **keywords: Any) -> Invoked:
+        """Run ``"METHOD /path?query"`` with request keywords and at most one backend keyword."""
+        from vtlgw.apigw.pipeline import invoke
+
+        harness = self.harness
+        if not isinstance(route, str) or len(route.split()) != 2:
+            raise RequestKeywordError(f"the route is 'METHOD /path', e.g. 'POST /orders/42', not {route!r}")
+        verb, target = route.split()
+        backend_kw = {k: keywords.pop(k) for k in BACKEND_KEYWORDS if keywords.get(k) is not None}
+        for k in BACKEND_KEYWORDS:
+            keywords.pop(k, None)
+        if len(backend_kw) > 1:
+            raise RequestKeywordError(f"choose one backend, not {' and '.join(backend_kw)}")
+        run, request_kw = harness._split(keywords, backends=True)
+        request_kw["method"] = verb
+        request_kw["path"] = target
+        request, warnings = build_request(harness.root, **request_kw)
+        backend = _backend(harness, backend_kw)
+        result = invoke(self.definition, request, backend=backend, stage=run["stage"],
+                        stage_variables=run["stage_variables"], context_overrides=run["context"],
+                        fresh=run["fresh"], report_latency=run["fresh"])
+        invoked = Invoked.of(result, f"{verb.upper()} {target}")
+        invoked.warnings = warnings + invoked.warnings
+        harness.invocations.append(invoked)
+        harness._report(invoked.warnings)
+        return invoked
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _backend(harness: Harness, chosen: dict[str, Any]) -> Any:
+    """A pipeline backend from one backend keyword: a value, a file (relative to the root), or an object."""
+    from vtlgw.apigw.pipeline import LambdaHandler, backend_from_dict, backend_from_file
+
+    if not chosen:
+        return None
+    (name, value), = chosen.items()
+    if name == "backend":
+        if not hasattr(value, "call"):
+            raise RequestKeywordError("backend= expects a vtlgw backend (an object with call(), such as "
+                                      "LambdaResult, HttpResponse or HttpHandler)")
+        return value
+    if name == "lambda_handler":
+        if isinstance(value, str):
+            root = str(harness.root)
+            if root not in sys.path:
+                sys.path.insert(0, root)  # "module:function" of the user's project
+            return LambdaHandler(value)
+        if not callable(value):
+            raise RequestKeywordError("lambda_handler= expects a callable handler(event, context) or "
+                                      "'module:function'")
+        return LambdaHandler(value)
+    kind = name.replace("_", "-")
+    if isinstance(value, (str, os.PathLike)):
+        return backend_from_file(harness.resolve(value), kind)
+    return backend_from_dict(value, kind, f"{name}=")
+
+
+def _body_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise RequestKeywordError(f"integration_response= bytes are not UTF-8 (byte {exc.start})") from None
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise RequestKeywordError(f"integration_response= is not text or a JSON value: {exc}") from None
+
+
+def _deep_merge(base: dict[str, Any] | None, extra: dict[str, Any] | None) -> dict[str, Any]:
+    out = dict(base or {})
+    for key, value in (extra or {}).items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _origin(compiled: Any, request: Any, run: dict[str, Any], body: str | None, output: str,
+            offset: int) -> str | None:
+    """Which template ``name:line:col`` wrote output character ``offset`` (rendered again, traced)."""
+    from vtlgw.apigw.mapping import MappingContext, render_traced_with
+
+    context = run["context"]
+    if run["fresh"]:
+        return None  # a fresh render would not reproduce the same output
+    try:
+        mctx = MappingContext.for_request(request, stage=run["stage"], context_overrides=context,
+                                          stage_variables=run["stage_variables"])
+        traced = render_traced_with(compiled, mctx, body=body)
+    except VtlError:
+        return None
+    if traced.text != output:
+        return None
+    where = traced.origin(min(offset, max(len(output) - 1, 0)))
+    if where is None:
+        return None
+    line, column = where
+    return f"{compiled.name}:{line}:{column}"
+
