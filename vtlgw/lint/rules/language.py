@@ -7,7 +7,6 @@ never disagrees with what a render does.
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING, Iterator
 
 from vtlgw.lint.registry import register
@@ -20,17 +19,6 @@ if TYPE_CHECKING:
     from vtlgw.lint.units import TemplateUnit
 
 _DIRECTIVES = ("set", "if", "elseif", "else", "end", "foreach", "define", "break", "stop")
-
-
-def _offset(text: str, line: int, column: int) -> int:
-    """The offset of a 1-based ``line:column`` in ``text``."""
-    start = 0
-    for _ in range(max(line, 1) - 1):
-        nl = text.find("\n", start)
-        if nl < 0:
-            return len(text)
-        start = nl + 1
-    return min(start + max(column, 1) - 1, len(text))
 
 
 def _oversized(text: str) -> bool:
@@ -75,7 +63,7 @@ class SyntaxErrorRule(TemplateRule):
         err = unit.syntax_error
         if err is None or _oversized(unit.text):
             return
-        start = _offset(unit.text, err.line, err.column)
+        start = unit.offset_of(err.line, err.column)
         yield unit.diagnostic(type(self), start, min(start + 1, len(unit.text)), message=err.message)
 
 
@@ -163,11 +151,27 @@ _FOREIGN_DIRECTIVES = {
 }
 
 
+def _edits(a: str, b: str) -> int:
+    """Edit distance counting a swap of neighbours as one edit (esle -> else)."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
 def _near_directive(word: str) -> str | None:
-    if len(word) < 3:
-        return None
-    match = difflib.get_close_matches(word.lower(), _DIRECTIVES, n=1, cutoff=0.75)
-    return match[0] if match else None
+    """The directive ``word`` is likely a misspelling of: one edit off, same first letter."""
+    if len(word) < 4:
+        return None  # '#top', '#fff': too short to tell from text
+    low = word.lower()
+    for directive in _DIRECTIVES:
+        if directive[0] == low[0] and _edits(low, directive) <= 1:
+            return directive
+    return None
 
 
 @register

@@ -52,12 +52,23 @@ def _context_keys() -> tuple[frozenset[str], frozenset[str]]:
             frozenset(IDENTITY_KEY_ORDER) | OPTIONAL_IDENTITY_KEYS)
 
 
-def _suggest(name: str, known) -> str | None:
+def _suggest(name: str, known, cutoff: float = 0.75) -> str | None:
+    """The known name ``name`` probably means: the same but for case, else the closest one."""
     for key in known:
         if key.lower() == name.lower():
             return key
-    match = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+    prefix = max(sorted(known), key=lambda key: _common_prefix(key.lower(), name.lower()), default=None)
+    if prefix is not None and _common_prefix(prefix.lower(), name.lower()) >= 4:
+        return prefix  # escapeJson -> escapeJavaScript
+    match = difflib.get_close_matches(name, sorted(known), n=1, cutoff=cutoff)
     return match[0] if match else None
+
+
+def _common_prefix(a: str, b: str) -> int:
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return i
 
 
 def _context_finding(keys: list[str], kind: str, custom: set[tuple[str, ...]]) -> tuple[str, str] | None:
@@ -103,10 +114,8 @@ def _custom_context_keys(f: TreeFacts) -> set[tuple[str, ...]]:
     for node in n.walk(f.tree):
         if isinstance(node, n.Set) and node.target.name == "context":
             keys = key_path(node.target.parts)
-            if keys and keys[0] not in OVERRIDE_PARTS:
+            if keys and keys[0] not in OVERRIDE_PARTS:  # a misspelt override part stays a finding
                 custom.add(tuple(keys[:1]))
-            elif len(keys) >= 2:
-                custom.add(tuple(keys[:2]))
     return custom
 
 
@@ -198,7 +207,7 @@ class AppSyncHelperRule(TemplateRule):
                 hint = _APPSYNC_HINTS.get(name, "API Gateway's $util has escapeJavaScript, parseJson, urlEncode, "
                                                 "urlDecode, base64Encode and base64Decode only")
                 start, end = span(ref.parts[0])
-                yield unit.diagnostic(type(self), start - 1, end,
+                yield unit.diagnostic(type(self), ref.pos, end,
                                       message=f"$util.{name} is an AppSync helper, not in API Gateway ({hint})")
         yield from _context_findings(unit, "VTL101")
 
@@ -232,16 +241,16 @@ class UnknownUtilRule(TemplateRule):
                 continue  # VTL101
             start, end = span(part)
             if name not in functions:
-                hint = _suggest(name, functions)
-                yield unit.diagnostic(type(self), start - 1, end,
+                hint = _suggest(name, functions, cutoff=0.5)
+                yield unit.diagnostic(type(self), ref.pos, end,
                                       message=f"$util.{name} does not exist"
                                               + (f" (did you mean $util.{hint}?)" if hint else "")
                                               + "; it renders as empty")
             elif isinstance(part, n.Prop):
-                yield unit.diagnostic(type(self), start - 1, end,
+                yield unit.diagnostic(type(self), ref.pos, end,
                                       message=f"$util.{name} is a function: call it, $util.{name}($value)")
             elif not _util_call_exists(name, len(part.args)):
-                yield unit.diagnostic(type(self), start - 1, end,
+                yield unit.diagnostic(type(self), ref.pos, end,
                                       message=f"$util.{name} takes exactly one argument, not {len(part.args)}; "
                                               "this renders as empty")
 
@@ -427,15 +436,15 @@ class UnknownInputMemberRule(TemplateRule):
             start, end = span(part)
             if isinstance(part, n.Prop):
                 if probe.vtl_get(part.name) is None:
-                    yield unit.diagnostic(type(self), start - 1, end, message=self._unknown(part.name, "property"))
+                    yield unit.diagnostic(type(self), ref.pos, end, message=self._unknown(part.name, "property"))
                 elif rest and isinstance(rest[0], n.Prop):
                     s2, e2 = span(rest[0])
-                    yield unit.diagnostic(type(self), s2 - 1, e2,
+                    yield unit.diagnostic(type(self), ref.pos, e2,
                                           message=f"$input.body is a String: .{rest[0].name} renders as empty "
                                                   f"(use $input.path('$.{rest[0].name}'))")
             elif isinstance(part, n.Call):
                 if Input.vtl_method(part.name, len(part.args)) is None:
-                    yield unit.diagnostic(type(self), start - 1, end,
+                    yield unit.diagnostic(type(self), ref.pos, end,
                                           message=self._unknown(part.name, "method", len(part.args)))
                 elif part.name == "params" and not part.args and rest:
                     keys = key_path(rest)
