@@ -1,0 +1,183 @@
+"""Definition-file rules (VTL5xx): how a definition is written, CloudFormation intrinsics included."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.lint.test_rules_integration import DATA, RULE_FAMILIES, expected_findings, findings
+from vtlgw.apigw.definition import load_definition
+from vtlgw.lint import lint
+from vtlgw.lint.registry import get
+
+DEFINITION_RULES = ("VTL501", "VTL502", "VTL503", "VTL504", "VTL505")
+
+
+def _codes(counter: Counter) -> set[str]:
+    return {code for code, _, _ in counter}
+
+
+def _write(tmp_path: Path, text: str, name: str = "api.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_broken_cloudformation_gives_exactly_the_announced_findings():
+    path = DATA / "broken.cloudformation.yaml"
+    assert findings(path, RULE_FAMILIES) == expected_findings(path)
+
+
+def test_every_definition_rule_is_triggered_by_a_broken_definition():
+    seen = set()
+    for path in DATA.glob("broken*.yaml"):
+        seen |= _codes(expected_findings(path))
+    assert set(DEFINITION_RULES) <= seen
+
+
+@pytest.mark.parametrize("name", ["good-lookalikes.openapi.yaml", "good-lookalikes.cloudformation.yaml"])
+def test_lookalikes_give_no_definition_finding(name):
+    assert findings(DATA / name, ("VTL5",)) == Counter()
+
+
+def test_every_rule_documents_itself():
+    for code in DEFINITION_RULES:
+        doc = get(code).doc
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", doc.name), code
+        assert doc.message and "\n" not in doc.message, code
+        assert all((doc.what, doc.why, doc.example, doc.fix)), code
+
+
+_OPENAPI = """\
+openapi: 3.0.1
+info: {{title: t, version: "1"}}
+paths:
+  /f:
+    post:
+      responses:
+        "200": {{description: ok}}
+      x-amazon-apigateway-integration:
+        type: aws
+        httpMethod: POST
+        uri: {uri}
+{body}"""
+
+_INVOKE = ("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+           "arn:aws:lambda:us-east-1:123456789012:function:f/invocations")
+
+
+def test_plain_lambda_arn_is_one_vtl504_with_the_invocation_uri(tmp_path):
+    path = _write(tmp_path, _OPENAPI.format(uri="arn:aws:lambda:eu-west-1:123456789012:function:f",
+                                            body="        responses:\n          default: {statusCode: '200'}\n"))
+    found = [d for d in lint([path]) if d.code and d.code.startswith("VTL5")]
+    assert [(d.code, d.location.line, d.location.column) for d in found] == [("VTL504", 11, 14)]
+    assert ("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/"
+            "arn:aws:lambda:eu-west-1:123456789012:function:f/invocations") in found[0].message
+    problems = load_definition(path, strict=False).problems
+    assert [get("VTL504").claims(p) for p in problems] == [True]
+
+
+def test_invocation_uri_is_not_a_plain_arn(tmp_path):
+    path = _write(tmp_path, _OPENAPI.format(uri=_INVOKE, body="        responses:\n          default: {statusCode: '200'}\n"))
+    assert _codes(findings(path, ("VTL5",))) == set()
+
+
+@pytest.mark.parametrize("key, hint", [("integrationResponses", "responses"), ("requestTemplate", "requestTemplates"),
+                                       ("RequestTemplates", "requestTemplates")])
+def test_unknown_openapi_integration_key_suggests_the_right_one(tmp_path, key, hint):
+    body = f"        {key}:\n          default: {{statusCode: '200'}}\n"
+    path = _write(tmp_path, _OPENAPI.format(uri=_INVOKE, body=body))
+    found = [d for d in lint([path]) if d.code == "VTL503"]
+    assert [(d.location.line, d.location.column) for d in found] == [(12, 9)]
+    assert f"did you mean {hint}?" in found[0].message
+
+
+def test_selection_pattern_key_in_an_openapi_response_is_explained(tmp_path):
+    body = ("        responses:\n          default: {statusCode: '200'}\n          '400':\n"
+            "            statusCode: '400'\n            selectionPattern: '.*Bad.*'\n")
+    path = _write(tmp_path, _OPENAPI.format(uri=_INVOKE, body=body).replace(
+        '"200": {description: ok}', '"200": {description: ok}\n        "400": {description: bad}'))
+    found = [d for d in lint([path]) if d.code == "VTL503"]
+    assert [(d.location.line, d.location.column) for d in found] == [(17, 13)]
+    assert "the key of the response is its selection pattern" in found[0].message
+
+
+def test_openapi_template_given_as_ref_is_one_vtl502(tmp_path):
+    body = ("        requestTemplates:\n          application/json: {$ref: '#/components/schemas/Order'}\n"
+            "        responses:\n          default: {statusCode: '200'}\n")
+    path = _write(tmp_path, _OPENAPI.format(uri=_INVOKE, body=body))
+    found = [d for d in lint([path]) if d.code == "VTL502"]
+    assert [(d.location.line, d.location.column) for d in found] == [(13, 29)]
+    problems = load_definition(path, strict=False).problems
+    assert [get("VTL502").claims(p) for p in problems] == [True]
+
+
+@pytest.mark.parametrize("template, codes", [
+    ('{"region": "${AWS::Region}"}', {"VTL501"}),
+    ('{"id": "${context.requestId}", "body": ${input.json(\'$\')}}', set()),
+    ('{"v": "$stageVariables.v", "w": "${stageVariables.w}"}', set()),
+])
+def test_placeholders_in_an_openapi_template(tmp_path, template, codes):
+    body = (f"        requestTemplates:\n          application/json: |\n            {template}\n"
+            "        responses:\n          default: {statusCode: '200'}\n")
+    path = _write(tmp_path, _OPENAPI.format(uri=_INVOKE, body=body))
+    assert _codes(findings(path, ("VTL5",))) == codes
+
+
+_CFN = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Stage: {{Type: String, Default: prod}}
+Resources:
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties: {{Name: t}}
+  Queue:
+    Type: AWS::SQS::Queue
+  Method:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: POST
+      AuthorizationType: NONE
+      MethodResponses: [{{StatusCode: 200}}]
+      Integration:
+        Type: AWS
+        IntegrationHttpMethod: POST
+        Uri: {uri}
+        RequestTemplates:
+          application/json: {template}
+        IntegrationResponses: [{{StatusCode: 200}}]
+"""
+_SQS = "!Sub arn:aws:apigateway:${AWS::Region}:sqs:path/${AWS::AccountId}/${Queue.QueueName}"
+
+
+@pytest.mark.parametrize("uri, template, codes", [
+    (_SQS, "'Action=SendMessage&QueueUrl=${Queue}'", {"VTL501"}),
+    (_SQS, "'{\"stage\": \"${Stage}\"}'", {"VTL501"}),
+    (_SQS, "!Sub 'Action=SendMessage&QueueUrl=${Queue}'", set()),
+    (_SQS, "!Join ['', ['Action=SendMessage&QueueUrl=', !Ref Queue]]", set()),
+    (_SQS, "!Join ['', ['QueueUrl=${Queue}&Stage=', !Ref Stage]]", {"VTL501"}),
+    (_SQS, "'{\"id\": \"${Unknown}\"}'", set()),  # not a name of this template: a VTL formal reference
+    (_SQS, "!Ref Queue", {"VTL502"}),
+    (_SQS, "!GetAtt Queue.Arn", {"VTL502"}),
+    (_SQS, "!Ref Stage", set()),  # a parameter may hold template text
+    ("!Join ['', ['arn:aws:apigateway:${AWS::Region}:sqs:path/', !Ref Queue]]", "'{}'", {"VTL501"}),
+    ("!GetAtt Queue.Arn", "'{}'", set()),  # not a Lambda function: not VTL504's business
+])
+def test_cloudformation_intrinsics(tmp_path, uri, template, codes):
+    path = _write(tmp_path, _CFN.format(uri=uri, template=template))
+    assert _codes(findings(path, ("VTL5",))) == codes
+
+
+def test_lost_backslash_only_on_aws_integrations(tmp_path):
+    http = ('openapi: 3.0.1\ninfo: {title: t, version: "1"}\npaths:\n  /h:\n    get:\n      responses:\n'
+            '        "200": {description: ok}\n        "400": {description: bad}\n'
+            '      x-amazon-apigateway-integration:\n        type: http\n        httpMethod: GET\n'
+            '        uri: https://example.com\n        responses:\n          default: {statusCode: "200"}\n'
+            '          "[Error]": {statusCode: "400"}\n')
+    assert "VTL505" not in _codes(findings(_write(tmp_path, http), ("VTL5",)))
