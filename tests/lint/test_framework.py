@@ -457,3 +457,22 @@ def test_mentions_bar_rule_is_text_based(sample_rules):
     assert MentionsBar.doc.severity is Severity.INFO
     [d] = lint_text("a\n  bar", name="t", config=SAMPLES)
     assert (d.location.line, d.location.column, d.location.end_column) == (2, 3, 6)
+
+
+def test_a_problem_claimed_by_a_rule_is_not_also_vtl000(project, write, sample_rules):
+    from vtlgw.lint.rule import DefinitionRule
+
+    class ClaimsTypes(DefinitionRule):
+        doc = RuleDoc("VTL997", "claims-types", Severity.ERROR, "m", "w", "y", "e", "f")
+
+        @classmethod
+        def claims(cls, problem):
+            return "unknown integration type" in problem.message
+
+        def check(self, unit):
+            return iter(())
+
+    write("api.yaml", OPENAPI.replace("type: aws", "type: bogus"))
+    assert "VTL000" in codes(lint(["api.yaml"], config=SAMPLES))
+    with registered(ClaimsTypes):
+        assert "VTL000" not in codes(lint(["api.yaml"], config=SAMPLES))

@@ -3,6 +3,8 @@
 ``load_definition(strict=False)`` collects what API Gateway would reject at
 import or deploy in ``ApiDefinition.problems``; each becomes a VTL000 error at
 the offending value, so it can be selected, ignored and explained like any rule.
+A problem that a more specific rule reports itself (``DefinitionRule.claims``,
+e.g. VTL301 for a selection pattern that is not a Java regex) is left to it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,12 @@ class DefinitionProblem(DefinitionRule):
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
+        from vtlgw.lint.registry import definition_rules
+
+        claimants = [rule for rule in definition_rules() if rule is not type(self)]
         for problem in unit.definition.problems:
+            if any(rule.claims(problem) for rule in claimants):
+                continue  # a more specific rule reports it
             where = problem.location
             location = Location(file=unit.display(where.file), line=where.line, column=where.column,
                                 pointer=where.pointer, source_line=unit.file_line(where.line))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, Iterator
 from vtlgw.vtl.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
+    from vtlgw.apigw.errors import InputFileError
     from vtlgw.lint.units import DefinitionUnit, TemplateUnit
 
 __all__ = ["RuleDoc", "TemplateRule", "DefinitionRule", "Severity", "Diagnostic"]
@@ -49,6 +50,11 @@ class DefinitionRule:
     """Checks a loaded API definition (integration configuration)."""
 
     doc: ClassVar[RuleDoc]
+
+    @classmethod
+    def claims(cls, problem: "InputFileError") -> bool:
+        """Whether this rule reports a loader problem itself (VTL000 then leaves it out, so it is not reported twice)."""
+        return False
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:  # pragma: no cover - interface
         raise NotImplementedError
