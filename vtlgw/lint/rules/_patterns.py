@@ -382,7 +382,8 @@ def at_offset(diagnostic: Any, source: Source | None, text: str, start: int, end
     if source.style == "|" and source.content_line is not None:
         line = source.content_line + line_index
         column = (source.content_column or 1) + (start - line_start)
-    elif source.style is None and "\n" not in text and source.column is not None:
+    elif source.style is None and "\n" not in text and source.column is not None \
+            and source.position is not None and source.position.end_line == source.line:
         line, column = source.line, source.column + start
     else:
         return diagnostic

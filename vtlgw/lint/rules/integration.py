@@ -593,7 +593,7 @@ class MalformedMapping(DefinitionRule):
         kind = "responseParameters" if response else "requestParameters"
         source = owner.where(f"{'response' if response else 'request'}_parameters.{target}")
         made = unit.diagnostic(type(self), source, f"{kind} {target}: {problem}")
-        if "target" in problem or "parameter:" in problem and problem.endswith(target):
+        if problem.endswith(": " + target):  # the target is wrong: point at the key
             made = P.at_key(made, source, target)
         yield made
 
@@ -639,7 +639,23 @@ class UndeclaredRequestParameter(DefinitionRule):
                     f"{stripped} is not declared on {method.http_method} {method.resource_path}{extra}")
 
 
-_URI_PLACEHOLDER = re.compile(r"(?<!\$)\{([^{}]+)\}")
+_URI_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+def _without_substitutions(uri: str) -> str:
+    """The URI without its ``${...}`` parts (stage variables, rendered intrinsics, which may nest braces)."""
+    out: list[str] = []
+    index = 0
+    while index < len(uri):
+        if uri.startswith("${", index):
+            depth, index = 1, index + 2
+            while index < len(uri) and depth:
+                depth += {"{": 1, "}": -1}.get(uri[index], 0)
+                index += 1
+            continue
+        out.append(uri[index])
+        index += 1
+    return "".join(out)
 _PATH_TARGET = "integration.request.path."
 
 
@@ -663,7 +679,7 @@ class UriPathMismatch(DefinitionRule):
             uri = integration.uri or ""
             if integration.type not in ("HTTP", "HTTP_PROXY", "AWS") or not uri or P.is_lambda_like(integration):
                 continue
-            placeholders = [m.group(1) for m in _URI_PLACEHOLDER.finditer(uri)]
+            placeholders = [m.group(1) for m in _URI_PLACEHOLDER.finditer(_without_substitutions(uri))]
             mapped = {t[len(_PATH_TARGET):]: t for t in integration.request_parameters if t.startswith(_PATH_TARGET)}
             for name in placeholders:
                 if name not in mapped:
