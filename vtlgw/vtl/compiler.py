@@ -10,13 +10,18 @@ to ``line:col`` (no location bookkeeping on the hot path). Text and literals liv
 in module globals, never inside the generated source, so markers cannot be
 forged by template text. Deep nesting is split into helper functions, because
 CPython limits statically nested blocks and parentheses.
+
+Two opt-in variants of the same tree compile separately, so the plain render
+pays nothing for them: a *traced* compile passes every write's node to the
+writer (``w(text, index)``, see :attr:`Compiled.write_nodes`), and a *forced*
+compile makes chosen ``#if`` chains always take one branch (for linters).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Mapping
 
 from vtlgw.vtl import nodes as n
 from vtlgw.vtl import runtime as rt
@@ -52,14 +57,69 @@ def _unsupported(word: str) -> None:
     raise TemplateRuntimeError(f"#{word} is not supported by API Gateway (templates cannot load other files)")
 
 
+@dataclass(frozen=True)
+class TreeFacts:
+    """What the compiler must know about the whole tree before it emits code (one walk)."""
+
+    rebound: frozenset[str]  # names some #set($name = …) or #define($name) binds
+    escapes: bool  # a #stop or #break inside a #define body or a string literal
+    names: frozenset[str]  # every name a reference (or #set target) spells
+    member_read: frozenset[str]  # names some reference reads a property of ($name.x…)
+
+
+def survey(tree: list[n.Stmt]) -> TreeFacts:
+    """Walk the tree once for :class:`TreeFacts`."""
+    rebound: set[str] = set()
+    names: set[str] = set()
+    member_read: set[str] = set()
+    containers: list[n.Node] = []
+    stops = False
+    Ref, Set, Define, Interp, Prop = n.Ref, n.Set, n.Define, n.InterpString, n.Prop
+    for x in n.walk(tree):
+        t = type(x)
+        if t is Ref:
+            names.add(x.name)
+            if x.parts and type(x.parts[0]) is Prop:
+                member_read.add(x.name)
+        elif t is Set:
+            if not x.target.parts:
+                rebound.add(x.target.name)
+        elif t is Define:
+            rebound.add(x.name)
+            containers.append(x)
+        elif t is Interp:
+            containers.append(x)
+        elif t is n.Stop or t is n.Break:
+            stops = True
+    return TreeFacts(frozenset(rebound), stops and _escape_inside(containers), frozenset(names),
+                     frozenset(member_read))
+
+
+def _escape_inside(containers: list[n.Node]) -> bool:
+    """Whether a #stop/#break sits in one of these #define bodies or string literals (outer first)."""
+    seen: set[int] = set()
+    for container in containers:
+        if id(container) in seen:
+            continue  # walked already, inside an outer one
+        for y in n.walk(n.child_nodes(container)):
+            t = type(y)
+            if t is n.Stop or t is n.Break:
+                return True
+            if t is n.Define or t is n.InterpString:
+                seen.add(id(y))
+    return False
+
+
 @dataclass
 class Compiled:
     """A compiled template: its render function, generated source and line → offset map."""
 
-    render: Callable[[Any, dict, Callable[[str], None]], None]
+    render: Callable[[Any, dict, Callable[..., None]], None]
     source: str
     filename: str
     line_positions: list[int]  # per generated line (1-based index - 1), the template offset or -1
+    facts: TreeFacts | None = None
+    write_nodes: list[n.Node] | None = None  # traced compiles: the Text or Ref node of each write index
 
     def position_of_line(self, lineno: int) -> int:
         i = min(lineno - 1, len(self.line_positions) - 1)
@@ -86,10 +146,16 @@ class _Function:
 
 
 class Compiler:
-    def __init__(self, limits: rt.Limits, source_text: str = "") -> None:
+    def __init__(self, limits: rt.Limits, *, facts: TreeFacts | None = None,
+                 forced: Mapping[int, int] | None = None, trace: bool = False) -> None:
         self.limits = limits
-        self.source_text = source_text  # to see which loop variables a template can name
+        self.facts = facts
+        self.forced = forced or {}  # #if chain offset -> the branch it always takes
+        self.trace = trace
+        self.write_nodes: list[n.Node] = []
         self.globals: dict[str, Any] = dict(RUNTIME_NAMES)
+        if trace:  # text that becomes a value (string literals, #define blocks) is written untraced
+            self.globals.update(interpolate=rt.traced_interpolate, DefineBlock=rt.TracedDefineBlock)
         self.globals.update(ArrayList=ArrayList, HostObject=HostObject, _MISSING=_MISSING,
                             _unsupported=_unsupported, _cap=limits.max_loop_iterations)
         self.functions: list[_Function] = []
@@ -97,9 +163,7 @@ class Compiler:
         # Loop variables readable from a Python local: var name -> local, in the current function.
         self.loop_locals: dict[str, str] = {}
         self.loop_maps: dict[str, str] = {}  # loop var -> local holding it when it is a plain dict, else None
-        self.rebound: set[str] | None = None  # names some #set or #define assigns (computed on demand)
-        self.escapes: bool | None = None  # whether printing a reference can #stop or #break (on demand)
-        self.specials: tuple[str, ...] | None = None  # the loop helpers the template names
+        self.specials: tuple[str, ...] = ()  # the loop helpers the template names
         self.loop_counters: tuple[str, str] | None = None  # (index, size) locals of the loop `$foreach` is
         self.counter = 0
         self.env_reads: set[str] = set()  # names some generated code reads from the variables map
@@ -141,7 +205,11 @@ class Compiler:
     # ------------------------------------------------------------ entry point
 
     def compile(self, body: list[n.Stmt], filename: str) -> Compiled:
-        self.tree = body
+        if self.facts is None:
+            self.facts = survey(body)
+        # $foreach, $velocityCount and $velocityHasNext are kept only when the template names them:
+        # VTL has no computed variable names, so an unnamed one can never be read.
+        self.specials = tuple(name for name in LOOP_SPECIALS if name in self.facts.names)
         self.new_function("_render", body)
         for fn, index, name in self.stores_for:
             if name not in self.env_reads:  # nothing reads it from the map: keep the line count, drop the work
@@ -154,7 +222,8 @@ class Compiler:
         code = compile(source, filename, "exec")
         namespace = dict(self.globals)
         exec(code, namespace)  # noqa: S102 - our own generated code, no template text inside
-        return Compiled(namespace["_render"], source, filename, positions)
+        return Compiled(namespace["_render"], source, filename, positions, self.facts,
+                        self.write_nodes if self.trace else None)
 
     def new_function(self, name: str, body: list[n.Stmt]) -> str:
         outer, saved = self.fn, (self.loop_locals, self.loop_maps, self.loop_counters)
@@ -177,11 +246,9 @@ class Compiler:
         self.env_reads.add(name)
         return f"g({name!r})"
 
-    def assigned_names(self) -> set[str]:
+    def assigned_names(self) -> frozenset[str]:
         """Names any ``#set($name = …)`` or ``#define($name)`` in the whole template binds."""
-        if self.rebound is None:
-            self.survey()
-        return self.rebound
+        return self.facts.rebound
 
     def can_escape(self) -> bool:
         """Whether evaluating a reference can end the render or a loop midway.
@@ -191,24 +258,14 @@ class Compiler:
         batches, and string literals are joined without a helper: what was
         printed before the escape, and what is dropped, cannot be told apart.
         """
-        if self.escapes is None:
-            self.survey()
-        return self.escapes
+        return self.facts.escapes
 
-    def survey(self) -> None:
-        """One walk over the whole template for what the compiler needs to know in advance."""
-        self.rebound, self.escapes = set(), False
-        src = self.source_text
-        if not any(word in src for word in ("set", "define", "stop", "break")):
-            return  # nothing to find
-        for stmt, inner in _all_statements(self.tree):
-            t = type(stmt)
-            if t is n.Set and not stmt.target.parts:
-                self.rebound.add(stmt.target.name)
-            elif t is n.Define:
-                self.rebound.add(stmt.name)
-            elif inner and (t is n.Stop or t is n.Break):
-                self.escapes = True
+    def traced_write(self, node: n.Node) -> str:
+        """The write-index argument for ``node``'s write in a traced compile ("" otherwise)."""
+        if not self.trace:
+            return ""
+        self.write_nodes.append(node)
+        return f", {len(self.write_nodes) - 1}"
 
     # ------------------------------------------------------------ statements
 
@@ -225,7 +282,7 @@ class Compiler:
                 end = i + 1
                 while end < len(body) and type(body[end]) in _WRITES and end - i < MAX_BATCH:
                     end += 1
-                if end - i > 1 and not self.can_escape():
+                if end - i > 1 and not self.trace and not self.can_escape():
                     self.write_batch(body[i:end])
                     i = end
                     continue
@@ -270,16 +327,13 @@ class Compiler:
 
     def stmt_Text(self, node: n.Text) -> None:
         if node.text:
-            self.fn.line(f"w({self.const(node.text)})")
+            self.fn.line(f"w({self.const(node.text)}{self.traced_write(node)})")
 
     def stmt_Output(self, node: n.Output) -> None:
         ref = node.ref
-        if not ref.parts:
-            t = self.fresh("_t")
-            self.fn.line(f"{t} = {self.variable(ref.name)}; w({_printed(t)})", ref.pos)
-        else:
-            t = self.fresh("_t")
-            self.fn.line(f"{t} = {self.chain(ref, 0)}; w({_printed(t)})", ref.pos)
+        t = self.fresh("_t")
+        code = self.variable(ref.name) if not ref.parts else self.chain(ref, 0)
+        self.fn.line(f"{t} = {code}; w({_printed(t)}{self.traced_write(ref)})", ref.pos)
 
     def stmt_Set(self, node: n.Set) -> None:
         target, value = node.target, node.value
@@ -310,6 +364,13 @@ class Compiler:
 
     def stmt_If(self, node: n.If) -> None:
         fn = self.fn
+        choice = self.forced.get(node.pos)
+        if choice is not None:
+            body = forced_branch(node, choice)
+            if body:
+                fn.line("if True:")  # the forced branch, its conditions not evaluated
+                self.nested_body(body, 0)
+            return
         for i, (cond, body) in enumerate(node.branches):
             keyword = "if" if i == 0 else "elif"
             fn.line(f"{keyword} {self.cond(cond, 0)}:", cond.pos)
@@ -322,10 +383,6 @@ class Compiler:
         fn = self.fn
         k = self.fresh("")
         it, size, saved, fe, i, x = (f"_it{k}", f"_n{k}", f"_sv{k}", f"_fe{k}", f"_i{k}", f"_x{k}")
-        # $foreach, $velocityCount and $velocityHasNext are kept only when the template names them:
-        # VTL has no computed variable names, so an unnamed one can never be read.
-        if self.specials is None:
-            self.specials = tuple(name for name in LOOP_SPECIALS if name in self.source_text)
         specials = self.specials
         names = (node.var, *specials)
         p = node.pos
@@ -365,7 +422,7 @@ class Compiler:
             self.loop_locals.pop(node.var, None)
         else:
             self.loop_locals[node.var] = x
-            if f"{node.var}." in self.source_text:  # the body may read its properties
+            if node.var in self.facts.member_read:  # the body may read its properties
                 self.loop_maps[node.var] = f"_d{k}"
                 fn.line(f"_d{k} = {x} if isinstance({x}, dict) else None")
         rebinds_foreach = "foreach" in self.assigned_names() or node.var == "foreach"
@@ -571,70 +628,26 @@ def _printed(t: str) -> str:
             f"else repr({t}) if _y is float and {PLAIN_DOUBLE_MIN!r} <= {t} < {PLAIN_DOUBLE_MAX!r} else text({t})")
 
 
-def _all_statements(body: list[n.Stmt]) -> Iterator[tuple[n.Stmt, bool]]:
-    """Every statement in ``body``, nested blocks and string literals' templates included.
-
-    Each comes with whether it runs while an expression is evaluated (inside a
-    ``#define`` body or a string literal), rather than as a statement of its own.
-    """
-    exprs: list[tuple[Any, bool]] = []
-    stack: list[tuple[Any, bool]] = [(s, False) for s in body]
-    while stack or exprs:
-        while stack:
-            x, inner = stack.pop()
-            yield x, inner
-            t = type(x)
-            if t is n.Set:
-                exprs.append((x.value, inner))
-                exprs.append((x.target, inner))
-            elif t is n.Output:
-                exprs.append((x.ref, inner))
-            elif t is n.If:
-                for cond, branch in x.branches:
-                    exprs.append((cond, inner))
-                    stack.extend((s, inner) for s in branch)
-                if x.otherwise:
-                    stack.extend((s, inner) for s in x.otherwise)
-            elif t is n.Foreach:
-                exprs.append((x.iterable, inner))
-                stack.extend((s, inner) for s in x.body)
-            elif t is n.Define:
-                stack.extend((s, True) for s in x.body)
-        while exprs:  # only a string literal's template can hold statements
-            e, inner = exprs.pop()
-            t = type(e)
-            if t is n.Ref:
-                for part in e.parts:
-                    if type(part) is n.Call:
-                        exprs.extend((a, inner) for a in part.args)
-                    elif type(part) is n.Index:
-                        exprs.append((part.key, inner))
-            elif t is n.InterpString:
-                stack.extend((s, True) for s in e.body)
-            elif t is n.BinOp:
-                exprs.append((e.left, inner))
-                exprs.append((e.right, inner))
-            elif t is n.ListLit:
-                exprs.extend((i, inner) for i in e.items)
-            elif t is n.MapLit:
-                for k, val in e.pairs:
-                    exprs.append((k, inner))
-                    exprs.append((val, inner))
-            elif t is n.Range:
-                exprs.append((e.start, inner))
-                exprs.append((e.stop, inner))
-            elif t is n.Not:
-                exprs.append((e.operand, inner))
-            elif t is n.Paren:
-                exprs.append((e.inner, inner))
-
-
 def _literal(node: n.Expr) -> str:
     """The text Velocity 1.7 prints for an operand of ``+`` that evaluated to null."""
     return getattr(node, "literal", "") or ""
 
 
-def compile_tree(body: list[n.Stmt], filename: str, limits: rt.Limits, source_text: str | None = None) -> Compiled:
-    """Compile a parsed template; ``source_text`` (the template) lets loops skip unused helpers."""
-    text = "foreach velocityCount velocityHasNext" if source_text is None else source_text
-    return Compiler(limits, text).compile(body, filename)
+def forced_branch(node: n.If, choice: int) -> list[n.Stmt] | None:
+    """The body a forced ``#if`` chain runs: branch ``choice`` (the ``#else`` after the last), else none."""
+    if 0 <= choice < len(node.branches):
+        return node.branches[choice][1]
+    if choice == len(node.branches):
+        return node.otherwise
+    return None
+
+
+def compile_tree(body: list[n.Stmt], filename: str, limits: rt.Limits, *, facts: TreeFacts | None = None,
+                 forced: Mapping[int, int] | None = None, trace: bool = False) -> Compiled:
+    """Compile a parsed template.
+
+    ``facts`` (from an earlier compile of the same tree) skips the survey;
+    ``forced`` maps ``#if`` chain offsets to the branch each always takes;
+    ``trace`` compiles writes that name their node, for output origins.
+    """
+    return Compiler(limits, facts=facts, forced=forced, trace=trace).compile(body, filename)

@@ -157,6 +157,7 @@ class DefineBlock:
     """A ``#define`` block: renders with the variables in scope when it is printed."""
 
     __slots__ = ("fn", "state", "variables")
+    traced = False  # compiled with traced writes (w(text, index)): see TracedDefineBlock
 
     def __init__(self, fn: Callable, state: RenderState, variables: dict) -> None:
         self.fn = fn
@@ -170,7 +171,7 @@ class DefineBlock:
         st.define_depth += 1
         buf: list[str] = []
         try:
-            self.fn(st, self.variables, buf.append)
+            self.fn(st, self.variables, buf.append if not self.traced else _untraced(buf))
         except Break:
             pass  # #break leaves the block (its scope in Velocity 1.7), keeping what it printed
         except Stop as stop:
@@ -179,6 +180,22 @@ class DefineBlock:
         finally:
             st.define_depth -= 1
         return "".join(buf)
+
+
+class TracedDefineBlock(DefineBlock):
+    """A ``#define`` block of a traced compile: its writes name their node, which a block's text drops."""
+
+    __slots__ = ()
+    traced = True
+
+
+def _untraced(buf: list[str]) -> Callable[..., None]:
+    """A traced writer into ``buf`` that forgets where each write came from."""
+    append = buf.append
+
+    def write(s: str, _node: int) -> None:
+        append(s)
+    return write
 
 
 # ------------------------------------------------------------------ printing
@@ -217,6 +234,17 @@ def interpolate(st: RenderState, fn: Callable, v: dict) -> str:
         fn(st, v, buf.append)
     except Stop as stop:
         stop.pending = ""  # the string is never finished: Velocity 1.7 drops its text, blocks' included
+        raise
+    return check_str(st, "".join(buf))
+
+
+def traced_interpolate(st: RenderState, fn: Callable, v: dict) -> str:
+    """:func:`interpolate` for a traced compile, whose writes carry a node index."""
+    buf: list[str] = []
+    try:
+        fn(st, v, _untraced(buf))
+    except Stop as stop:
+        stop.pending = ""
         raise
     return check_str(st, "".join(buf))
 

@@ -4,6 +4,11 @@
 re-parses. Every failure surfaces as a :class:`vtlgw.VtlError` with a location:
 faults inside generated code are mapped back through the compiler's line
 markers.
+
+For tools (linters, test plugins) a template also keeps its parsed ``tree``,
+renders with output origins (:meth:`Template.render_traced`) and compiles
+variants whose ``#if`` chains take a chosen branch (:meth:`Template.variant`).
+Both compile on first use and are cached, so plain ``render`` never pays for them.
 """
 
 from __future__ import annotations
@@ -11,12 +16,13 @@ from __future__ import annotations
 import gc
 import itertools
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
-from typing import Any
+from typing import Any, Callable, Mapping, NamedTuple
 
 from vtlgw.vtl import runtime as rt
+from vtlgw.vtl import nodes as n
 from vtlgw.vtl.compiler import Compiled, compile_tree
-from vtlgw.vtl.nodes import Stmt
 from vtlgw.vtl.errors import (
     JavaException,
     LimitExceeded,
@@ -33,6 +39,7 @@ _ids = itertools.count(1)
 _CACHE: OrderedDict[tuple, "Template"] = OrderedDict()
 _CACHE_SIZE = 512
 _CACHE_LOCK = threading.Lock()
+_VARIANTS = 64  # forced variants kept per template
 
 
 def copy_value(x: Any) -> Any:
@@ -45,6 +52,68 @@ def copy_value(x: Any) -> Any:
     if isinstance(x, list):
         return type(x)(copy_value(v) for v in x)
     return x
+
+
+class IfChain(NamedTuple):
+    """One ``#if`` chain of a template, as :meth:`Template.variant` forces it."""
+
+    pos: int  # source offset of its #if
+    branches: int  # the #if and its #elseif branches
+    has_else: bool
+
+
+class Traced:
+    """A render's output with the template position that wrote each character."""
+
+    __slots__ = ("text", "_source", "_starts", "_nodes")
+
+    def __init__(self, text: str, source: str, starts: list[int], nodes: list[n.Node | None]) -> None:
+        self.text = text
+        self._source = source
+        self._starts = starts  # per write, its offset in the output
+        self._nodes = nodes  # per write, the Text or Ref that wrote it (None: not known)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def source_offset(self, offset: int) -> int | None:
+        """The template offset that wrote output character ``offset`` (None when not known)."""
+        if not 0 <= offset < len(self.text):
+            return None
+        i = bisect_right(self._starts, offset) - 1
+        node = self._nodes[i] if i >= 0 else None
+        if node is None:
+            return None
+        if type(node) is n.Text:
+            return node.source_offset(offset - self._starts[i])  # literal text: the very character
+        return node.pos  # a reference: where it starts
+
+    def origin(self, offset: int) -> tuple[int, int] | None:
+        """The 1-based ``(line, column)`` in the template that wrote output character ``offset``."""
+        at = self.source_offset(offset)
+        if at is None:
+            return None
+        line, col, _ = locate(self._source, at)
+        return line, col
+
+
+class _Recorder:
+    """A traced compile's writer: keeps the output and, per write, where it starts and who wrote it."""
+
+    __slots__ = ("out", "starts", "indexes", "length")
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.starts: list[int] = []
+        self.indexes: list[int] = []
+        self.length = 0
+
+    def __call__(self, s: str, index: int = -1) -> None:
+        if s:
+            self.starts.append(self.length)
+            self.indexes.append(index)
+            self.length += len(s)
+            self.out.append(s)
 
 
 class Template:
@@ -60,20 +129,34 @@ class Template:
                 f"template is {size} bytes; API Gateway accepts at most {self.limits.max_template_bytes} "
                 f"bytes (300 KB) per mapping template", name=name, line=1, column=1,
                 source_line=source.split("\n", 1)[0][:200])
-        # Parsing allocates many small acyclic objects; the cyclic GC only slows it down.
+        self.tree: list[n.Stmt] = self._without_gc(
+            lambda: parse(source, name, max_depth=self.limits.max_parse_depth))
+        """The parsed template (statements of :mod:`vtlgw.vtl.nodes`); walk it with ``nodes.walk``."""
+        self.forced: Mapping[int, int] = {}
+        """For a variant, the #if chain offsets and the branch each always takes."""
+        self._compiled: Compiled = self._compile(forced=None, trace=False, facts=None)
+        self._traced: Compiled | None = None
+        self._base = self
+        self._variants: OrderedDict[tuple, Template] | None = None
+        self._chains: tuple[IfChain, ...] | None = None
+
+    def _without_gc(self, build: Callable[[], Any]) -> Any:
+        # Parsing and compiling allocate many small acyclic objects; the cyclic GC only slows them down.
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            tree = parse(source, name, max_depth=self.limits.max_parse_depth)
-            self.tree: list[Stmt] = tree
-            """The parsed template (statements of :mod:`vtlgw.vtl.nodes`); walk it with ``nodes.walk``."""
-            self._compiled: Compiled = compile_tree(tree, f"<vtl:{next(_ids)}>", self.limits, source)
+            return build()
         except (RecursionError, SyntaxError, MemoryError) as exc:  # pragma: no cover - defensive
             raise TemplateSyntaxError(f"template too deeply nested to compile ({type(exc).__name__})",
-                                      name=name, line=1, column=1, source_line=None) from None
+                                      name=self.name, line=1, column=1, source_line=None) from None
         finally:
             if gc_was_enabled:
                 gc.enable()
+
+    def _compile(self, *, forced: Mapping[int, int] | None, trace: bool, facts: Any) -> Compiled:
+        filename = f"<vtl:{next(_ids)}>"
+        return self._without_gc(
+            lambda: compile_tree(self.tree, filename, self.limits, facts=facts, forced=forced, trace=trace))
 
     @classmethod
     def cached(cls, source: str, name: str = "<template>", limits: rt.Limits | None = None) -> "Template":
@@ -91,6 +174,57 @@ class Template:
                 _CACHE.popitem(last=False)
         return template
 
+    # ------------------------------------------------------------ branch forcing
+
+    def if_chains(self) -> tuple[IfChain, ...]:
+        """Every ``#if`` chain in source order (string literals' and ``#define`` bodies' included)."""
+        if self._chains is None:
+            self._chains = tuple(IfChain(x.pos, len(x.branches), x.otherwise is not None)
+                                 for x in n.walk(self.tree) if type(x) is n.If)
+        return self._chains
+
+    def variant(self, forced: Mapping[int, int]) -> "Template":
+        """This template with each ``#if`` chain at offset ``pos`` always taking branch ``forced[pos]``.
+
+        Branch 0 is the ``#if``, 1.. the ``#elseif`` branches, ``branches`` the
+        ``#else``; an index past the last branch (with no ``#else``, ``branches``
+        already) runs no branch. The forced chains' conditions are not
+        evaluated; every other condition is. Variants are cached and render
+        (traced too) like the template itself; a variant's variant adds to its
+        forcing.
+        """
+        merged = {**self.forced, **forced}
+        base = self._base
+        if not merged:
+            return base
+        known = {chain.pos for chain in base.if_chains()}
+        for pos, branch in merged.items():
+            if pos not in known:
+                raise ValueError(f"no #if chain starts at offset {pos} of {self.name}")
+            if type(branch) is not int or branch < 0:
+                raise ValueError(f"branch index must be an int >= 0, not {branch!r}")
+        key = tuple(sorted(merged.items()))
+        with _CACHE_LOCK:
+            if base._variants is None:
+                base._variants = OrderedDict()
+            hit = base._variants.get(key)
+            if hit is not None:
+                base._variants.move_to_end(key)
+                return hit
+        variant = Template.__new__(Template)
+        variant.source, variant.name, variant.limits, variant.tree = base.source, base.name, base.limits, base.tree
+        variant.forced = dict(key)
+        variant._compiled = variant._compile(forced=variant.forced, trace=False, facts=base._compiled.facts)
+        variant._traced = None
+        variant._base = base
+        variant._variants = None
+        variant._chains = base._chains
+        with _CACHE_LOCK:
+            base._variants[key] = variant
+            if len(base._variants) > _VARIANTS:
+                base._variants.popitem(last=False)
+        return variant
+
     # ------------------------------------------------------------ rendering
 
     def where(self, offset: int) -> str:
@@ -105,18 +239,41 @@ class Template:
         build fresh values per render). Warnings (loop caps) are appended to
         ``warnings`` when given.
         """
+        out: list[str] = []
+        return self._execute(self._compiled, variables, warnings, copy, out, out.append)
+
+    def render_traced(self, variables: dict[str, Any] | None = None, *, warnings: list[str] | None = None,
+                      copy: bool = True) -> Traced:
+        """Render as :meth:`render` does, also recording which template position wrote each character.
+
+        The output is the same; a separate compile (made on first use, then
+        cached) passes every write's node to the writer. Literal text maps to
+        its exact character, a printed reference to its ``$``. Text a
+        ``#define`` block or a string literal produced maps to the reference
+        that printed it.
+        """
+        compiled = self._traced
+        if compiled is None:
+            compiled = self._traced = self._compile(forced=self.forced, trace=True, facts=self._compiled.facts)
+        recorder = _Recorder()
+        text = self._execute(compiled, variables, warnings, copy, recorder.out, recorder)
+        nodes = compiled.write_nodes or []
+        return Traced(text, self.source, recorder.starts, [nodes[i] if i >= 0 else None for i in recorder.indexes])
+
+    def _execute(self, compiled: Compiled, variables: dict[str, Any] | None, warnings: list[str] | None,
+                 copy: bool, out: list[str], w: Callable[..., None]) -> str:
+        """Run one compiled render writing through ``w`` into ``out``; every failure located."""
         if not copy:
             v = {key: value for key, value in variables.items() if value is not None} if variables else {}
         else:
             v = {key: value if isinstance(value, HostObject) else copy_value(value)
                  for key, value in (variables or {}).items() if value is not None}
-        out: list[str] = []
         st = rt.RenderState(self.limits, out, self.where)
         try:
             try:
-                self._compiled.render(st, v, out.append)
+                compiled.render(st, v, w)
             except rt.Stop as stop:
-                out.append(stop.pending)
+                w(stop.pending)
             except rt.Break:  # #break outside any loop ends the render, as #stop does
                 pass
             result = "".join(out)
@@ -124,44 +281,45 @@ class Template:
                 raise LimitExceeded(f"output larger than {self.limits.max_output_chars} characters (engine limit)")
         except TemplateError as exc:
             if not exc.line:
-                self._locate(exc, exc.__traceback__)
+                self._locate(exc, exc.__traceback__, compiled)
             raise exc.with_traceback(None) from None
         except JavaException as exc:
             from vtlgw.vtl.jregex import RegexTimeoutError
 
             cls = LimitExceeded if isinstance(exc, RegexTimeoutError) else TemplateRuntimeError
-            raise self._error(cls, exc.message if cls is LimitExceeded else str(exc), exc.__traceback__) from None
+            raise self._error(cls, exc.message if cls is LimitExceeded else str(exc), exc.__traceback__,
+                              compiled) from None
         except VtlError as exc:
-            raise self._error(TemplateRuntimeError, str(exc), exc.__traceback__) from None
+            raise self._error(TemplateRuntimeError, str(exc), exc.__traceback__, compiled) from None
         except RecursionError as exc:
             raise self._error(LimitExceeded, "values or blocks nested too deeply (engine limit)",
-                              exc.__traceback__) from None
+                              exc.__traceback__, compiled) from None
         except MemoryError as exc:
             raise self._error(LimitExceeded, "out of memory while rendering (engine limit)",
-                              exc.__traceback__) from None
+                              exc.__traceback__, compiled) from None
         except Exception as exc:  # a bug in vtlgw; still never a raw Python exception
             raise self._error(TemplateRuntimeError,
                               f"internal error in vtlgw ({type(exc).__name__}: {exc}); please report it",
-                              exc.__traceback__) from None
+                              exc.__traceback__, compiled) from None
         finally:
             if warnings is not None:
                 warnings.extend(st.warnings)
         return result
 
-    def _offset_from(self, tb: Any) -> int:
+    def _offset_from(self, tb: Any, compiled: Compiled) -> int:
         offset = None
-        filename = self._compiled.filename
+        filename = compiled.filename
         while tb is not None:
             if tb.tb_frame.f_code.co_filename == filename:
-                offset = self._compiled.position_of_line(tb.tb_lineno)
+                offset = compiled.position_of_line(tb.tb_lineno)
             tb = tb.tb_next
         return 0 if offset is None else offset
 
-    def _locate(self, exc: TemplateError, tb: Any) -> None:
-        line, col, text = locate(self.source, self._offset_from(tb))
+    def _locate(self, exc: TemplateError, tb: Any, compiled: Compiled) -> None:
+        line, col, text = locate(self.source, self._offset_from(tb, compiled))
         exc.name, exc.line, exc.column, exc.source_line = self.name, line, col, text
 
-    def _error(self, cls: type[TemplateError], message: str, tb: Any) -> TemplateError:
+    def _error(self, cls: type[TemplateError], message: str, tb: Any, compiled: Compiled) -> TemplateError:
         exc = cls(message)
-        self._locate(exc, tb)
+        self._locate(exc, tb, compiled)
         return exc
