@@ -240,6 +240,14 @@ class HyphenRule(TemplateRule):
                     yield unit.diagnostic(type(self), start, span(ref)[1],
                                           message=f"${name} is read as one name (never set); "
                                                   f"write ${{{prefix}}}-{name.split('-', 1)[1]}")
+            elif ref.parts and isinstance(ref.parts[-1], n.Prop) and ref.parts[-1].name.endswith("-") \
+                    and not ref.source.endswith("}"):
+                # `$context.stage-$x`: no key ends in '-', the hyphen was meant as text
+                member = ref.parts[-1].name
+                head = ref.source[:len(ref.source) - 1]
+                yield unit.diagnostic(type(self), ref.pos, span(ref)[1],
+                                      message=f".{member} is read as one name ending in '-'; write "
+                                              f"${{{head[1:].lstrip('!')}}}-")
             elif name == "stageVariables":
                 # stage variable names are [A-Za-z0-9_]+, so a hyphen always ends the name
                 keys = key_path(ref.parts)

@@ -76,6 +76,8 @@ def _context_finding(keys: list[str], kind: str, custom: set[tuple[str, ...]]) -
     if not keys or tuple(keys[:1]) in custom or tuple(keys[:2]) in custom:
         return None
     top, identity = _context_keys()
+    if keys[-1].endswith("-") and keys[-1].rstrip("-") in (top | identity | OVERRIDE_PARTS.keys()):
+        return None  # `$context.stage-$x`: a swallowed hyphen, VTL006's finding
     head = keys[0]
     dotted = "$context." + ".".join(keys)
     if head in APPSYNC_CONTEXT_KEYS:
