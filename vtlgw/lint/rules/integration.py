@@ -332,7 +332,9 @@ class OverlappingPatterns(DefinitionRule):
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
-        for _, integration, _r in _integrations_once(unit):
+        for _, integration in P.integrations(unit.definition):
+            if not _custom(integration):
+                continue
             responses = [r for r in P.patterned(integration.integration_responses)
                          if P.compiled(r.selection_pattern or "") is not None]
             status = P.is_status_matched(integration)
@@ -350,12 +352,6 @@ class OverlappingPatterns(DefinitionRule):
                         f"match {shared}; the first in definition order wins, so status {later.status_code} is "
                         "not selected for it")
                     break
-
-
-def _integrations_once(unit: "DefinitionUnit") -> Iterator[tuple["Method", "Integration", None]]:
-    for method, integration in P.integrations(unit.definition):
-        if _custom(integration):
-            yield method, integration, None
 
 
 def _overlap(first: str, second: str, status: bool) -> str | None:
@@ -572,7 +568,6 @@ class MalformedMapping(DefinitionRule):
         why="The deployment fails with 'Invalid mapping expression specified'.",
         example="integration.request.header.Content-Type: application/json",
         fix="integration.request.header.Content-Type: \"'application/json'\"",
-        fixable=True,
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
