@@ -350,8 +350,11 @@ def source_line(file: str, line: int | None) -> str | None:
     return lines[line - 1] if 0 < line <= len(lines) else None
 
 
-def at_key(diagnostic: Any, source: Source | None, key: str | None = None) -> Any:
-    """The diagnostic moved to the mapping key of ``source`` (a key that is wrong, not its value)."""
+def at_key(diagnostic: Any, source: Source | None, key: str | None = None, offset: int | None = None) -> Any:
+    """The diagnostic moved to the mapping key of ``source`` (a key that is wrong, not its value).
+
+    With ``offset``, onto that character of ``key`` when the key is written as is (no escapes).
+    """
     if source is None or source.key_line is None:
         return diagnostic
     line, column = source.key_line, source.key_column
@@ -364,6 +367,8 @@ def at_key(diagnostic: Any, source: Source | None, key: str | None = None) -> An
             column = start + 1
         if text[start:start + len(key)] == key:
             end = start + 1 + len(key)
+            if offset is not None and 0 <= offset < len(key):
+                column, end = start + 1 + offset, start + 2 + offset
     location = dataclasses.replace(diagnostic.location, line=line, column=column, end_line=line if end else None,
                                    end_column=end, source_line=text)
     return dataclasses.replace(diagnostic, location=location)

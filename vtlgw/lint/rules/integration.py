@@ -117,7 +117,7 @@ class InvalidSelectionPattern(DefinitionRule):
             made = unit.diagnostic(type(self), source, f"selectionPattern {pattern!r} is not a valid Java "
                                                        f"regex: {message}")
             if keyed:
-                yield P.at_key(made, source, pattern)
+                yield P.at_key(made, source, pattern, index)
             elif index is not None:
                 yield P.at_offset(made, source, pattern, index, index + 1)
             else:
