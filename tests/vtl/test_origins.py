@@ -129,3 +129,14 @@ def test_traced_output_equals_render_and_points_into_the_template(case):
         assert 0 <= at < len(case.source)
         # Literal text maps to the very character; printed values map to their reference's "$".
         assert case.source[at] in (char, "$"), (i, char, at)
+
+
+def test_writer_tells_literal_text_from_a_printed_value():
+    from vtlgw.vtl import nodes as n
+
+    src = "a$b"
+    traced = Template(src).render_traced({"b": "xy"})
+    assert isinstance(traced.writer(0), n.Text)
+    ref = traced.writer(2)
+    assert isinstance(ref, n.Ref) and src[ref.pos:ref.end] == "$b"
+    assert traced.writer(3) is None

@@ -33,6 +33,11 @@ def test_walk_visits_every_node_class():
     assert visited == concrete_node_classes()
 
 
+def test_every_node_has_a_span():
+    for x in walk(parse(EVERY_NODE)):
+        assert 0 <= x.pos <= x.end <= len(EVERY_NODE), x
+
+
 def names(nodes):
     return [type(x).__name__ for x in nodes]
 

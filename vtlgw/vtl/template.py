@@ -76,15 +76,20 @@ class Traced:
     def __str__(self) -> str:
         return self.text
 
-    def source_offset(self, offset: int) -> int | None:
-        """The template offset that wrote output character ``offset`` (None when not known)."""
+    def writer(self, offset: int) -> n.Node | None:
+        """The node that wrote output character ``offset``: a ``Text`` run or a printed ``Ref``."""
         if not 0 <= offset < len(self.text):
             return None
         i = bisect_right(self._starts, offset) - 1
-        node = self._nodes[i] if i >= 0 else None
+        return self._nodes[i] if i >= 0 else None
+
+    def source_offset(self, offset: int) -> int | None:
+        """The template offset that wrote output character ``offset`` (None when not known)."""
+        node = self.writer(offset)
         if node is None:
             return None
         if type(node) is n.Text:
+            i = bisect_right(self._starts, offset) - 1
             return node.source_offset(offset - self._starts[i])  # literal text: the very character
         return node.pos  # a reference: where it starts
 
