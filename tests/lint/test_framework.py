@@ -476,3 +476,20 @@ def test_a_problem_claimed_by_a_rule_is_not_also_vtl000(project, write, sample_r
     assert "VTL000" in codes(lint(["api.yaml"], config=SAMPLES))
     with registered(ClaimsTypes):
         assert "VTL000" not in codes(lint(["api.yaml"], config=SAMPLES))
+
+
+def test_parallel_run_gives_the_serial_result_in_order(project, write, sample_rules):
+    for i in range(12):
+        write(f"t{i:02d}.vtl", "$foo bar\n" * (i % 3 + 1))
+    write("broken.json", '{"swagger": "2.0", "paths": {"/x": {"get": {"x-amazon-apigateway-integration": [}}}}')
+    serial = Runner(SAMPLES).run(["."], jobs=1)
+    parallel = Runner(SAMPLES).run(["."], jobs=2)
+    assert parallel.findings == serial.findings and parallel.files == serial.files
+    assert [str(e) for e in parallel.errors] == [str(e) for e in serial.errors] and serial.errors
+
+
+def test_units_compile_only_when_a_rule_asks(sample_rules):
+    unit = TemplateUnit.build("#set($a = 1)$a", "t.vtl")
+    assert unit._template is None and unit.tree
+    assert unit.template is not None and unit.template.render({}) == "1"
+    assert TemplateUnit.build("x" * 307_201, "big.vtl").syntax_error.message.startswith("template is 307201 bytes")

@@ -22,6 +22,7 @@ from vtlgw.vtl.errors import VtlError
 
 if TYPE_CHECKING:
     from vtlgw.apigw.definition.model import ApiDefinition, MappingTemplate
+    from vtlgw.lint.files import Item
 
 __all__ = ["Finding", "LintResult", "Runner", "load_samples"]
 
@@ -72,33 +73,61 @@ class Runner:
 
     # ------------------------------------------------------------ paths
 
-    def run(self, paths: Iterable[str | Path]) -> LintResult:
+    def run(self, paths: Iterable[str | Path], *, jobs: int | None = None) -> LintResult:
+        """Lint every path; with many files, on several processes (``jobs``; default: the CPU count)."""
         from vtlgw.lint.files import discover
 
+        items = list(discover(paths))
+        workers = _workers(jobs, len(items))
+        if workers > 1:
+            return self._run_parallel(items, workers)
         result = LintResult()
-        for item in discover(paths):
-            if item.error is not None:
-                result.errors.append(item.error)
-                continue
-            try:
-                if item.is_template:
-                    findings: list[Finding] | None = self.lint_template_file(item.path)
-                else:
-                    findings = self.lint_definition_file(
-                        item.path, explicit=item.explicit and not self.skip_unrecognised)
-            except VtlError as exc:
-                result.files.append(display_path(item.path))
-                result.errors.append(exc)
-                continue
-            except Exception as exc:  # a bug in vtlgw: still a located message, never a traceback
-                result.files.append(display_path(item.path))
-                result.errors.append(LintInputError(
-                    f"internal error in vtlgw ({type(exc).__name__}: {exc}); please report it",
-                    file=display_path(item.path)))
-                continue
-            if findings is not None:
-                result.files.append(display_path(item.path))
-                result.findings.extend(findings)
+        for item in items:
+            self._lint_item(item, result)
+        return result
+
+    def _lint_item(self, item: "Item", result: LintResult) -> None:
+        if item.error is not None:
+            result.errors.append(item.error)
+            return
+        try:
+            if item.is_template:
+                findings: list[Finding] | None = self.lint_template_file(item.path)
+            else:
+                findings = self.lint_definition_file(item.path, explicit=item.explicit and not self.skip_unrecognised)
+        except VtlError as exc:
+            result.files.append(display_path(item.path))
+            result.errors.append(exc)
+            return
+        except Exception as exc:  # a bug in vtlgw: still a located message, never a traceback
+            result.files.append(display_path(item.path))
+            result.errors.append(LintInputError(
+                f"internal error in vtlgw ({type(exc).__name__}: {exc}); please report it",
+                file=display_path(item.path)))
+            return
+        if findings is not None:
+            result.files.append(display_path(item.path))
+            result.findings.extend(findings)
+
+    def _run_parallel(self, items: list["Item"], workers: int) -> LintResult:
+        """Contiguous chunks on forked workers (they inherit this runner); results merged in input order."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _FORKED
+        size = -(-len(items) // (workers * 4))
+        chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        _FORKED = self
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                parts = list(pool.map(_lint_chunk, chunks))
+        finally:
+            _FORKED = None
+        result = LintResult()
+        for part in parts:
+            result.findings.extend(part.findings)
+            result.files.extend(part.files)
+            result.errors.extend(part.errors)
         return result
 
     def lint_template_file(self, path: str | Path) -> list[Finding]:
@@ -209,6 +238,49 @@ class Runner:
             if severity != d.severity:
                 d = replace(d, severity=severity)
         return d
+
+
+#: Below this many files, forking costs more than it saves.
+PARALLEL_THRESHOLD = 200
+_FORKED: "Runner | None" = None
+
+
+def _workers(jobs: int | None, count: int) -> int:
+    import os
+    import sys
+
+    if jobs is None:
+        if count < PARALLEL_THRESHOLD or sys.platform == "win32" or "fork" not in _start_methods():
+            return 1
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(jobs, count))
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
+
+
+def _lint_chunk(items: list["Item"]) -> LintResult:
+    """In a worker: lint some items with the runner inherited from the parent; errors as plain, picklable text."""
+    assert _FORKED is not None
+    result = LintResult()
+    for item in items:
+        _FORKED._lint_item(item, result)
+    result.errors = [ReportedError(str(e)) for e in result.errors]
+    return result
+
+
+class ReportedError(VtlError):
+    """An input error already formatted (``file:line:col: error: ...``), as it crosses from a worker process."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def _unit_location(unit: object) -> Location:

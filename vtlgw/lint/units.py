@@ -95,7 +95,7 @@ class TemplateUnit:
     media_type: str = "application/json"
     tree: list | None = None
     syntax_error: TemplateSyntaxError | None = None
-    template: "Template | None" = None
+    _template: "Template | None" = field(default=None, repr=False)
     integration: "Integration | None" = None
     response: "IntegrationResponse | None" = None
     method: "Method | None" = None
@@ -104,22 +104,41 @@ class TemplateUnit:
     mapping: "MappingTemplate | None" = None  # the definition entry the template came from
     file: str = ""  # display path of the file that holds the template
     _template_lines: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+    _compile_failed: bool = field(default=False, repr=False, compare=False)
 
     @classmethod
     def build(cls, text: str, name: str, **context: Any) -> "TemplateUnit":
-        """Parse and compile ``text`` once (cached), keeping the syntax error instead of raising it."""
-        from vtlgw.vtl.template import Template
+        """Parse ``text`` once, keeping the syntax error instead of raising it.
 
+        The template is compiled only when a rule asks for ``template`` (to
+        render it): most rules read the tree, and compiling costs more than
+        parsing.
+        """
         unit = cls(text=text, name=name, **context)
         if not unit.file:
             unit.file = name
         try:
-            unit.template = Template.cached(text, name)
+            unit.tree = _parse(text, name)
         except TemplateSyntaxError as exc:
             unit.syntax_error = exc
-            return unit
-        unit.tree = _tree_of(unit.template, text, name)
         return unit
+
+    @property
+    def template(self) -> "Template | None":
+        """The compiled template (``Template.cached``), None when it does not parse."""
+        if self._template is None and self.tree is not None and not self._compile_failed:
+            from vtlgw.vtl.template import Template
+
+            try:
+                self._template = Template.cached(self.text, self.name)
+            except TemplateSyntaxError as exc:  # pragma: no cover - the tree parsed, so the template does too
+                self._compile_failed = True
+                self.syntax_error = self.syntax_error or exc
+        return self._template
+
+    @template.setter
+    def template(self, value: "Template | None") -> None:
+        self._template = value
 
     # ------------------------------------------------------------ locations
 
@@ -224,13 +243,29 @@ class TemplateUnit:
         return is_json_media_type(self.media_type) and not self.renders_form_body
 
 
-def _tree_of(template: "Template", text: str, name: str) -> list:
-    tree = getattr(template, "tree", None)
-    if tree is not None:
-        return tree
-    from vtlgw.vtl.parser import parse  # until Template keeps its tree
+def _parse(text: str, name: str) -> list:
+    """The tree as ``Template`` would parse it (same size limit and nesting limit), without compiling."""
+    import gc
 
-    return parse(text, name)
+    from vtlgw.vtl.parser import parse
+    from vtlgw.vtl.runtime import DEFAULT_LIMITS
+
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > DEFAULT_LIMITS.max_template_bytes:
+        raise TemplateSyntaxError(
+            f"template is {size} bytes; API Gateway accepts at most {DEFAULT_LIMITS.max_template_bytes} "
+            "bytes (300 KB) per mapping template", name=name, line=1, column=1,
+            source_line=text.split("\n", 1)[0][:200])
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # parsing allocates many small acyclic objects
+    try:
+        return parse(text, name, max_depth=DEFAULT_LIMITS.max_parse_depth)
+    except (RecursionError, MemoryError) as exc:
+        raise TemplateSyntaxError(f"template too deeply nested to compile ({type(exc).__name__})",
+                                  name=name, line=1, column=1, source_line=None) from None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
 
 
 @dataclass
