@@ -181,3 +181,15 @@ def test_lost_backslash_only_on_aws_integrations(tmp_path):
             '        uri: https://example.com\n        responses:\n          default: {statusCode: "200"}\n'
             '          "[Error]": {statusCode: "400"}\n')
     assert "VTL505" not in _codes(findings(_write(tmp_path, http), ("VTL5",)))
+
+
+def test_cdk_json_template():
+    """CDK output is JSON: long-form intrinsics, and findings at the JSON value (inside its quotes)."""
+    found = findings(DATA / "broken-cdk.template.json", RULE_FAMILIES)
+    assert found == Counter({
+        ("VTL504", 22, 18): 1,  # "Uri": {"Fn::GetAtt": ["Handler", "Arn"]}
+        ("VTL306", 25, 55): 1,  # the '^[Error].*' string (info: '.' stops at a line break)
+        ("VTL505", 25, 57): 1,  # its '[Error]', after the quote and the '^'
+        ("VTL502", 26, 56): 1,  # {"Ref": "ErrorModel"} as a response template
+        ("VTL503", 28, 12): 1,  # "integrationResponses" in a CloudFormation Integration
+    })

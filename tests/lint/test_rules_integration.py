@@ -310,3 +310,17 @@ def test_response_parameters(tmp_path, target, source, codes):
 def test_uri_placeholders_and_path_mappings(tmp_path, uri, target, codes):
     found = _mapped(tmp_path, uri=uri, target=target, source="method.request.path.id")
     assert _codes(found) == codes
+
+
+@pytest.mark.parametrize("pattern", ["40", "4\\d", "4\\d{2}", ".*error.*", "[45]0[0-9]", "(?i)5\\d\\d", "2..|3.."])
+def test_status_pattern_findings_agree_with_the_pipelines_selection(tmp_path, pattern):
+    """VTL303 says 'never selected' exactly when select_response picks the response for no code."""
+    from vtlgw.apigw.definition import load_definition
+    from vtlgw.apigw.pipeline.selection import select_response
+
+    quoted = "'" + pattern.replace("'", "''") + "'"
+    path = _write(tmp_path, _http(s400=quoted))
+    responses = load_definition(path).method("GET", "/h").integration.integration_responses
+    selected = [code for code in map(str, range(100, 600))
+                if select_response(responses, code).response.status_code == "400"]
+    assert ("VTL303" in _codes(findings(path, ("VTL3",)))) == (not selected)

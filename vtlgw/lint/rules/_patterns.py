@@ -387,9 +387,9 @@ def at_offset(diagnostic: Any, source: Source | None, text: str, start: int, end
     if source.style == "|" and source.content_line is not None:
         line = source.content_line + line_index
         column = (source.content_column or 1) + (start - line_start)
-    elif source.style is None and "\n" not in text and source.column is not None \
-            and source.position is not None and source.position.end_line == source.line:
-        line, column = source.line, source.column + start
+    elif "\n" not in text and source.column is not None and _written_as_is(source, text):
+        quoted = source.style in ("'", '"')
+        line, column = source.line, source.column + start + (1 if quoted else 0)
     else:
         return diagnostic
     length = min(end, text.find("\n", start) if "\n" in text[start:end] else end) - start
@@ -397,6 +397,19 @@ def at_offset(diagnostic: Any, source: Source | None, text: str, start: int, end
     location = dataclasses.replace(diagnostic.location, line=line, column=column, end_line=line,
                                    end_column=column + max(length, 1), source_line=file_line)
     return dataclasses.replace(diagnostic, location=location)
+
+
+def _written_as_is(source: Source, text: str) -> bool:
+    """Whether the scalar's text stands on its line unchanged (plain, or quoted without escapes)."""
+    if source.style not in (None, "'", '"') or source.line is None or source.column is None:
+        return False
+    line = source_line(source.file, source.line)
+    if line is None:
+        return False
+    start = source.column - 1 + (1 if source.style else 0)
+    if line[start:start + len(text)] != text:
+        return False
+    return source.style is None or line[start + len(text):start + len(text) + 1] == source.style
 
 
 def with_message(diagnostic: Any, message: str) -> Any:
