@@ -94,6 +94,13 @@ class TreeFacts:
     bindings: dict[str, list[Any]] = field(default_factory=dict)  # name -> values #set to it
     printed: list[Printed] = field(default_factory=list)
     static_output: str = ""  # printed text with each printed reference as "\0"
+    by_class: dict[type, list] = field(default_factory=dict)  # node class -> its nodes, in source order
+    memo: dict[str, Any] = field(default_factory=dict)  # what a rule module derived once for this tree
+    unprinted: set[int] = field(default_factory=set)  # ids of nodes inside string literals and #define bodies
+
+    def nodes(self, cls: type) -> list:
+        """Every node of class ``cls``, in source order (one walk serves all rules)."""
+        return self.by_class.get(cls, [])
 
     # ------------------------------------------------------------ ancestry
 
@@ -108,7 +115,7 @@ class TreeFacts:
 
     def is_printed(self, node: n.Node) -> bool:
         """Whether a Text/Output writes to the output where it stands (not in a string literal or #define)."""
-        return not any(isinstance(a, (n.InterpString, n.Define)) for a in self.ancestors(node))
+        return id(node) not in self.unprinted
 
     def branch_path(self, node: n.Node) -> tuple[tuple[int, int], ...]:
         """``(id(#if), branch index)`` for each #if around ``node`` (the #else is the last index)."""
@@ -168,9 +175,19 @@ def _build(tree: list) -> TreeFacts:
     for stmt in tree:
         parents[id(stmt)] = None
     scan = _OutputScan()
+    by_class = f.by_class
+    hidden = f.unprinted
     for node in n.walk(tree):
-        for child in n.iter_child_nodes(node):
+        kids = n.child_nodes(node)
+        for child in kids:
             parents[id(child)] = node
+        if kids and (id(node) in hidden or isinstance(node, (n.InterpString, n.Define))):
+            hidden.update(id(child) for child in kids)
+        found = by_class.get(type(node))
+        if found is None:
+            by_class[type(node)] = [node]
+        else:
+            found.append(node)
         if isinstance(node, n.Ref):
             f.refs.append(node)
         elif isinstance(node, n.Set):
@@ -182,10 +199,10 @@ def _build(tree: list) -> TreeFacts:
         elif isinstance(node, n.Foreach):
             f.defined.add(node.var)
         elif isinstance(node, n.Text):
-            if f.is_printed(node):
+            if id(node) not in hidden:
                 scan.text(node.text)
         elif isinstance(node, n.Output):
-            if f.is_printed(node):
+            if id(node) not in hidden:
                 f.printed.append(scan.output(node))
     f.static_output = "".join(scan.chars)
     return f
@@ -254,9 +271,10 @@ class DirectiveSite:
     args: str = ""  # the text between the parentheses
 
 
-_KNOWN_WITH_NODES = frozenset(["set", "if", "elseif", "else", "end", "foreach", "define", "break", "stop",
-                               "include", "parse"])
 _DIRECTIVE_WORD = re.compile(r"#\{?(@?[A-Za-z][A-Za-z0-9_]*)")
+# A '#' word that is not one of the directives the tree keeps a node for.
+_OTHER_WORD = re.compile(r"#\{?(?!(?:set|if|elseif|else|end|foreach|define|break|stop|include|parse)"
+                         r"(?![A-Za-z0-9_]))@?[A-Za-z]")
 
 
 def verbatim_directives(text: str, name: str = "<template>") -> list[DirectiveSite]:
@@ -264,7 +282,7 @@ def verbatim_directives(text: str, name: str = "<template>") -> list[DirectiveSi
 
     Only a template that contains such a word is parsed again; most do not.
     """
-    if not any(m.group(1) not in _KNOWN_WITH_NODES for m in _DIRECTIVE_WORD.finditer(text)):
+    if not _OTHER_WORD.search(text):
         return []
     from vtlgw.vtl.errors import TemplateSyntaxError
 

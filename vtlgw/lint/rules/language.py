@@ -7,6 +7,7 @@ never disagrees with what a render does.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator
 
 from vtlgw.lint.registry import register
@@ -31,8 +32,11 @@ def _sites(unit: "TemplateUnit"):
     """Verbatim directives of a template that parses, skipping ones written after a backslash."""
     if unit.tree is None:
         return []
-    return [s for s in verbatim_directives(unit.text, unit.name)
-            if not (s.start > 0 and unit.text[s.start - 1] == "\\")]
+    memo = facts(unit.tree).memo
+    if "sites" not in memo:
+        memo["sites"] = [s for s in verbatim_directives(unit.text, unit.name)
+                         if not (s.start > 0 and unit.text[s.start - 1] == "\\")]
+    return memo["sites"]
 
 
 def _macro_names(sites) -> set[str]:
@@ -132,12 +136,11 @@ class IncludeRule(TemplateRule):
     def check(self, unit: "TemplateUnit") -> Iterator[Diagnostic]:
         if unit.tree is None:
             return
-        for node in n.walk(unit.tree):
-            if isinstance(node, n.Unsupported):
-                start, end = span(node)
-                yield unit.diagnostic(type(self), start, end,
-                                      message=f"#{node.directive} fails on API Gateway (templates cannot "
-                                              "load other files): inline the text")
+        for node in facts(unit.tree).nodes(n.Unsupported):
+            start, end = span(node)
+            yield unit.diagnostic(type(self), start, end,
+                                  message=f"#{node.directive} fails on API Gateway (templates cannot "
+                                          "load other files): inline the text")
 
 
 # Names that look like directives of other template languages or Velocity versions.
@@ -163,9 +166,9 @@ def _edits(a: str, b: str) -> int:
     return d[len(a)][len(b)]
 
 
-def _near_directive(word: str) -> str | None:
+def _near_directive(word: str, called: bool = False) -> str | None:
     """The directive ``word`` is likely a misspelling of: one edit off, same first letter."""
-    if len(word) < 4:
+    if len(word) < (3 if called else 4):
         return None  # '#top', '#fff': too short to tell from text
     low = word.lower()
     for directive in _DIRECTIVES:
@@ -196,7 +199,7 @@ class UnknownDirectiveRule(TemplateRule):
             word = site.word
             if word in ("macro", "evaluate") or word.startswith("@") or word in macros:
                 continue
-            near = _near_directive(word)
+            near = _near_directive(word, site.has_args)
             if word in _FOREIGN_DIRECTIVES:
                 hint = _FOREIGN_DIRECTIVES[word]
             elif near is not None:
@@ -258,6 +261,7 @@ class HyphenRule(TemplateRule):
                                                   f"${{stageVariables.{head}}}-{tail}")
 
 
+@lru_cache(maxsize=1)
 def _allowed_methods() -> frozenset[str]:
     from vtlgw.vtl.methods import TABLES_BY_TYPE
 
@@ -365,10 +369,9 @@ def _only_literal(expr: n.Node) -> bool:
 
 
 def _conditions(tree: list) -> Iterator[n.Node]:
-    for node in n.walk(tree):
-        if isinstance(node, n.If):
-            for cond, _ in node.branches:
-                yield cond
+    for node in facts(tree).nodes(n.If):
+        for cond, _ in node.branches:
+            yield cond
 
 
 @register
@@ -458,12 +461,13 @@ def _override_target(ref: n.Ref) -> tuple[str, ...] | None:
 def _assignments(unit: "TemplateUnit"):
     """``(key, node)`` for each override key assigned by #set or a put() statement."""
     f = facts(unit.tree)
-    for node in n.walk(unit.tree):
+    statements = sorted(f.nodes(n.Set) + f.nodes(n.Output), key=lambda node: node.pos)
+    for node in statements:
         if isinstance(node, n.Set):
             key = _override_target(node.target)
             if key is not None:
                 yield key, node
-        elif isinstance(node, n.Output):
+        else:
             ref = node.ref
             last = ref.parts[-1] if ref.parts else None
             if isinstance(last, n.Call) and last.name == "put" and last.args and literal_text(last.args[0]):
@@ -537,8 +541,8 @@ class OverrideMisuseRule(TemplateRule):
     def check(self, unit: "TemplateUnit") -> Iterator[Diagnostic]:
         if unit.tree is None:
             return
-        for node in n.walk(unit.tree):
-            if not isinstance(node, n.Set) or node.target.name != "context":
+        for node in facts(unit.tree).nodes(n.Set):
+            if node.target.name != "context":
                 continue
             keys = key_path(node.target.parts)
             if keys[:2] == ["responseOverride", "status"] and isinstance(node.value, n.Literal) \

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from vtlgw.lint.registry import register
 from vtlgw.lint.rule import RuleDoc, TemplateRule
-from vtlgw.lint.rules._tree import span
+from vtlgw.lint.rules._tree import facts, span
 from vtlgw.vtl import nodes as n
 from vtlgw.vtl.diagnostics import Diagnostic, Severity
 
@@ -70,14 +70,13 @@ class LoopOverLimitRule(TemplateRule):
         if unit.tree is None:
             return
         cap = _limits().max_loop_iterations
-        for node in n.walk(unit.tree):
-            if isinstance(node, n.Range):
-                lo, hi = _int_bound(node.start), _int_bound(node.stop)
-                if lo is None or hi is None:
-                    continue
-                count = abs(hi - lo) + 1
-                if count > cap:
-                    start, end = span(node)
-                    yield unit.diagnostic(type(self), start, end,
-                                          message=f"this range has {count:,} elements; a #foreach stops after "
-                                                  f"{cap:,} on API Gateway")
+        for node in facts(unit.tree).nodes(n.Range):
+            lo, hi = _int_bound(node.start), _int_bound(node.stop)
+            if lo is None or hi is None:
+                continue
+            count = abs(hi - lo) + 1
+            if count > cap:
+                start, end = span(node)
+                yield unit.diagnostic(type(self), start, end,
+                                      message=f"this range has {count:,} elements; a #foreach stops after "
+                                              f"{cap:,} on API Gateway")

@@ -112,9 +112,12 @@ def _context_finding(keys: list[str], kind: str, custom: set[tuple[str, ...]]) -
 
 def _custom_context_keys(f: TreeFacts) -> set[tuple[str, ...]]:
     """Keys the template itself puts on $context (#set($context.myKey = …)), which it may then read."""
-    custom: set[tuple[str, ...]] = set()
-    for node in n.walk(f.tree):
-        if isinstance(node, n.Set) and node.target.name == "context":
+    custom = f.memo.get("custom_context_keys")
+    if custom is not None:
+        return custom
+    custom = f.memo["custom_context_keys"] = set()
+    for node in f.nodes(n.Set):
+        if node.target.name == "context":
             keys = key_path(node.target.parts)
             if keys and keys[0] not in OVERRIDE_PARTS:  # a misspelt override part stays a finding
                 custom.add(tuple(keys[:1]))
@@ -775,8 +778,8 @@ class XmlDeclarationRule(TemplateRule):
         where = f.static_output.find("<?xml")
         if where <= 0:
             return
-        for node in n.walk(unit.tree):
-            if isinstance(node, n.Text) and "<?xml" in node.text and f.is_printed(node):
+        for node in f.nodes(n.Text):
+            if "<?xml" in node.text and f.is_printed(node):
                 start = unit.text.find("<?xml", node.pos)
                 if start < 0:
                     return
