@@ -255,7 +255,8 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
 
 # ---------------------------------------------------------------------------- the raw document
 
-_MISSING = object()
+#: What :func:`value_at` and :func:`raw_value` return for a pointer that names nothing.
+MISSING = object()
 
 
 @functools.lru_cache(maxsize=32)
@@ -290,20 +291,18 @@ def value_at(data: Any, pointer: str) -> Any:
         elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
             value = value[int(token)]
         else:
-            return _MISSING
+            return MISSING
     return value
 
-
-MISSING = _MISSING
 
 
 def raw_value(source: Source | None) -> Any:
     """The value as written in the file (intrinsics as ``{"Ref": ...}`` objects), or ``MISSING``."""
     if source is None:
-        return _MISSING
+        return MISSING
     doc = raw_document(source.file)
     if doc is None:
-        return _MISSING
+        return MISSING
     return value_at(doc.data, source.pointer)
 
 

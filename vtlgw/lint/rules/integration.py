@@ -50,15 +50,13 @@ def _status_list(codes: list[str], limit: int = 6) -> str:
     return ", ".join(parts[:limit]) + (", ..." if len(parts) > limit else "")
 
 
-def _pattern_diagnostic(unit: "DefinitionUnit", rule: type, response: "IntegrationResponse", message: str,
-                        offset: tuple[int, int] | None = None) -> Diagnostic:
-    """A finding on a selection pattern: the OpenAPI response key, or the SelectionPattern value."""
+def _pattern_diagnostic(unit: "DefinitionUnit", rule: type, response: "IntegrationResponse",
+                        message: str) -> Diagnostic:
+    """A finding on a selection pattern: at the OpenAPI response key, or at the SelectionPattern value."""
     source = response.where("selection_pattern")
     made = unit.diagnostic(rule, source, message)
     if _is_keyed_by_pattern(response):
         return P.at_key(made, source, response.selection_pattern)
-    if offset is not None:
-        return P.at_offset(made, source, response.selection_pattern or "", *offset)
     return made
 
 
