@@ -121,3 +121,11 @@ def test_nested_reference_spans_inside_string_literals():
 def test_template_keeps_its_tree():
     t = Template("#set($x = 1)$x")
     assert names(walk(t.tree)) == ["Set", "Ref", "Literal", "Output", "Ref"]
+
+
+def test_if_chain_keeps_its_keywords_offsets():
+    src = "#if($a)A#elseif($b)B#{elseif}($c)C#{else}D#end"
+    (chain,) = parse(src)
+    assert [src[k:k + 8] for k in chain.keywords] == ["#if($a)A", "#elseif(", "#{elseif", "#{else}D"]
+    (plain,) = parse("#if($a)A#end")
+    assert plain.keywords == (0,)

@@ -141,8 +141,11 @@ class Set(Node):
 
 @dataclass(slots=True)
 class If(Node):
+    """An ``#if`` chain: its ``#if``/``#elseif`` branches and the ``#else`` body (None without one)."""
+
     branches: list[tuple[Expr, list["Stmt"]]]
     otherwise: list["Stmt"] | None
+    keywords: tuple[int, ...] = ()  # offsets of the #if, each #elseif and the #else, in order
 
 
 @dataclass(slots=True)

@@ -419,6 +419,7 @@ class Parser:
             self.close_paren("if", open_paren)
             branches: list[tuple[n.Expr, list[n.Stmt]]] = []
             otherwise = None
+            keywords = [self.base + pos]
             while True:
                 body, term, term_pos = self.block()
                 if term is None:
@@ -437,6 +438,7 @@ class Parser:
                     end = self.pos
                     self.gobble()
                     break
+                keywords.append(self.base + term_pos)
                 if term == "else":
                     self.gobble()
                     otherwise = []
@@ -445,7 +447,7 @@ class Parser:
                 paren = self.expect_open_paren("elseif", term_pos, self.pos)
                 cond = self.expression()
                 self.close_paren("elseif", paren)
-            return n.If(self.base + pos, branches, otherwise, end=self.base + end)
+            return n.If(self.base + pos, branches, otherwise, tuple(keywords), end=self.base + end)
 
     def block_until_end(self, word: str, pos: int) -> list[n.Stmt]:
         """A body up to its ``#end``; ``self.end_of_block`` is left just after the ``#end`` keyword."""
