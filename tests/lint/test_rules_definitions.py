@@ -193,3 +193,22 @@ def test_cdk_json_template():
         ("VTL502", 26, 56): 1,  # {"Ref": "ErrorModel"} as a response template
         ("VTL503", 28, 12): 1,  # "integrationResponses" in a CloudFormation Integration
     })
+
+
+def test_unknown_keys_in_aws_cli_get_method_output(tmp_path):
+    """`aws apigateway get-method` JSON spells the responses integrationResponses, keyed by status."""
+    text = """{
+  "httpMethod": "GET",
+  "methodResponses": {"200": {"statusCode": "200"}},
+  "methodIntegration": {
+    "type": "MOCK",
+    "requestTemplates": {"application/json": "{\\"statusCode\\": 200}"},
+    "responses": {},
+    "integrationResponses": {"200": {"statusCode": "200", "responseTemplate": {}}}
+  }
+}
+"""
+    found = [d for d in lint([_write(tmp_path, text, "get-method.json")]) if d.code == "VTL503"]
+    assert [(d.location.line, d.location.column) for d in found] == [(7, 6), (8, 60)]
+    assert "did you mean integrationResponses?" in found[0].message
+    assert "did you mean responseTemplates?" in found[1].message
