@@ -108,7 +108,10 @@ def test_json_report_shape():
 # ---------------------------------------------------------------- sarif
 
 
-def test_sarif_validates_against_the_published_schema(sample_rules):
+def test_sarif_validates_against_the_published_schema(sample_rules, monkeypatch):
+    import vtlgw.lint.output as output
+
+    monkeypatch.setattr(output, "docs_url", lambda: "https://example.org/docs/lint.md")
     result = sample_result()
     result.findings.append(finding(Severity.WARNING, "VTL991", "no position", "dir with space/c.vtl",
                                    notes=("sample: empty body",)))
@@ -123,7 +126,8 @@ def test_sarif_validates_against_the_published_schema(sample_rules):
     rule = driver["rules"][ids.index("VTL991")]
     assert rule["shortDescription"]["text"] == PrintsFoo.doc.message
     assert rule["defaultConfiguration"]["level"] == "warning"
-    assert rule["helpUri"].endswith("#vtl991")
+    assert rule["helpUri"] == "https://example.org/docs/lint.md#vtl991"
+    assert driver["informationUri"] == "https://example.org/docs/lint.md"
     levels = {r["ruleId"]: r["level"] for r in run["results"]}
     assert levels == {"VTL992": "note", "VTL991": "warning", "VTL993": "error",
                       "VTL000": "error"}
@@ -137,10 +141,14 @@ def test_sarif_validates_against_the_published_schema(sample_rules):
     assert last["message"]["text"] == "no position\nsample: empty body"
 
 
-def test_sarif_of_a_clean_run_validates():
+def test_sarif_of_a_clean_run_validates(monkeypatch):
+    import vtlgw.lint.output as output
+
+    monkeypatch.setattr(output, "docs_url", lambda: None)
     document = json.loads(sarif_report(LintResult(files=["a.vtl"]), rules=list(SAMPLE_RULES)))
     jsonschema.Draft4Validator(SCHEMA).validate(document)
     assert document["runs"][0]["results"] == []
+    assert "helpUri" not in document["runs"][0]["tool"]["driver"]["rules"][0]  # no guessed address
 
 
 def test_sarif_schema_rejects_a_broken_document():

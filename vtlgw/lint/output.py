@@ -14,10 +14,10 @@ from vtlgw.lint.runner import Finding, LintResult
 from vtlgw.vtl.diagnostics import Diagnostic, Severity, format_text
 
 __all__ = ["FORMATS", "render", "text_report", "json_report", "sarif_report", "github_report", "summary_line",
-           "DOCS_URL"]
+           "docs_url"]
 
-#: Where each rule is documented; SARIF's ``helpUri`` is this plus ``#vtl106``.
-DOCS_URL = "https://github.com/vtlgw/vtlgw/blob/main/docs/lint.md"
+#: The ``[project.urls]`` entry of the lint documentation (docs/lint.md); SARIF's ``helpUri`` is it plus ``#vtl106``.
+DOCS_URL_LABEL = "Lint rules"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
@@ -133,6 +133,7 @@ def sarif_report(result: LintResult, *, rules: list[type] | None = None) -> str:
     from vtlgw.lint.registry import all_rules
 
     rule_classes = all_rules() if rules is None else rules
+    docs = docs_url()
     index = {cls.doc.code: i for i, cls in enumerate(rule_classes)}
     descriptors = [{
         "id": cls.doc.code,
@@ -140,8 +141,8 @@ def sarif_report(result: LintResult, *, rules: list[type] | None = None) -> str:
         "shortDescription": {"text": cls.doc.message},
         "fullDescription": {"text": cls.doc.what},
         "help": {"text": _explain_plain(cls.doc)},
-        "helpUri": f"{DOCS_URL}#{cls.doc.code.lower()}",
         "defaultConfiguration": {"level": _SARIF_LEVELS[cls.doc.severity]},
+        **({"helpUri": f"{docs}#{cls.doc.code.lower()}"} if docs else {}),
     } for cls in rule_classes]
     results = []
     for finding in _sorted(result.findings):
@@ -169,12 +170,30 @@ def sarif_report(result: LintResult, *, rules: list[type] | None = None) -> str:
             item["properties"] = {"jsonPointer": loc.pointer}
         results.append(item)
     run = {
-        "tool": {"driver": {"name": "vtlgw", "version": __version__, "informationUri": DOCS_URL,
+        "tool": {"driver": {"name": "vtlgw", "version": __version__, **({"informationUri": docs} if docs else {}),
                             "rules": descriptors}},
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
     return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2, ensure_ascii=False)
+
+
+def docs_url() -> str | None:
+    """The published lint documentation, from the package's ``[project.urls]`` (``Lint rules = "https://..."``).
+
+    Without one, SARIF rules carry no ``helpUri`` rather than a guessed address.
+    """
+    from importlib import metadata
+
+    try:
+        entries = metadata.metadata("vtlgw").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in entries:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == DOCS_URL_LABEL.lower() and url.strip():
+            return url.strip()
+    return None
 
 
 def _uri(path: str) -> str:
@@ -260,3 +279,14 @@ def explain(rule: type) -> str:
     head = f"{doc.code} {doc.name} ({doc.severity}{', fixable' if doc.fixable else ''})\n{doc.message}"
     return "\n\n".join([head, section("What it catches", doc.what), section("Why it matters on API Gateway", doc.why),
                         section("Example", doc.example), section("Fix", doc.fix)])
+
+
+def rules_markdown(rules: list[type]) -> str:
+    """The rules table of docs/lint.md, each id an anchor (SARIF's ``helpUri`` points at it)."""
+    rows = ["| Id | Severity | Name | What to do |", "|---|---|---|---|"]
+    for rule in rules:
+        doc = rule.doc
+        message = doc.message.replace("|", "\\|")
+        fixable = " (fixable)" if doc.fixable else ""
+        rows.append(f'| <a id="{doc.code.lower()}"></a>{doc.code} | {doc.severity} | `{doc.name}`{fixable} | {message} |')
+    return "\n".join(rows)
