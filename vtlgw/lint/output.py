@@ -286,7 +286,10 @@ def rules_markdown(rules: list[type]) -> str:
     rows = ["| Id | Severity | Name | What to do |", "|---|---|---|---|"]
     for rule in rules:
         doc = rule.doc
-        message = doc.message.replace("|", "\\|")
+        message = doc.message
+        for char, escaped in (("\\", "\\\\"), ("|", "\\|"), ("*", "\\*"), ("_", "\\_"), ("<", "&lt;")):
+            message = message.replace(char, escaped)
         fixable = " (fixable)" if doc.fixable else ""
-        rows.append(f'| <a id="{doc.code.lower()}"></a>{doc.code} | {doc.severity} | `{doc.name}`{fixable} | {message} |')
+        anchor = f'<a id="{doc.code.lower()}"></a>'
+        rows.append(f"| {anchor}{doc.code} | {doc.severity} | `{doc.name}`{fixable} | {message} |")
     return "\n".join(rows)
