@@ -60,6 +60,7 @@ TRIGGERS = [
     ("VTL009", '#if($a)a#elseif(1)b#end', ["1)"]),
     ("VTL010", "#if($input.path('$.flag'))a#end", ["$input.path"]),
     ("VTL010", "#set($b = $input.path('$'))#if(!$b.nextToken)last#end", ["$b.nextToken"]),
+    ("VTL010", "#if($input.params('debug'))\"debug\": true#end", ["$input"]),
     ("VTL011", "#set($context.responseOverride.status = 400)\n#if($e)\n#set($context.responseOverride.status = 500)\n#end",
      ["#set", ]),
     ("VTL011", '#set($context.requestOverride.header.X-Id = "a")\n'

@@ -52,6 +52,7 @@ TRIGGERS = [
     ("VTL105", '"ip": "$context.identity.sourceIP"', ["$context"]),
     ("VTL105", '"q": "$context.queueUrl"', ["$context"]),
     ("VTL105", '#set($context.responseOverride.statusCode = 404)', ["$context"]),
+    ("VTL105", '"e": "$context.error.validationError"', ["$context"]),
     ("VTL106", '{"n": "$util.escapeJavaScript($input.path(\'$.name\'))"}', ["$util"]),
     ("VTL106", '{\n  "m": "Hi $util.escapeJavaScript($input.params(\'who\'))!"\n}', ["$util"]),
     ("VTL107", '"a": "$input.headers.Authorization"', ["$input"]),
@@ -72,6 +73,8 @@ TRIGGERS = [
     ("VTL113", "Action=SendMessage&MessageBody=$input.body", ["$input"]),
     ("VTL113", "Action=Publish&TopicArn=$util.urlEncode($stageVariables.topic)&Message=$input.json('$.m')",
      ["$input"]),
+    ("VTL113", "Action=SendMessage&MessageBody=$context.requestTime", ["$context"]),  # '+' and ' ' in it
+    ("VTL113", "Action=Publish&TopicArn=$stageVariables.topic&Message=x", ["$stageVariables"]),  # '&' allowed
     ("VTL114", '\n<?xml version="1.0"?>\n<a/>', ["<?xml"]),
     ("VTL114", '  <?xml version="1.0"?><a/>', ["<?xml"]),
     ("VTL114", '$input.params(\'x\')<?xml version="1.0"?><a/>', ["<?xml"]),
@@ -108,6 +111,8 @@ LOOKALIKES = [
     ("VTL112", '$stageVariables.x $context.stage $util.urlEncode("a") $input.body'),
     ("VTL113", "Action=SendMessage&MessageBody=$util.urlEncode($input.body)&Attr.$foreach.count=1"),
     ("VTL113", '#set($action = "SendMessage")Action=$action&MessageBody=$util.urlEncode($input.body)'),
+    ("VTL113", "Action=SendMessage&MessageBody=x&MessageDeduplicationId=$context.requestId"),
+    ("VTL111", '#set($d = "$")"price": "$d"'),
     ("VTL114", '#set($id = $input.params(\'id\'))\n<?xml version="1.0"?>\n<order id="$id"/>'),
     ("VTL114", '<?xml version="1.0"?>\n<a>$input.body</a>'),
     ("VTL114", '## an XML response\n<?xml version="1.0"?><a/>'),

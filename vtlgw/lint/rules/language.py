@@ -436,7 +436,9 @@ class PresenceTestRule(TemplateRule):
                     continue
                 last = ref.parts[-1]
                 presence = (isinstance(last, n.Prop) and last.name not in _BOOLEAN_PROPS) or (
-                    isinstance(last, n.Call) and last.name in ("path", "get", "getOrDefault"))
+                    isinstance(last, n.Call) and (last.name in ("path", "get", "getOrDefault")
+                                                  or (ref.name == "input" and last.name == "params"
+                                                      and len(last.args) == 1)))
                 if presence:
                     start, end = span(ref)
                     yield unit.diagnostic(type(self), start, end,

@@ -107,6 +107,10 @@ def _context_finding(keys: list[str], kind: str, custom: set[tuple[str, ...]]) -
         return "VTL103", f"$context.authorizer.{sub} exists only in access logs; in a template it is always empty"
     if head == "error" and sub in GATEWAY_ERROR_KEYS and kind != "gateway":
         return "VTL104", f"$context.error.{sub} exists only in gateway responses; here it is always empty"
+    if head == "error" and sub not in GATEWAY_ERROR_KEYS | {"validationErrorString"}:
+        hint = _suggest(sub, GATEWAY_ERROR_KEYS | {"validationErrorString"})
+        return "VTL105", (f"$context.error.{sub} is not an error variable"
+                          + (f" (did you mean $context.error.{hint}?)" if hint else "") + "; it renders as empty")
     return None
 
 
@@ -353,6 +357,9 @@ def _safe_value(expr: Any, f: TreeFacts, depth: int = 0) -> bool:
         return not (isinstance(expr.value, str) and ("'" in expr.value or '"' in expr.value or "\\" in expr.value))
     if isinstance(expr, n.BinOp):
         return expr.op != "+" or (_safe_value(expr.left, f, depth + 1) and _safe_value(expr.right, f, depth + 1))
+    if isinstance(expr, n.InterpString):
+        return all((isinstance(part, n.Text) and not any(c in part.text for c in "'\"\\"))
+                   or (isinstance(part, n.Output) and _safe_value(part.ref, f, depth + 1)) for part in expr.body)
     if not isinstance(expr, n.Ref):
         return False
     if _generated(expr):
@@ -736,11 +743,20 @@ class FormValueNotEncodedRule(TemplateRule):
             return False
         if expr.name in LOOP_HELPERS:
             return True
+        if expr.name == "context":
+            keys = key_path(expr.parts)
+            return tuple(keys) in _FORM_SAFE_CONTEXT and len(keys) == len(expr.parts)
         if expr.name == "util":
             return bool(expr.parts) and isinstance(expr.parts[0], n.Call) and expr.parts[0].name == "urlEncode"
         if not expr.parts and expr.name in f.bindings:
             return all(cls._encoded(v, f, depth + 1) for v in f.bindings[expr.name])
         return False
+
+
+#: $context values made only of letters, digits, '-', '.' and ':' (nothing a form decoder changes).
+_FORM_SAFE_CONTEXT = frozenset({("requestId",), ("apiId",), ("accountId",), ("stage",), ("httpMethod",),
+                                ("resourceId",), ("deploymentId",), ("requestTimeEpoch",),
+                                ("identity", "sourceIp")})
 
 
 def _plain_source(ref: n.Ref) -> str:
