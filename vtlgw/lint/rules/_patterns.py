@@ -14,6 +14,7 @@ import dataclasses
 import difflib
 import functools
 import re
+import warnings
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -131,7 +132,9 @@ def examples(pattern: str) -> tuple[str, ...]:
     wrong ones. An unparsable pattern gives none.
     """
     try:
-        parsed = _sre_parse.parse(pattern)
+        with warnings.catch_warnings():  # Python 3.10 warns about mid-pattern flags, which Java allows
+            warnings.simplefilter("ignore")
+            parsed = _sre_parse.parse(pattern)
     except Exception:  # noqa: BLE001 - a Java-only construct: no examples
         return ()
     found: list[str] = []
