@@ -250,7 +250,11 @@ def _workers(jobs: int | None, count: int) -> int:
     import sys
 
     if jobs is None:
-        if count < PARALLEL_THRESHOLD or sys.platform == "win32" or "fork" not in _start_methods():
+        import threading
+
+        # forking a process that runs other threads can deadlock: only a single-threaded caller goes parallel
+        if (count < PARALLEL_THRESHOLD or sys.platform == "win32" or "fork" not in _start_methods()
+                or threading.active_count() > 1):
             return 1
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(jobs, count))
