@@ -222,3 +222,11 @@ def test_rule_documentation(code: str) -> None:
 ])
 def test_default_severities(code: str, severity: Severity) -> None:
     assert registry.get(code).doc.severity is severity
+
+
+def test_gateway_responses_are_not_judged_as_vtl_output() -> None:
+    # gateway-response templates are plain substitution (VTL322 reports VTL constructs there)
+    text = '{"m": "$util.escapeJavaScript($x)", "n": "$input.params(\'q\')", "s": "$custom"}'
+    for code in ("VTL106", "VTL111", "VTL112"):
+        assert findings(code, text, kind="gateway") == []
+    assert findings("VTL106", text, kind="response") != []

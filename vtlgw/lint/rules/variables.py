@@ -325,6 +325,11 @@ class UnknownContextRule(TemplateRule):
 
 # ---------------------------------------------------------------- JSON strings
 
+
+def _runs_vtl_json(unit: "TemplateUnit") -> bool:
+    """A mapping template whose output is JSON (gateway responses are plain substitution, not VTL)."""
+    return unit.kind != "gateway" and unit.json_output
+
 #: $context values API Gateway generates itself: they never hold an apostrophe or a quote.
 _GENERATED_CONTEXT = frozenset({"accountId", "apiId", "deploymentId", "domainName", "domainPrefix",
                                 "extendedRequestId", "httpMethod", "protocol", "requestId", "requestTime",
@@ -401,7 +406,7 @@ class EscapeJavaScriptApostropheRule(TemplateRule):
     )
 
     def check(self, unit: "TemplateUnit") -> Iterator[Diagnostic]:
-        if unit.tree is None or not unit.json_output:
+        if unit.tree is None or not _runs_vtl_json(unit):
             return
         f = facts(unit.tree)
         for printed in f.printed:
@@ -555,7 +560,7 @@ class PrintedMapRule(TemplateRule):
     )
 
     def check(self, unit: "TemplateUnit") -> Iterator[Diagnostic]:
-        if unit.tree is None or not unit.json_output:
+        if unit.tree is None or not _runs_vtl_json(unit):
             return
         f = facts(unit.tree)
         for printed in f.printed:
@@ -585,7 +590,7 @@ class QuotedInputJsonRule(TemplateRule):
     )
 
     def check(self, unit: "TemplateUnit") -> Iterator[Diagnostic]:
-        if unit.tree is None or not unit.json_output:
+        if unit.tree is None or not _runs_vtl_json(unit):
             return
         for printed in facts(unit.tree).printed:
             if printed.in_string and _is_input_json(printed.output.ref):
@@ -609,7 +614,7 @@ class UnescapedStringRule(TemplateRule):
     )
 
     def check(self, unit: "TemplateUnit") -> Iterator[Diagnostic]:
-        if unit.tree is None or not unit.json_output:
+        if unit.tree is None or not _runs_vtl_json(unit):
             return
         f = facts(unit.tree)
         for printed in f.printed:
@@ -682,7 +687,7 @@ class UnknownVariableRule(TemplateRule):
     )
 
     def check(self, unit: "TemplateUnit") -> Iterator[Diagnostic]:
-        if unit.tree is None:
+        if unit.tree is None or unit.kind == "gateway":  # plain substitution there (VTL322)
             return
         f = facts(unit.tree)
         for ref in f.refs:
