@@ -122,6 +122,13 @@ def test_syntax_error_message_is_the_parsers() -> None:
     assert message.startswith("#foreach is never closed")
 
 
+def test_cloudformation_placeholder_outside_sub() -> None:
+    text = '{"queue": "arn:aws:sqs:${AWS::Region}:123456789012:q"}'
+    assert findings("VTL001", text) == [("VTL001", *at(text, "::"))]
+    [message] = messages("VTL001", text)
+    assert "${AWS::Region}" in message and "Fn::Sub" in message
+
+
 def test_oversized_template_is_vtl401_not_vtl001() -> None:
     assert findings("VTL001", "a" * 307_201) == []
 

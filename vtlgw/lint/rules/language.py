@@ -7,6 +7,7 @@ never disagrees with what a render does.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator
 
@@ -47,6 +48,9 @@ def _macro_names(sites) -> set[str]:
     return names
 
 
+_CFN_PLACEHOLDER = re.compile(r"\$\{[A-Za-z0-9]+::[A-Za-z0-9]+\}")  # ${AWS::Region}: not VTL
+
+
 @register
 class SyntaxErrorRule(TemplateRule):
     doc = RuleDoc(
@@ -68,7 +72,13 @@ class SyntaxErrorRule(TemplateRule):
         if err is None or _oversized(unit.text):
             return
         start = unit.offset_of(err.line, err.column)
-        yield unit.diagnostic(type(self), start, min(start + 1, len(unit.text)), message=err.message)
+        message = err.message
+        for m in _CFN_PLACEHOLDER.finditer(unit.text):
+            if m.start() <= start < m.end():
+                message += (f" ({m.group()} is a CloudFormation placeholder: it is replaced only inside "
+                            "Fn::Sub, so API Gateway gets the text as written)")
+                break
+        yield unit.diagnostic(type(self), start, min(start + 1, len(unit.text)), message=message)
 
 
 @register
