@@ -254,7 +254,7 @@ class HyphenRule(TemplateRule):
                                           message=f"${name} is read as one name (never set); "
                                                   f"write ${{{prefix}}}-{name.split('-', 1)[1]}")
             elif ref.parts and isinstance(ref.parts[-1], n.Prop) and ref.parts[-1].name.endswith("-") \
-                    and not ref.source.endswith("}"):
+                    and not ref.source.endswith("}") and not _override_header(ref):
                 # `$context.stage-$x`: no key ends in '-', the hyphen was meant as text
                 member = ref.parts[-1].name
                 head = ref.source[:len(ref.source) - 1]
@@ -269,6 +269,12 @@ class HyphenRule(TemplateRule):
                     yield unit.diagnostic(type(self), ref.pos, span(ref)[1],
                                           message=f"stage variable names cannot contain '-': write "
                                                   f"${{stageVariables.{head}}}-{tail}")
+
+
+def _override_header(ref: n.Ref) -> bool:
+    """``$context.requestOverride.header.X-…`` / ``responseOverride.header``: header names keep their hyphens."""
+    keys = key_path(ref.parts)
+    return ref.name == "context" and keys[:1] in (["requestOverride"], ["responseOverride"]) and "header" in keys[1:2]
 
 
 @lru_cache(maxsize=1)
