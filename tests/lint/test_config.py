@@ -92,7 +92,7 @@ def test_ids_are_case_insensitive_and_prefixes_allowed(sample_rules):
     assert config.select == ["VTL99", "VTL"] and config.ignore == ["VTL991"]
 
 
-def test_per_file_ignores_match_paths_relative_to_the_config(project, write, sample_rules):
+def test_per_file_ignores_match_paths_relative_to_the_config(project, write, sample_rules, monkeypatch):
     write("pyproject.toml", '[tool.vtlgw.lint]\nselect = ["VTL99"]\n'
                             '[tool.vtlgw.lint.per-file-ignores]\n"legacy/**" = ["VTL991"]\n"b.vtl" = ["VTL99"]\n')
     write("legacy/old/a.vtl", "$foo")
@@ -101,9 +101,7 @@ def test_per_file_ignores_match_paths_relative_to_the_config(project, write, sam
     config = load_config()
     assert codes(lint(["."], config=config)) == [("VTL991", "new/a.vtl")]
     # run from a subdirectory: the globs stay relative to the configuration's directory
-    import os
-
-    os.chdir(project / "new")
+    monkeypatch.chdir(project / "new")
     assert codes(lint([".."], config=load_config())) == [("VTL991", "a.vtl")]
 
 

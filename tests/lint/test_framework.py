@@ -493,3 +493,20 @@ def test_units_compile_only_when_a_rule_asks(sample_rules):
     assert unit._template is None and unit.tree
     assert unit.template is not None and unit.template.render({}) == "1"
     assert TemplateUnit.build("x" * 307_201, "big.vtl").syntax_error.message.startswith("template is 307201 bytes")
+
+
+def test_definition_unit_locations_span_one_line_values(project, write):
+    from vtlgw.apigw.definition import load_definition
+    from vtlgw.lint.units import DefinitionUnit
+
+    write("api.yaml", OPENAPI)
+    definition = load_definition("api.yaml", strict=False)
+    integration = definition.methods[("POST", "/pets")].integration
+    unit = DefinitionUnit(definition, "api.yaml")
+    http_method = unit.location(integration.where("http_method"))
+    assert (http_method.line, http_method.column, http_method.end_line, http_method.end_column) == (11, 21, 11, 25)
+    assert http_method.source_line == "        httpMethod: POST"
+    assert http_method.pointer == f"{POINTER}/httpMethod"
+    whole = unit.location(integration.source)  # a mapping over several lines: its start only
+    assert (whole.line, whole.end_line) == (9, None)
+    assert unit.location(None) == Location("api.yaml")

@@ -234,7 +234,7 @@ def config_from_table(table: Any, *, file: str, root: str, prefix: str = "[tool.
             key = f"severity.{code}"
             resolve_codes([code], lambda m, k=key: fail(k, m), prefixes=False)
             try:
-                config.severity[code.upper()] = Severity.parse(level) if isinstance(level, str) else Severity.parse("")
+                config.severity[code.upper()] = Severity.parse(str(level))
             except ValueError:
                 raise fail(key, f"{level!r} is not error, warning or info") from None
     for name, attr in (("kind-patterns", "kind_patterns"), ("media-type-patterns", "media_type_patterns")):

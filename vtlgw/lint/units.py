@@ -285,8 +285,12 @@ class DefinitionUnit:
         """The place of a model object (its value's line:col) with its JSON pointer."""
         if source is None:
             return Location(self.file)
-        return Location(self.display(source.file), source.line, source.column, pointer=source.pointer,
-                        source_line=file_line(source.file, source.line))
+        pos = source.position
+        end_line = end_column = None
+        if pos is not None and pos.end_line == pos.line and pos.end_column:  # a one-line value: underline it
+            end_line, end_column = pos.end_line, pos.end_column
+        return Location(self.display(source.file), source.line, source.column, end_line, end_column,
+                        pointer=source.pointer, source_line=file_line(source.file, source.line))
 
     def diagnostic(self, rule: type, source: "Source | None", message: str | None = None,
                    notes: Iterable[str] = ()) -> Diagnostic:
