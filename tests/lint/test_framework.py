@@ -510,3 +510,14 @@ def test_definition_unit_locations_span_one_line_values(project, write):
     whole = unit.location(integration.source)  # a mapping over several lines: its start only
     assert (whole.line, whole.end_line) == (9, None)
     assert unit.location(None) == Location("api.yaml")
+
+
+def test_suppression_follows_a_diagnostic_rebuilt_by_a_rule(project, write, sample_rules):
+    """A rule may copy its finding (dataclasses.replace); inside a block scalar the line still maps back."""
+    from vtlgw.apigw.definition import load_definition
+
+    definition = load_definition(write("api.yaml", OPENAPI), strict=False)
+    unit = next(Runner(SAMPLES).embedded_units(definition, "api.yaml"))
+    made = unit.diagnostic(PrintsFoo, unit.text.index("$foo"))
+    copy = dataclasses.replace(made, message="changed")
+    assert unit.template_line(made) == unit.template_line(copy) == 2

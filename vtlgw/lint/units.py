@@ -103,7 +103,7 @@ class TemplateUnit:
     samples: list[dict] = field(default_factory=list)
     mapping: "MappingTemplate | None" = None  # the definition entry the template came from
     file: str = ""  # display path of the file that holds the template
-    _template_lines: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+    _template_lines: dict[int, tuple[Diagnostic, int]] = field(default_factory=dict, repr=False, compare=False)
     _compile_failed: bool = field(default=False, repr=False, compare=False)
 
     @classmethod
@@ -186,12 +186,17 @@ class TemplateUnit:
         return min(start + max(column, 1) - 1, len(self.text))
 
     def template_line(self, diagnostic: Diagnostic) -> int | None:
-        """The template-relative line a diagnostic made by :meth:`diagnostic` points at (for suppression)."""
-        found = self._template_lines.get(id(diagnostic))
-        if found is not None:
-            return found
-        if self.source is None and diagnostic.location.file == self.file:
-            return diagnostic.location.line
+        """The template-relative line a diagnostic points at (for inline suppression)."""
+        entry = self._template_lines.get(id(diagnostic))
+        if entry is not None and entry[0] is diagnostic:
+            return entry[1]
+        line = diagnostic.location.line
+        if line is None or diagnostic.location.file != self.file:
+            return None
+        if self.source is None:
+            return line
+        if self.in_block_scalar:
+            return line - (self.source.content_line or 1) + 1
         return None
 
     def diagnostic(self, rule: type, start: int, end: int | None = None, message: str | None = None,
@@ -204,7 +209,7 @@ class TemplateUnit:
             line, column, _ = locate(self.text, start)
             text = f"{text} (template {self.source.pointer}, at {line}:{column})"
         made = Diagnostic(doc.severity, doc.code, text, location, tuple(notes))
-        self._template_lines[id(made)] = locate(self.text, start)[0]
+        self._template_lines[id(made)] = (made, locate(self.text, start)[0])
         return made
 
     # ------------------------------------------------------------ what the output is meant to be
