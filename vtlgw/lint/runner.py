@@ -207,6 +207,11 @@ class Runner:
         """Every selected template rule over one unit, with suppression and configuration applied."""
         suppressions = parse_suppressions(unit.text)
         findings: list[Finding] = []
+        for offset, code in suppressions.markers:
+            if code not in _known_codes():
+                findings.append(Finding(Diagnostic(
+                    Severity.WARNING, None, f"unknown rule id {code!r} in a vtlgw: ignore comment (it silences nothing)",
+                    unit.location(offset, offset + len(code))), unit.kind, unit.media_type))
         for rule in self.template_rules:
             for d in self._checked(rule, unit):
                 kept = self._judge(d, unit.file, unit, suppressions)
@@ -238,6 +243,12 @@ class Runner:
             if severity != d.severity:
                 d = replace(d, severity=severity)
         return d
+
+
+def _known_codes() -> set[str]:
+    from vtlgw.lint.registry import all_rules
+
+    return {rule.doc.code for rule in all_rules()}
 
 
 #: Below this many files, forking costs more than it saves.

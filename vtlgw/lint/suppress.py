@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 __all__ = ["Suppressions", "parse_suppressions"]
 
+_ID = re.compile(r"[^,\s]+")
 _MARKER = re.compile(r"##\s*vtlgw:\s*(ignore|ignore-file)\[([^\]]*)\]")
 
 
@@ -23,7 +24,7 @@ class Suppressions:
 
     by_line: dict[int, set[str]] = field(default_factory=dict)
     whole_file: set[str] = field(default_factory=set)
-    markers: list[tuple[int, str]] = field(default_factory=list)  # (line, id) as written, for checking ids
+    markers: list[tuple[int, str]] = field(default_factory=list)  # (template offset, id), for checking ids
 
     def covers(self, code: str | None, line: int | None) -> bool:
         if code is None:
@@ -41,12 +42,16 @@ def parse_suppressions(text: str) -> Suppressions:
     found = Suppressions()
     if "vtlgw:" not in text:
         return found
+    offset = 0
     for number, line in enumerate(text.split("\n"), start=1):
         for match in _MARKER.finditer(line):
-            codes = {c.strip().upper() for c in match.group(2).split(",") if c.strip()}
-            found.markers.extend((number, c) for c in sorted(codes))
+            ids = [(offset + match.start(2) + m.start(), m.group().upper())
+                   for m in _ID.finditer(match.group(2))]
+            found.markers.extend(ids)
+            codes = {code for _, code in ids}
             if match.group(1) == "ignore-file":
                 found.whole_file |= codes
             else:
                 found.by_line.setdefault(number + 1, set()).update(codes)
+        offset += len(line) + 1
     return found
