@@ -55,6 +55,7 @@ TRIGGERS = [
     ("VTL105", '"e": "$context.error.validationError"', ["$context"]),
     ("VTL106", '{"n": "$util.escapeJavaScript($input.path(\'$.name\'))"}', ["$util"]),
     ("VTL106", '{\n  "m": "Hi $util.escapeJavaScript($input.params(\'who\'))!"\n}', ["$util"]),
+    ("VTL106", '#set($who = $util.escapeJavaScript($input.params(\'who\')))\n{"m": "$who"}', ['$who"']),
     ("VTL107", '"a": "$input.headers.Authorization"', ["$input"]),
     ("VTL107", '"a": "$input.param(\'x\')"', ["$input"]),
     ("VTL107", '"a": "$input.body.name"', ["$input"]),
@@ -95,6 +96,8 @@ LOOKALIKES = [
     ("VTL106", '{"v": "$util.escapeJavaScript($stageVariables.version)", '
                '"id": "$util.escapeJavaScript($context.requestId)"}'),
     ("VTL106", '{"raw": $util.escapeJavaScript($input.body)}'),
+    ("VTL106", '#set($who = $util.escapeJavaScript($input.params(\'who\')).replaceAll("\\\\\'","\'"))\n'
+               '{"m": "$who"}'),
     ("VTL107", "$input.body $input.body.length() $input.params() $input.params('x') $input.json('$') "
                "$input.path('$') $input.params().header.get('A') $input.params().querystring"),
     ("VTL108", "$input.json('$.items[?(@.price < 10)]') $input.path('$.items.length()') "

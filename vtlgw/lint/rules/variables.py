@@ -411,17 +411,32 @@ class EscapeJavaScriptApostropheRule(TemplateRule):
         f = facts(unit.tree)
         for printed in f.printed:
             ref = printed.output.ref
-            if not printed.in_string or ref.name != "util" or not ref.parts:
+            if not printed.in_string:
                 continue
-            call = ref.parts[0]
-            if not isinstance(call, n.Call) or call.name != "escapeJavaScript" or len(call.args) != 1:
-                continue
-            if len(ref.parts) > 1 and _undoes_apostrophe(ref.parts[1]):
-                continue
-            if _apostrophe_free(call.args[0], f):
-                continue
-            start, end = span(ref)
-            yield unit.diagnostic(type(self), start, end)
+            if _leaves_apostrophe_escaped(ref, f):
+                start, end = span(ref)
+                yield unit.diagnostic(type(self), start, end)
+            elif not ref.parts and f.bindings.get(ref.name) and all(
+                    isinstance(v, n.Ref) and _leaves_apostrophe_escaped(v, f) for v in f.bindings[ref.name]):
+                # #set($name = $util.escapeJavaScript(...)) then "…$name…"
+                start, end = span(ref)
+                first = unit.location(f.bindings[ref.name][0].pos)
+                yield unit.diagnostic(type(self), start, end,
+                                      message=f"${ref.name} holds escapeJavaScript output (set at {first.line}:"
+                                              f"{first.column}): add .replaceAll(\"\\\\'\",\"'\") there; "
+                                              "its \\' is not valid JSON")
+
+
+def _leaves_apostrophe_escaped(ref: n.Ref, f: TreeFacts) -> bool:
+    """``$util.escapeJavaScript(x)`` without the replaceAll, over a value that may hold an apostrophe."""
+    if ref.name != "util" or not ref.parts:
+        return False
+    call = ref.parts[0]
+    if not isinstance(call, n.Call) or call.name != "escapeJavaScript" or len(call.args) != 1:
+        return False
+    if len(ref.parts) > 1 and _undoes_apostrophe(ref.parts[1]):
+        return False
+    return not _apostrophe_free(call.args[0], f)
 
 
 @_rule
