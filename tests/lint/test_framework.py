@@ -526,5 +526,5 @@ def test_suppression_follows_a_diagnostic_rebuilt_by_a_rule(project, write, samp
 def test_an_unknown_id_in_a_suppression_comment_is_a_warning(sample_rules):
     found = lint_text("$foo\n## vtlgw: ignore[VTL991, VTL9x1]\n$foo", name="t.vtl", config=SAMPLES)
     assert [(d.code, d.severity, str(d.location), d.location.end_column) for d in found] == [
-        (None, Severity.WARNING, "t.vtl:2:27", 33), ("VTL991", Severity.WARNING, "t.vtl:1:1", 5)]
+        (None, Severity.WARNING, "t.vtl:2:26", 32), ("VTL991", Severity.WARNING, "t.vtl:1:1", 5)]
     assert found[0].message == "unknown rule id 'VTL9X1' in a vtlgw: ignore comment (it silences nothing)"
