@@ -2,6 +2,8 @@ import pytest
 
 from tests.oracle.runner import oracle_unavailable
 
+pytest_plugins = ["pytester"]  # the pytest plugin's tests run real pytest sessions
+
 
 @pytest.fixture(scope="session")
 def velocity_oracle():

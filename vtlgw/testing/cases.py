@@ -69,10 +69,15 @@ class _Checker:
         self.path = path
         self.doc = doc
 
-    def error(self, pointer: str, message: str) -> CaseFileError:
-        position = self.doc.position(pointer) if pointer or pointer == "" else None
-        return CaseFileError(message, file=_display(self.path), pointer=pointer or None,
-                             line=position.line if position else None, column=position.column if position else None)
+    def error(self, pointer: str, message: str, *, key: bool = False) -> CaseFileError:
+        """An error at ``pointer``: at its key (``key=True``, for unknown keys) or at its value."""
+        position = self.doc.position(pointer)
+        line = column = None
+        if position is not None:
+            line, column = position.line, position.column
+            if key and position.key_line is not None:
+                line, column = position.key_line, position.key_column
+        return CaseFileError(message, file=_display(self.path), pointer=pointer or None, line=line, column=column)
 
     def mapping(self, value: Any, pointer: str, what: str) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -83,7 +88,7 @@ class _Checker:
         for key in value:
             if key not in allowed:
                 raise self.error(f"{pointer}/{_escape(key)}",
-                                 f"unknown key {key!r} in {what}; expected one of {', '.join(allowed)}")
+                                 f"unknown key {key!r} in {what}; expected one of {', '.join(allowed)}", key=True)
 
 
 def load_cases(path: Path) -> CaseFile:
@@ -132,7 +137,8 @@ def load_cases(path: Path) -> CaseFile:
         check.keys(request, f"{pointer}/request", tuple(sorted(REQUEST_KEYWORDS - {"request"}) + ["file"]),
                    "request")
         if "file" in request:
-            request = {**request, "request": str((base / str(request.pop("file"))).resolve())}
+            request = dict(request)
+            request["request"] = str((base / str(request.pop("file"))).resolve())
         backends = {k: case[k] for k in BACKEND_KEYWORDS if k in case}
         if "backend" in backends:
             raise check.error(f"{pointer}/backend", "backend: is for Python tests; a case file uses lambda_result, "
