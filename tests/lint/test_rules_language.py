@@ -147,6 +147,12 @@ def test_duplicate_override_points_at_the_first() -> None:
     assert "also assigned at 1:1" in message
 
 
+def test_presence_test_fix_keeps_the_meaning() -> None:
+    [plain] = messages("VTL010", "#if($input.path('$.next'))a#end")
+    [negated] = messages("VTL010", "#if(!$input.path('$.next'))a#end")
+    assert plain.endswith("!= \"\"") and negated.endswith("== \"\"")
+
+
 def test_unknown_method_suggests_the_java_one() -> None:
     [message] = messages("VTL007", "$input.path('$.items').count()")
     assert "size()" in message

@@ -416,17 +416,17 @@ class LiteralConditionRule(TemplateRule):
 _BOOLEAN_PROPS = frozenset({"empty", "hasNext", "first", "last"})
 
 
-def _presence_tests(expr: n.Node) -> Iterator[n.Ref]:
-    """References used as truth values (operands of &&, ||, !, or the whole condition)."""
+def _presence_tests(expr: n.Node, negated: bool = False) -> Iterator[tuple[n.Ref, bool]]:
+    """References used as truth values (operands of &&, ||, !, or the whole condition), and whether negated."""
     while isinstance(expr, n.Paren):
         expr = expr.inner
     if isinstance(expr, n.BinOp) and expr.op in ("&&", "||"):
-        yield from _presence_tests(expr.left)
-        yield from _presence_tests(expr.right)
+        yield from _presence_tests(expr.left, negated)
+        yield from _presence_tests(expr.right, negated)
     elif isinstance(expr, n.Not):
-        yield from _presence_tests(expr.operand)
+        yield from _presence_tests(expr.operand, not negated)
     elif isinstance(expr, n.Ref):
-        yield expr
+        yield expr, negated
 
 
 @register
@@ -447,7 +447,7 @@ class PresenceTestRule(TemplateRule):
         if unit.tree is None:
             return
         for cond in _conditions(unit.tree):
-            for ref in _presence_tests(cond):
+            for ref, negated in _presence_tests(cond):
                 if ref.name in LOOP_HELPERS or not ref.parts:
                     continue
                 last = ref.parts[-1]
@@ -457,9 +457,11 @@ class PresenceTestRule(TemplateRule):
                                                       and len(last.args) == 1)))
                 if presence:
                     start, end = span(ref)
-                    yield unit.diagnostic(type(self), start, end,
-                                          message=f'{ref.source} is true when the value is missing (""): '
-                                                  f'write {ref.source} != ""')
+                    if negated:
+                        message = f'!{ref.source} is false when the value is missing (""): write {ref.source} == ""'
+                    else:
+                        message = f'{ref.source} is true when the value is missing (""): write {ref.source} != ""'
+                    yield unit.diagnostic(type(self), start, end, message=message)
 
 
 def _override_target(ref: n.Ref) -> tuple[str, ...] | None:
