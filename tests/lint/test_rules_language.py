@@ -4,10 +4,11 @@ and stays silent on a close look-alike that is fine on API Gateway."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from vtlgw.lint import registry
+from vtlgw.lint import lint, registry
 from vtlgw.lint.units import TemplateUnit
 from vtlgw.vtl.diagnostics import Severity
 
@@ -193,10 +194,6 @@ def test_default_severities(code: str, severity: Severity) -> None:
 # tests/lint/data/templates/broken/VTLnnn-*.vtl each show one rule's problem; good/ holds realistic
 # templates (Lambda, SQS, DynamoDB, Step Functions, EventBridge, Kinesis, S3, HTTP) that must lint clean,
 # as must the examples the repository ships.
-
-from pathlib import Path  # noqa: E402
-
-from vtlgw.lint import lint  # noqa: E402
 
 DATA = Path(__file__).parent / "data" / "templates"
 REPO = Path(__file__).resolve().parents[2]
