@@ -122,3 +122,23 @@ def test_every_branch_of_the_corpus_renders(case):
                 assert "internal error" not in str(exc)
                 continue
             assert variant.render_traced().text == text
+
+
+def test_forcing_deeply_nested_chains():
+    depth = 150
+    t = Template("#if(true)" * depth + "x" + "#{else}y#end" * depth)
+    chains = t.if_chains()
+    assert len(chains) == depth
+    assert t.render() == "x"
+    assert t.variant({chains[-1].pos: 1}).render() == "y"
+    assert t.variant({chains[0].pos: 1}).render() == "y"
+    assert t.variant({chains[0].pos: 2}).render() == ""
+
+
+def test_a_forced_render_leaves_the_template_and_other_variants_alone():
+    t = Template("#if($a)A#{else}B#end")
+    forced = t.variant({0: 1})
+    assert forced.render({"a": True}) == "B"
+    assert t.render({"a": True}) == "A"
+    assert t.variant({0: 0}).render({"a": False}) == "A"
+    assert forced.render({"a": True}) == "B"

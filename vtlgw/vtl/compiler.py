@@ -13,15 +13,17 @@ CPython limits statically nested blocks and parentheses.
 
 Two opt-in variants of the same tree compile separately, so the plain render
 pays nothing for them: a *traced* compile passes every write's node to the
-writer (``w(text, index)``, see :attr:`Compiled.write_nodes`), and a *forced*
-compile makes chosen ``#if`` chains always take one branch (for linters).
+writer (``w(text, index)``, see :attr:`Compiled.write_nodes`), and a
+*switchable* compile lets each render force chosen ``#if`` chains to one
+branch (``st.forced``: chain offset -> branch index), for linters that render
+every branch; one switchable compile serves every forcing.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 from vtlgw.vtl import nodes as n
 from vtlgw.vtl import runtime as rt
@@ -120,6 +122,7 @@ class Compiled:
     line_positions: list[int]  # per generated line (1-based index - 1), the template offset or -1
     facts: TreeFacts | None = None
     write_nodes: list[n.Node] | None = None  # traced compiles: the Text or Ref node of each write index
+    switchable: bool = False  # its #if chains obey st.forced
 
     def position_of_line(self, lineno: int) -> int:
         i = min(lineno - 1, len(self.line_positions) - 1)
@@ -146,11 +149,11 @@ class _Function:
 
 
 class Compiler:
-    def __init__(self, limits: rt.Limits, *, facts: TreeFacts | None = None,
-                 forced: Mapping[int, int] | None = None, trace: bool = False) -> None:
+    def __init__(self, limits: rt.Limits, *, facts: TreeFacts | None = None, switchable: bool = False,
+                 trace: bool = False) -> None:
         self.limits = limits
         self.facts = facts
-        self.forced = forced or {}  # #if chain offset -> the branch it always takes
+        self.switchable = switchable
         self.trace = trace
         self.write_nodes: list[n.Node] = []
         self.globals: dict[str, Any] = dict(RUNTIME_NAMES)
@@ -223,7 +226,7 @@ class Compiler:
         namespace = dict(self.globals)
         exec(code, namespace)  # noqa: S102 - our own generated code, no template text inside
         return Compiled(namespace["_render"], source, filename, positions, self.facts,
-                        self.write_nodes if self.trace else None)
+                        self.write_nodes if self.trace else None, self.switchable)
 
     def new_function(self, name: str, body: list[n.Stmt]) -> str:
         outer, saved = self.fn, (self.loop_locals, self.loop_maps, self.loop_counters)
@@ -364,12 +367,8 @@ class Compiler:
 
     def stmt_If(self, node: n.If) -> None:
         fn = self.fn
-        choice = self.forced.get(node.pos)
-        if choice is not None:
-            body = forced_branch(node, choice)
-            if body:
-                fn.line("if True:")  # the forced branch, its conditions not evaluated
-                self.nested_body(body, 0)
+        if self.switchable:
+            self.switchable_if(node)
             return
         for i, (cond, body) in enumerate(node.branches):
             keyword = "if" if i == 0 else "elif"
@@ -377,6 +376,22 @@ class Compiler:
             self.nested_body(body, 0)
         if node.otherwise is not None:
             fn.line("else:")
+            self.nested_body(node.otherwise, 0)
+
+    def switchable_if(self, node: n.If) -> None:
+        """An ``#if`` chain that takes branch ``st.forced[pos]`` when forced (conditions unevaluated).
+
+        Index ``len(branches)`` is the ``#else``; an index with no branch runs none.
+        """
+        fn = self.fn
+        b = self.fresh("_fb")
+        fn.line(f"{b} = st.forced.get({node.pos})")
+        for i, (cond, body) in enumerate(node.branches):
+            keyword = "if" if i == 0 else "elif"
+            fn.line(f"{keyword} ({b} == {i} if {b} is not None else {self.cond(cond, 0)}):", cond.pos)
+            self.nested_body(body, 0)
+        if node.otherwise is not None:
+            fn.line(f"elif {b} is None or {b} == {len(node.branches)}:")
             self.nested_body(node.otherwise, 0)
 
     def stmt_Foreach(self, node: n.Foreach) -> None:
@@ -633,21 +648,12 @@ def _literal(node: n.Expr) -> str:
     return getattr(node, "literal", "") or ""
 
 
-def forced_branch(node: n.If, choice: int) -> list[n.Stmt] | None:
-    """The body a forced ``#if`` chain runs: branch ``choice`` (the ``#else`` after the last), else none."""
-    if 0 <= choice < len(node.branches):
-        return node.branches[choice][1]
-    if choice == len(node.branches):
-        return node.otherwise
-    return None
-
-
 def compile_tree(body: list[n.Stmt], filename: str, limits: rt.Limits, *, facts: TreeFacts | None = None,
-                 forced: Mapping[int, int] | None = None, trace: bool = False) -> Compiled:
+                 switchable: bool = False, trace: bool = False) -> Compiled:
     """Compile a parsed template.
 
     ``facts`` (from an earlier compile of the same tree) skips the survey;
-    ``forced`` maps ``#if`` chain offsets to the branch each always takes;
-    ``trace`` compiles writes that name their node, for output origins.
+    ``switchable`` compiles ``#if`` chains that obey ``st.forced``; ``trace``
+    compiles writes that name their node, for output origins.
     """
-    return Compiler(limits, facts=facts, forced=forced, trace=trace).compile(body, filename)
+    return Compiler(limits, facts=facts, switchable=switchable, trace=trace).compile(body, filename)

@@ -66,7 +66,7 @@ class RenderState:
     """Per-render bookkeeping: limits, counters, warnings."""
 
     __slots__ = ("limits", "iterations", "next_check", "warnings", "define_depth", "out", "warned_loops",
-                 "where", "_out_counted", "_out_chars")
+                 "where", "_out_counted", "_out_chars", "forced")
 
     CHECK_EVERY = 256
     """Loops check the limits after this many iterations (and at every loop start past it)."""
@@ -82,6 +82,7 @@ class RenderState:
         self.out = out
         self._out_counted = 0  # out[:_out_counted] is summed in _out_chars
         self._out_chars = 0
+        # self.forced (#if chain offset -> branch) is set only for a switchable compile's renders.
 
     def loop_cap(self, pos: int) -> None:
         """A ``#foreach`` reached its per-loop cap (U06): warn once per loop, or fail."""

@@ -39,7 +39,7 @@ _ids = itertools.count(1)
 _CACHE: OrderedDict[tuple, "Template"] = OrderedDict()
 _CACHE_SIZE = 512
 _CACHE_LOCK = threading.Lock()
-_VARIANTS = 64  # forced variants kept per template
+_VARIANTS = 256  # variants kept per template (small objects: they share one switchable compile)
 
 
 def copy_value(x: Any) -> Any:
@@ -139,8 +139,9 @@ class Template:
         """The parsed template (statements of :mod:`vtlgw.vtl.nodes`); walk it with ``nodes.walk``."""
         self.forced: Mapping[int, int] = {}
         """For a variant, the #if chain offsets and the branch each always takes."""
-        self._compiled: Compiled = self._compile(forced=None, trace=False, facts=None)
+        self._compiled: Compiled = self._compile(switchable=False, trace=False, facts=None)
         self._traced: Compiled | None = None
+        self._switchable: dict[bool, Compiled] = {}  # traced? -> the compile every variant shares
         self._base = self
         self._variants: OrderedDict[tuple, Template] | None = None
         self._chains: tuple[IfChain, ...] | None = None
@@ -158,10 +159,19 @@ class Template:
             if gc_was_enabled:
                 gc.enable()
 
-    def _compile(self, *, forced: Mapping[int, int] | None, trace: bool, facts: Any) -> Compiled:
+    def _compile(self, *, switchable: bool, trace: bool, facts: Any) -> Compiled:
         filename = f"<vtl:{next(_ids)}>"
         return self._without_gc(
-            lambda: compile_tree(self.tree, filename, self.limits, facts=facts, forced=forced, trace=trace))
+            lambda: compile_tree(self.tree, filename, self.limits, facts=facts, switchable=switchable, trace=trace))
+
+    def _switchable_compile(self, trace: bool) -> Compiled:
+        """The compile whose #if chains obey a render's forcing (made once per template and mode)."""
+        base = self._base
+        compiled = base._switchable.get(trace)
+        if compiled is None:
+            compiled = base._switchable[trace] = base._compile(switchable=True, trace=trace,
+                                                               facts=base._compiled.facts)
+        return compiled
 
     @classmethod
     def cached(cls, source: str, name: str = "<template>", limits: rt.Limits | None = None) -> "Template":
@@ -194,9 +204,9 @@ class Template:
         Branch 0 is the ``#if``, 1.. the ``#elseif`` branches, ``branches`` the
         ``#else``; an index past the last branch (with no ``#else``, ``branches``
         already) runs no branch. The forced chains' conditions are not
-        evaluated; every other condition is. Variants are cached and render
-        (traced too) like the template itself; a variant's variant adds to its
-        forcing.
+        evaluated; every other condition is. Variants render (traced too) like
+        the template itself; a variant's variant adds to its forcing. All
+        variants of a template share one extra compile, made on the first call.
         """
         merged = {**self.forced, **forced}
         base = self._base
@@ -219,8 +229,9 @@ class Template:
         variant = Template.__new__(Template)
         variant.source, variant.name, variant.limits, variant.tree = base.source, base.name, base.limits, base.tree
         variant.forced = dict(key)
-        variant._compiled = variant._compile(forced=variant.forced, trace=False, facts=base._compiled.facts)
+        variant._compiled = base._switchable_compile(trace=False)
         variant._traced = None
+        variant._switchable = {}
         variant._base = base
         variant._variants = None
         variant._chains = base._chains
@@ -259,7 +270,10 @@ class Template:
         """
         compiled = self._traced
         if compiled is None:
-            compiled = self._traced = self._compile(forced=self.forced, trace=True, facts=self._compiled.facts)
+            if self._base is self:
+                compiled = self._traced = self._compile(switchable=False, trace=True, facts=self._compiled.facts)
+            else:
+                compiled = self._traced = self._switchable_compile(trace=True)
         recorder = _Recorder()
         text = self._execute(compiled, variables, warnings, copy, recorder.out, recorder)
         nodes = compiled.write_nodes or []
@@ -274,6 +288,8 @@ class Template:
             v = {key: value if isinstance(value, HostObject) else copy_value(value)
                  for key, value in (variables or {}).items() if value is not None}
         st = rt.RenderState(self.limits, out, self.where)
+        if compiled.switchable:
+            st.forced = self.forced
         try:
             try:
                 compiled.render(st, v, w)
