@@ -206,7 +206,7 @@ def test_xml_declaration_after_a_directive_line_is_first() -> None:
     assert findings("VTL114", '#set($x = 1)\n<?xml version="1.0"?><a>$x</a>') == []
 
 
-@pytest.mark.parametrize("code", [f"VTL{n}" for n in range(101, 115)])
+@pytest.mark.parametrize("code", [f"VTL{n}" for n in range(101, 116)])
 def test_rule_documentation(code: str) -> None:
     doc = registry.get(code).doc
     assert doc.code == code
@@ -221,7 +221,7 @@ def test_rule_documentation(code: str) -> None:
     ("VTL104", Severity.WARNING), ("VTL105", Severity.WARNING), ("VTL106", Severity.WARNING),
     ("VTL107", Severity.WARNING), ("VTL108", Severity.ERROR), ("VTL109", Severity.WARNING),
     ("VTL110", Severity.WARNING), ("VTL111", Severity.INFO), ("VTL112", Severity.WARNING),
-    ("VTL113", Severity.WARNING), ("VTL114", Severity.WARNING),
+    ("VTL113", Severity.WARNING), ("VTL114", Severity.WARNING), ("VTL115", Severity.WARNING),
 ])
 def test_default_severities(code: str, severity: Severity) -> None:
     assert registry.get(code).doc.severity is severity
@@ -233,3 +233,36 @@ def test_gateway_responses_are_not_judged_as_vtl_output() -> None:
     for code in ("VTL106", "VTL111", "VTL112"):
         assert findings(code, text, kind="gateway") == []
     assert findings("VTL106", text, kind="response") != []
+
+
+@pytest.mark.parametrize("text, media_type, needle", [
+    ('#set($o = $input.path(\'$\'))\n  {"id": "$o.id"}', "application/xml", "{"),
+    ('[1, 2]', "text/xml", "["),
+    ('<order id="1"/>', "application/json", "<"),
+    ('<order id="1"/>', "application/vnd.api+json", "<"),
+])
+def test_response_output_unlike_its_key(text: str, media_type: str, needle: str) -> None:
+    assert findings("VTL115", text, kind="response", media_type=media_type) == [("VTL115", *at(text, needle))]
+
+
+@pytest.mark.parametrize("text, media_type", [
+    ('{"id": 1}', "application/json"),
+    ('<?xml version="1.0"?><a/>', "application/xml"),
+    ('<a/>', "application/atom+xml"),
+    ('{"id": 1}', "text/plain"),  # neither JSON nor XML declared: nothing to compare
+    ('$input.body', "application/xml"),  # output unknown until rendered
+])
+def test_response_output_like_its_key(text: str, media_type: str) -> None:
+    assert findings("VTL115", text, kind="response", media_type=media_type) == []
+
+
+def test_request_template_key_is_the_clients_type_not_the_outputs() -> None:
+    # an XML client, a JSON backend: the usual transformation, not a mismatch
+    assert findings("VTL115", '{"id": "$input.path(\'$.id\')"}', media_type="application/xml") == []
+
+
+def test_request_template_against_a_mapped_integration_content_type() -> None:
+    http = Integration(type="HTTP", uri="https://example.com/orders",
+                       request_parameters={"integration.request.header.Content-Type": "'application/xml'"})
+    assert findings("VTL115", '{"id": 1}', integration=http) == [("VTL115", 1, 1)]
+    assert findings("VTL115", '<id>1</id>', integration=http) == []

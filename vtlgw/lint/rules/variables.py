@@ -825,3 +825,77 @@ class XmlDeclarationRule(TemplateRule):
                                       message=f"the XML declaration comes after {what} ({len(before)} "
                                               f"character{'s' if len(before) != 1 else ''}); it must be first")
                 return
+
+
+# ---------------------------------------------------------------- output kind
+
+
+def _is_xml_media_type(media_type: str | None) -> bool:
+    base = (media_type or "").split(";", 1)[0].strip().lower()
+    return base in ("application/xml", "text/xml") or base.endswith("+xml")
+
+
+def _declared_output_type(unit: "TemplateUnit") -> str | None:
+    """The media type the output is sent as, when the definition says so.
+
+    A response template's key is what the client asked for; a request template's key is the
+    client's content type, not the output's, so only an integration Content-Type mapped to a
+    constant declares a request template's output.
+    """
+    if unit.kind in ("response", "gateway"):
+        return unit.media_type
+    if unit.integration is None:
+        return None
+    for target, value in unit.integration.request_parameters.items():
+        value = value.strip()
+        if target.lower() == "integration.request.header.content-type" and len(value) >= 2 \
+                and value[0] == value[-1] == "'":
+            return value[1:-1].strip().lower()
+    return None
+
+
+def _output_looks_like(static_output: str) -> str | None:
+    head = static_output.lstrip(" \t\r\n")
+    if head.startswith(("{", "[")):
+        return "JSON"
+    if head.startswith("<"):
+        return "XML"
+    return None
+
+
+@_rule
+class OutputKindMismatchRule(TemplateRule):
+    doc = RuleDoc(
+        code="VTL115",
+        name="output-kind-mismatch",
+        severity=Severity.WARNING,
+        message="make the output match its media type: this template renders JSON under an XML type (or the reverse)",
+        what="A template whose output starts as JSON ({ or [) while its media type is XML (application/xml, "
+             "text/xml, *+xml), or starts with < while its media type is JSON. The media type is the key of a "
+             "response template, or the Content-Type an integration maps to a constant for a request template.",
+        why="The client (or the backend) is told one format and receives another; a copied template under the "
+            "wrong key is the usual cause.",
+        example='responseTemplates:\n  application/xml: \'{"id": "$input.path(\'$.id\')"}\'\n',
+        fix="Key the template by the type it renders (application/json), or render that type.",
+    )
+
+    def check(self, unit: "TemplateUnit") -> Iterator[Diagnostic]:
+        if unit.tree is None:
+            return
+        declared = _declared_output_type(unit)
+        if declared is None:
+            return
+        from vtlgw.lint.units import is_json_media_type
+
+        f = facts(unit.tree)
+        looks = _output_looks_like(f.static_output)
+        expected = "JSON" if is_json_media_type(declared) else "XML" if _is_xml_media_type(declared) else None
+        if looks is None or expected is None or looks == expected:
+            return
+        first = next((node for node in f.nodes(n.Text) if f.is_printed(node) and node.text.strip()), None)
+        if first is None:
+            return
+        start = first.pos + len(first.text) - len(first.text.lstrip(" \t\r\n"))
+        yield unit.diagnostic(type(self), start, start + 1,
+                              message=f"this template renders {looks} but its media type is {declared}: key it "
+                                      f"by the type it renders, or render {expected}")
