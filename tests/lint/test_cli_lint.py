@@ -74,6 +74,14 @@ def test_github_format(templates):
     assert result.stdout == "::warning file=warn.vtl,line=1,col=8,endLine=1,endColumn=12,title=VTL991::do not print $foo\n"
 
 
+def test_a_template_from_stdin(project, sample_rules):
+    result = CliRunner().invoke(main, ["lint", *ONLY_SAMPLES, "-f", "json", "--kind", "response", "-"],
+                                input='{"a": "$foo"}')
+    [found] = json.loads(result.stdout)["findings"]
+    assert (found["file"], found["line"], found["column"]) == ("<stdin>", 1, 8)
+    assert found["template"] == {"kind": "response", "mediaType": "application/json"}
+
+
 def test_unknown_format_is_a_usage_error(templates):
     result = run("--format", "xml", ".")
     assert result.exit_code == 2

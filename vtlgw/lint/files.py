@@ -22,6 +22,7 @@ from vtlgw.vtl.errors import VtlError
 __all__ = ["Item", "discover", "looks_like_definition", "DEFINITION_SUFFIXES", "TEMPLATE_SUFFIXES"]
 
 TEMPLATE_SUFFIXES = (".vtl",)
+STDIN = "-"  # a template read from standard input
 DEFINITION_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 SKIPPED_DIRS = {"node_modules", "__pycache__", "venv", "site-packages"}
 # Text that only API definitions carry; checked on the first 64 KiB.
@@ -44,8 +45,10 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Item]:
     seen: set[str] = set()
     for raw in paths:
         path = os.fspath(raw)
-        if os.path.isdir(path) and not _is_cdk_out(path):
-            items: Iterable[Item] = _walk(path)
+        if path == STDIN:
+            items: Iterable[Item] = [Item(path, is_template=True)]
+        elif os.path.isdir(path) and not _is_cdk_out(path):
+            items = _walk(path)
         elif os.path.isdir(path):
             items = [Item(path)]
         elif not os.path.exists(path):

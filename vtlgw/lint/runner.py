@@ -8,6 +8,7 @@ configuration.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
@@ -258,7 +259,6 @@ _FORKED: "Runner | None" = None
 
 def _workers(jobs: int | None, count: int) -> int:
     import os
-    import sys
 
     if jobs is None:
         import threading
@@ -309,7 +309,7 @@ def _unit_location(unit: object) -> Location:
 def _read_template(path: str | Path) -> str:
     shown = display_path(path)
     try:
-        data = Path(path).read_bytes()
+        data = sys.stdin.buffer.read() if str(path) == "-" else Path(path).read_bytes()
     except FileNotFoundError:
         raise LintInputError("no such file", file=shown) from None
     except IsADirectoryError:

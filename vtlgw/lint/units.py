@@ -57,6 +57,8 @@ def looks_like_form_body(text: str) -> bool:
 def display_path(path: str | os.PathLike[str]) -> str:
     """``path`` relative to the working directory when it lies under it, with ``/`` separators."""
     text = os.fspath(path)
+    if text == "-":
+        return "<stdin>"
     if text.startswith("<"):
         return text
     try:
