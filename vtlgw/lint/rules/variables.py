@@ -13,6 +13,7 @@ import difflib
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator
 
+from vtlgw.lint.registry import get as get_rule
 from vtlgw.lint.registry import register
 from vtlgw.lint.rule import RuleDoc, TemplateRule
 from vtlgw.lint.rules._tree import GATEWAY_ROOTS, LOOP_HELPERS, TreeFacts, facts, key_path, literal_text, span
@@ -133,7 +134,7 @@ def _context_findings(unit: "TemplateUnit", code: str) -> Iterator[Diagnostic]:
         return
     f = facts(unit.tree)
     custom = _custom_context_keys(f)
-    rule = register_lookup(code)
+    rule = get_rule(code)
     for ref in f.refs:
         if ref.name != "context":
             continue
@@ -143,16 +144,6 @@ def _context_findings(unit: "TemplateUnit", code: str) -> Iterator[Diagnostic]:
             yield unit.diagnostic(rule, start, end, message=found[1])
 
 
-_BY_CODE: dict[str, type] = {}
-
-
-def register_lookup(code: str) -> type:
-    return _BY_CODE[code]
-
-
-def _rule(cls: type) -> type:
-    _BY_CODE[cls.doc.code] = cls
-    return register(cls)
 
 
 # ---------------------------------------------------------------- $util
@@ -183,7 +174,7 @@ _APPSYNC_HINTS = {
 }
 
 
-@_rule
+@register
 class AppSyncHelperRule(TemplateRule):
     doc = RuleDoc(
         code="VTL101",
@@ -221,7 +212,7 @@ class AppSyncHelperRule(TemplateRule):
         yield from _context_findings(unit, "VTL101")
 
 
-@_rule
+@register
 class UnknownUtilRule(TemplateRule):
     doc = RuleDoc(
         code="VTL102",
@@ -264,7 +255,7 @@ class UnknownUtilRule(TemplateRule):
                                               "this renders as empty")
 
 
-@_rule
+@register
 class AccessLogVariableRule(TemplateRule):
     doc = RuleDoc(
         code="VTL103",
@@ -284,7 +275,7 @@ class AccessLogVariableRule(TemplateRule):
         yield from _context_findings(unit, "VTL103")
 
 
-@_rule
+@register
 class GatewayErrorVariableRule(TemplateRule):
     doc = RuleDoc(
         code="VTL104",
@@ -304,7 +295,7 @@ class GatewayErrorVariableRule(TemplateRule):
         yield from _context_findings(unit, "VTL104")
 
 
-@_rule
+@register
 class UnknownContextRule(TemplateRule):
     doc = RuleDoc(
         code="VTL105",
@@ -389,7 +380,7 @@ def _undoes_apostrophe(part: Any) -> bool:
         and "'" in (literal_text(part.args[0]) or "")
 
 
-@_rule
+@register
 class EscapeJavaScriptApostropheRule(TemplateRule):
     doc = RuleDoc(
         code="VTL106",
@@ -439,7 +430,7 @@ def _leaves_apostrophe_escaped(ref: n.Ref, f: TreeFacts) -> bool:
     return not _apostrophe_free(call.args[0], f)
 
 
-@_rule
+@register
 class UnknownInputMemberRule(TemplateRule):
     doc = RuleDoc(
         code="VTL107",
@@ -513,7 +504,7 @@ def _jsonpath_error(path: str) -> str | None:
     return None
 
 
-@_rule
+@register
 class JsonPathRule(TemplateRule):
     doc = RuleDoc(
         code="VTL108",
@@ -560,7 +551,7 @@ def _object_value(expr: Any, f: TreeFacts | None = None) -> bool:
     return False
 
 
-@_rule
+@register
 class PrintedMapRule(TemplateRule):
     doc = RuleDoc(
         code="VTL109",
@@ -590,7 +581,7 @@ def _is_input_json(ref: n.Ref) -> bool:
         and ref.parts[0].name == "json"
 
 
-@_rule
+@register
 class QuotedInputJsonRule(TemplateRule):
     doc = RuleDoc(
         code="VTL110",
@@ -613,7 +604,7 @@ class QuotedInputJsonRule(TemplateRule):
                 yield unit.diagnostic(type(self), start, end)
 
 
-@_rule
+@register
 class UnescapedStringRule(TemplateRule):
     doc = RuleDoc(
         code="VTL111",
@@ -685,7 +676,7 @@ _FOREIGN_ROOTS = {
 }
 
 
-@_rule
+@register
 class UnknownVariableRule(TemplateRule):
     doc = RuleDoc(
         code="VTL112",
@@ -723,7 +714,7 @@ class UnknownVariableRule(TemplateRule):
 # ---------------------------------------------------------------- form bodies
 
 
-@_rule
+@register
 class FormValueNotEncodedRule(TemplateRule):
     doc = RuleDoc(
         code="VTL113",
@@ -792,7 +783,7 @@ def _plain_source(ref: n.Ref) -> str:
 # ---------------------------------------------------------------- XML
 
 
-@_rule
+@register
 class XmlDeclarationRule(TemplateRule):
     doc = RuleDoc(
         code="VTL114",
@@ -863,7 +854,7 @@ def _output_looks_like(static_output: str) -> str | None:
     return None
 
 
-@_rule
+@register
 class OutputKindMismatchRule(TemplateRule):
     doc = RuleDoc(
         code="VTL115",
