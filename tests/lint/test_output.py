@@ -113,6 +113,7 @@ def test_sarif_validates_against_the_published_schema(sample_rules, monkeypatch)
 
     monkeypatch.setattr(output, "docs_url", lambda: "https://example.org/docs/lint.md")
     result = sample_result()
+    result.findings.append(finding(Severity.WARNING, None, "a plain warning", "d.vtl", 2, 3))
     result.findings.append(finding(Severity.WARNING, "VTL991", "no position", "dir with space/c.vtl",
                                    notes=("sample: empty body",)))
     document = json.loads(sarif_report(result))
@@ -128,11 +129,14 @@ def test_sarif_validates_against_the_published_schema(sample_rules, monkeypatch)
     assert rule["defaultConfiguration"]["level"] == "warning"
     assert rule["helpUri"] == "https://example.org/docs/lint.md#vtl991"
     assert driver["informationUri"] == "https://example.org/docs/lint.md"
-    levels = {r["ruleId"]: r["level"] for r in run["results"]}
+    plain = [r for r in run["results"] if "ruleId" not in r]
+    assert [r["message"]["text"] for r in plain] == ["a plain warning"] and "ruleIndex" not in plain[0]
+    levels = {r["ruleId"]: r["level"] for r in run["results"] if "ruleId" in r}
     assert levels == {"VTL992": "note", "VTL991": "warning", "VTL993": "error",
                       "VTL000": "error"}
     for result_item in run["results"]:
-        assert driver["rules"][result_item["ruleIndex"]]["id"] == result_item["ruleId"]
+        if "ruleId" in result_item:
+            assert driver["rules"][result_item["ruleIndex"]]["id"] == result_item["ruleId"]
     first = run["results"][0]["locations"][0]["physicalLocation"]
     assert first == {"artifactLocation": {"uri": "b.vtl"},
                      "region": {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 4}}
