@@ -1,7 +1,7 @@
 """What the template rules read from a parse tree, computed once per template.
 
 Everything here is built on the language layer's walker
-(:func:`vtlgw.vtl.nodes.walk` / :func:`~vtlgw.vtl.nodes.iter_child_nodes`):
+(:func:`vtlgw.vtl.nodes.walk` / :func:`~vtlgw.vtl.nodes.child_nodes`):
 one pass records each node's parent, the names a template defines, and how
 each printed reference sits in the static output (inside a JSON string, as a
 form value). Rules then ask questions of that :class:`TreeFacts` instead of
@@ -64,15 +64,6 @@ def key_path(parts: Sequence[Any]) -> list[str]:
     return keys
 
 
-def call_named(ref: n.Ref, index: int, name: str) -> n.Call | None:
-    """``ref.parts[index]`` when it is a call of ``name``."""
-    if len(ref.parts) > index:
-        part = ref.parts[index]
-        if isinstance(part, n.Call) and part.name == name:
-            return part
-    return None
-
-
 @dataclass
 class Printed:
     """A reference printed into the output, and where it lands in the static text around it."""
@@ -126,16 +117,6 @@ class TreeFacts:
                 path.append((id(parent), _branch_index(parent, child)))
             child = parent
         return tuple(path)
-
-    def in_loop(self, node: n.Node) -> bool:
-        return any(isinstance(a, n.Foreach) for a in self.ancestors(node))
-
-    def statement_of(self, node: n.Node) -> n.Node | None:
-        """The directive or output statement an expression node belongs to."""
-        for a in [node, *self.ancestors(node)]:
-            if isinstance(a, (n.Output, n.Set, n.If, n.Foreach, n.Define)):
-                return a
-        return None
 
     def known_root(self, name: str) -> bool:
         return name in GATEWAY_ROOTS or name in LOOP_HELPERS or name in self.defined
