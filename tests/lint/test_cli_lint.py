@@ -101,6 +101,11 @@ def test_unknown_rule_id_on_the_command_line(templates):
     assert "Invalid value for --select: unknown rule id 'VTL9999'" in result.stderr
 
 
+def test_empty_select_is_a_usage_error(templates):
+    result = run("--select", " , ", ".")
+    assert result.exit_code == 2 and "Invalid value for --select: expected rule ids" in result.stderr
+
+
 def test_command_line_overrides_the_configuration(templates, write):
     write("pyproject.toml", '[tool.vtlgw.lint]\nselect = ["VTL991"]\nfail-on = "warning"\n')
     assert run(".").exit_code == 1

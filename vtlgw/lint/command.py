@@ -44,6 +44,9 @@ def _codes(values: tuple[str, ...], option: str) -> list[str] | None:
     def fail(message: str) -> click.BadParameter:
         return click.BadParameter(message, param_hint=option)
 
+    if not items:
+        raise fail("expected rule ids or prefixes such as VTL1,VTL301")
+
     return resolve_codes(items, fail)
 
 
