@@ -132,6 +132,13 @@ def test_cloudformation_placeholder_outside_sub() -> None:
     assert "${AWS::Region}" in message and "Fn::Sub" in message
 
 
+def test_placeholder_in_a_sub_template_is_cloudformations() -> None:
+    from vtlgw.apigw.definition.model import MappingTemplate
+
+    text = '{"arn": "arn:aws:states:${AWS::Region}:${AWS::AccountId}:stateMachine:m"}'
+    assert findings("VTL001", text, mapping=MappingTemplate("application/json", text, symbolic=True)) == []
+
+
 def test_oversized_template_is_vtl401_not_vtl001() -> None:
     assert findings("VTL001", "a" * 307_201) == []
 

@@ -266,3 +266,14 @@ def test_request_template_against_a_mapped_integration_content_type() -> None:
                        request_parameters={"integration.request.header.Content-Type": "'application/xml'"})
     assert findings("VTL115", '{"id": 1}', integration=http) == [("VTL115", 1, 1)]
     assert findings("VTL115", '<id>1</id>', integration=http) == []
+
+
+def test_cloudformation_placeholders_of_a_sub_template_are_not_variables() -> None:
+    from vtlgw.apigw.definition.model import MappingTemplate
+
+    text = "Action=SendMessage&MessageBody=$util.urlEncode($input.body)&Attr.Value=${Stage}"
+    sub = MappingTemplate("application/json", text, symbolic=True)
+    sqs = Integration(type="AWS", uri=SQS_URI)
+    for code in ("VTL112", "VTL113"):
+        assert findings(code, text, integration=sqs, mapping=sub) == []
+        assert findings(code, text, integration=sqs) != []  # written as plain text, ${Stage} is VTL

@@ -122,6 +122,17 @@ class TreeFacts:
         return name in GATEWAY_ROOTS or name in LOOP_HELPERS or name in self.defined
 
 
+def cloudformation_placeholder(unit: Any, ref: n.Ref) -> bool:
+    """``${Name}`` / ``${Res.Attr}`` in a template written with ``!Sub`` (or built by ``Fn::Join``).
+
+    The definition loader leaves those placeholders as written; CloudFormation replaces them
+    before API Gateway sees the template, so they are not template variables.
+    """
+    mapping = getattr(unit, "mapping", None)
+    return bool(mapping is not None and mapping.symbolic and ref.source.startswith("${")
+                and ref.name not in GATEWAY_ROOTS and unit.tree is not None and ref.name not in facts(unit.tree).defined)
+
+
 def exclusive(a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]) -> bool:
     """Whether two branch paths can never both execute (different branches of one #if)."""
     taken = dict(a)

@@ -75,6 +75,8 @@ class SyntaxErrorRule(TemplateRule):
         message = err.message
         for m in _CFN_PLACEHOLDER.finditer(unit.text):
             if m.start() <= start < m.end():
+                if unit.mapping is not None and unit.mapping.symbolic:
+                    return  # written with !Sub: CloudFormation replaces it before API Gateway parses
                 message += (f" ({m.group()} is a CloudFormation placeholder: it is replaced only inside "
                             "Fn::Sub, so API Gateway gets the text as written)")
                 break

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Iterator
 from vtlgw.lint.registry import get as get_rule
 from vtlgw.lint.registry import register
 from vtlgw.lint.rule import RuleDoc, TemplateRule
-from vtlgw.lint.rules._tree import GATEWAY_ROOTS, LOOP_HELPERS, TreeFacts, facts, key_path, literal_text, span
+from vtlgw.lint.rules._tree import GATEWAY_ROOTS, LOOP_HELPERS, TreeFacts, cloudformation_placeholder, facts, \
+    key_path, literal_text, span
 from vtlgw.vtl import nodes as n
 from vtlgw.vtl.diagnostics import Diagnostic, Severity
 
@@ -625,7 +626,7 @@ class UnescapedStringRule(TemplateRule):
         f = facts(unit.tree)
         for printed in f.printed:
             ref = printed.output.ref
-            if not printed.in_string or printed.is_key or _is_input_json(ref):
+            if not printed.in_string or printed.is_key or _is_input_json(ref) or cloudformation_placeholder(unit, ref):
                 continue
             if _carries_data(ref, f) and not _safe_value(ref, f):
                 start, end = span(ref)
@@ -698,8 +699,8 @@ class UnknownVariableRule(TemplateRule):
         f = facts(unit.tree)
         for ref in f.refs:
             name = ref.name
-            if f.known_root(name) or name in ("null", "ctx"):
-                continue  # $null is the idiom for "nullish"; $ctx is VTL101
+            if f.known_root(name) or name in ("null", "ctx") or cloudformation_placeholder(unit, ref):
+                continue  # $null is the idiom for "nullish"; $ctx is VTL101; ${Stage} in a !Sub is CloudFormation's
             if "-" in name and f.known_root(name.split("-", 1)[0]):
                 continue  # VTL006
             hint = _mapping_hint(ref) or _FOREIGN_ROOTS.get(name)
@@ -739,7 +740,7 @@ class FormValueNotEncodedRule(TemplateRule):
         f = facts(unit.tree)
         for printed in f.printed:
             ref = printed.output.ref
-            if not printed.form_value or self._encoded(ref, f):
+            if not printed.form_value or self._encoded(ref, f) or cloudformation_placeholder(unit, ref):
                 continue
             start, end = span(ref)
             yield unit.diagnostic(type(self), start, end,
