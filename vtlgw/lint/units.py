@@ -1,7 +1,7 @@
 """What a rule checks: one template in its context, or one loaded definition.
 
-A :class:`TemplateUnit` is parsed and compiled once (``Template.cached``), and
-every rule reads the same tree. Its ``location()`` turns template offsets into
+A :class:`TemplateUnit` is parsed once and every rule reads the same tree; it
+is compiled (``Template.cached``) only when a rule asks for the template. Its ``location()`` turns template offsets into
 the coordinates of the file the user has open: the ``.vtl`` file itself, the
 definition file's lines for a YAML ``|`` block scalar, or else the template's
 key in the definition (the template-relative ``line:col`` and JSON pointer are
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable
 
-from vtlgw.vtl.diagnostics import Diagnostic, Location, Severity
+from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.errors import TemplateSyntaxError, locate
 
 if TYPE_CHECKING:
@@ -303,7 +303,3 @@ class DefinitionUnit:
                    notes: Iterable[str] = ()) -> Diagnostic:
         doc = rule.doc
         return Diagnostic(doc.severity, doc.code, message or doc.message, self.location(source), tuple(notes))
-
-
-def severity_of(rule: type) -> Severity:
-    return rule.doc.severity
