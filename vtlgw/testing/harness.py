@@ -61,7 +61,7 @@ def load_api(path: Path, api_id: str | None = None) -> Any:
     return definition
 
 
-@dataclass
+@dataclass(repr=False)
 class Harness:
     """Renders and invokes for one test: paths resolve against ``root``; ``defaults`` fill unset keywords.
 
@@ -76,6 +76,11 @@ class Harness:
     strict: bool = False
     invocations: list[Invoked] = field(default_factory=list)
     renders: list[Rendered] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        api = self.defaults.get("api")
+        return f"<vtlgw harness: root {self.root}" + (f", api {api}" if api else "") + \
+            (", strict" if self.strict else "") + ">"
 
     # ------------------------------------------------------------------ templates
 
@@ -122,7 +127,8 @@ class Harness:
     def api(self, path: str | os.PathLike[str], *, api_id: str | None = None) -> "Api":
         """An API definition (OpenAPI, CloudFormation/SAM, CDK output), loaded once per process."""
         file = self.resolve(path)
-        return Api(self, load_api(file, api_id), self.display(file))
+        shown = self.display(file)  # messages and the trace cite the file as the user knows it
+        return Api(self, load_api(Path(shown) if not os.path.isabs(shown) else file, api_id), shown)
 
     def invoke(self, route: str, /, **keywords: Any) -> Invoked:
         """Run ``"POST /orders/42"`` through the configured API (marker, ``--vtlgw-api`` or ``vtlgw_api``)."""
