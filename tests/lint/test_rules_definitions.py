@@ -212,3 +212,25 @@ def test_unknown_keys_in_aws_cli_get_method_output(tmp_path):
     assert [(d.location.line, d.location.column) for d in found] == [(7, 6), (8, 60)]
     assert "did you mean integrationResponses?" in found[0].message
     assert "did you mean responseTemplates?" in found[1].message
+
+
+@pytest.mark.parametrize("extra, codes", [
+    ("Credentials: arn:aws:iam::${AWS::AccountId}:role/api", {"VTL501"}),
+    ("Credentials: !Sub arn:aws:iam::${AWS::AccountId}:role/api", set()),
+    ("RequestParameters: {integration.request.header.X-Region: \"'${AWS::Region}'\"}", {"VTL501"}),
+    ("RequestParameters: {integration.request.header.X-Region: !Sub \"'${AWS::Region}'\"}", set()),
+])
+def test_placeholders_in_credentials_and_mappings(tmp_path, extra, codes):
+    text = _CFN.format(uri=_SQS, template="'{}'").replace(
+        "        RequestTemplates:\n", f"        {extra}\n        RequestTemplates:\n")
+    assert _codes(findings(_write(tmp_path, text), ("VTL5",))) == codes
+
+
+def test_function_arn_built_with_join_is_vtl504(tmp_path):
+    uri = ("!Join ['', ['arn:', !Ref AWS::Partition, ':lambda:', !Ref AWS::Region, ':', !Ref AWS::AccountId, "
+           "':function:orders']]")
+    text = _CFN.format(uri=uri, template="'{}'").replace(
+        "  Queue:\n    Type: AWS::SQS::Queue\n", "")
+    found = [d for d in lint([_write(tmp_path, text)]) if d.code and d.code.startswith("VTL5")]
+    assert [d.code for d in found] == ["VTL504"]
+    assert "!Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/" in found[0].message

@@ -431,7 +431,9 @@ def regex_error_text(exc: JavaException) -> tuple[str, int | None]:
 # ---------------------------------------------------------------------------- integration kinds
 
 
-PLAIN_LAMBDA_ARN = re.compile(r"\Aarn:aws[a-z-]*:lambda:[^:]+:[^:]+:function:[^/]+\Z")
+_ARN_PART = r"(?:\$\{[^}]*\}|[^:$])+"  # a region or account, literal or a CloudFormation placeholder
+PLAIN_LAMBDA_ARN = re.compile(
+    rf"\Aarn:(?:aws[a-z-]*|\$\{{AWS::Partition\}}):lambda:{_ARN_PART}:{_ARN_PART}:function:[^/]+\Z")
 _ARN_PLACEHOLDER = re.compile(r"\A\$\{([A-Za-z0-9]+)\.Arn\}\Z")
 LAMBDA_FUNCTION_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::Lambda::Alias",
                          "AWS::Lambda::Version")

@@ -49,8 +49,8 @@ class PlaceholderOutsideSub(DefinitionRule):
         name="cloudformation-placeholder-outside-sub",
         severity=Severity.ERROR,
         message="wrap the value in Fn::Sub (!Sub) so CloudFormation substitutes the placeholder",
-        what="A CloudFormation placeholder (${AWS::Region}, ${MyQueue.Arn}, ${MyTable}) in a mapping template "
-             "or an integration URI that is not inside Fn::Sub.",
+        what="A CloudFormation placeholder (${AWS::Region}, ${MyQueue.Arn}, ${MyTable}) in a mapping template, "
+             "an integration URI, its credentials or a parameter mapping, that is not inside Fn::Sub.",
         why="Only Fn::Sub substitutes ${...}. Anywhere else the text reaches API Gateway as written: the URI "
             "is invalid or names no resource, and the template sends the literal '${AWS::Region}'.",
         example="Uri: arn:aws:apigateway:${AWS::Region}:sqs:path/${AWS::AccountId}/orders",
@@ -68,9 +68,8 @@ class PlaceholderOutsideSub(DefinitionRule):
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
         seen: set[tuple[str, str]] = set()
-        sources: list[tuple[Source | None, str]] = [(t.source, f"{t.content_type} template") for t in _templates(unit)]
-        sources += [(i.where("uri") if "uri" in i.sources else None, "integration URI")
-                    for _, i in P.integrations(unit.definition)]
+        sources = [(t.source, f"{t.content_type} template") for t in _templates(unit)]
+        sources += _integration_strings(unit)
         for source, what in sources:
             if source is None or (source.file, source.pointer) in seen or P.inside_sub(source):
                 continue
@@ -84,6 +83,21 @@ class PlaceholderOutsideSub(DefinitionRule):
                         "literally: use !Sub")
                     yield P.at_offset(made, source, text, found.start(), found.end()) if direct else made
                     break
+
+
+def _integration_strings(unit: "DefinitionUnit") -> list[tuple[Source | None, str]]:
+    """URIs, credentials and mapping values: every other integration string that reaches API Gateway."""
+    found: list[tuple[Source | None, str]] = []
+    for _, integration in P.integrations(unit.definition):
+        for field, what in (("uri", "integration URI"), ("credentials", "integration credentials")):
+            if field in integration.sources:
+                found.append((integration.sources[field], what))
+        owners = [integration, *integration.integration_responses]
+        for owner in owners:
+            for name, source in owner.sources.items():
+                if name.startswith(("request_parameters.", "response_parameters.")):
+                    found.append((source, f"mapping of {name.split('.', 1)[1]}"))
+    return found
 
 
 def _data(file: str) -> Any:
@@ -344,7 +358,7 @@ def _as_written(uri: str) -> str:
 
 def _invocation_uri(integration: "Integration") -> str:
     uri = (integration.uri or "").strip()
-    if uri.startswith("${"):
+    if "${" in uri:  # written with intrinsics: the fix is a Sub around the same ARN
         return f"!Sub arn:aws:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/{uri}/invocations"
     region = uri.split(":")[3] if uri.count(":") >= 4 else "<region>"
     return f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{uri}/invocations"
