@@ -67,6 +67,8 @@ TRIGGERS = [
      ["#set", ]),
     ("VTL011", '#set($context.requestOverride.header.X-Id = "a")\n'
                '$context.requestOverride.header.put("X-Id", "b")', ["$context.requestOverride.header.put"]),
+    ("VTL011", "#foreach($e in $input.path('$.errors'))\n#set($context.responseOverride.status = 400)\n#end",
+     ["#set"]),
     ("VTL012", '#set($context.responseOverride.status = "Not Found")', ['"Not Found"']),
     ("VTL012", '#set($context.responseOverride.status = 700)', ["700"]),
     ("VTL013", "#set($p = $input.params('ids').split(','))\n\"ids\": \"$p\"", ['$p"']),
@@ -97,6 +99,8 @@ LOOKALIKES = [
     ("VTL011", "#if($e)\n#set($context.responseOverride.status = 500)\n#else\n"
                "#set($context.responseOverride.status = 200)\n#end"),
     ("VTL011", "#set($context.responseOverride.header.A = 1)\n#set($context.responseOverride.header.B = 2)"),
+    ("VTL011", "#foreach($h in $input.path('$.headers').keySet())"
+               "#set($context.responseOverride.header[$h] = 1)#end"),
     ("VTL012", "#set($context.responseOverride.status = 404)#set($context.responseOverride.status = \"503\")"),
     ("VTL012", '#set($context.requestOverride.header.X = "a")'),
     ("VTL013", "#set($p = $input.params('ids').split(','))\n#foreach($x in $p)\"$x\"#end"),
@@ -111,7 +115,8 @@ def _case_id(case) -> str:
 def test_rule_fires_where_the_problem_is(code: str, text: str, needles: list[str]) -> None:
     expected = [(code, *at(text, needle)) for needle in needles]
     if code == "VTL011":  # the second assignment is reported, not the first
-        expected = [(code, *at(text, needles[0], nth=1 if needles[0] == "#set" else 0))]
+        nth = 1 if needles[0] == "#set" and text.startswith("#set") else 0
+        expected = [(code, *at(text, needles[0], nth=nth))]
     assert findings(code, text) == expected
 
 

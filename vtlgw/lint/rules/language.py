@@ -508,7 +508,7 @@ class DuplicateOverrideRule(TemplateRule):
         severity=Severity.WARNING,
         message="assign each override once: a second assignment of the same key gives a 5XX",
         what="The same $context.requestOverride.* or responseOverride.* key assigned twice on paths that "
-             "can both run (not in different branches of one #if).",
+             "can both run (not in different branches of one #if), or assigned inside a #foreach.",
         why="The API Gateway documentation says that overriding the same parameter twice in one template "
             "fails the request with a 5XX error.",
         example='#set($context.responseOverride.status = 400)\n#if($err)\n'
@@ -524,6 +524,16 @@ class DuplicateOverrideRule(TemplateRule):
         seen: dict[tuple, list[n.Node]] = {}
         for key, node in _assignments(unit):
             path = f.branch_path(node)
+            loop = next((a for a in f.ancestors(node) if isinstance(a, n.Foreach)), None)
+            if loop is not None:
+                start, end = span(node)
+                where = unit.location(loop.pos)
+                yield unit.diagnostic(type(self), start, end,
+                                      message=f"$context.{'.'.join(key)} is assigned on every iteration of the "
+                                              f"#foreach at {where.line}:{where.column}; a second assignment "
+                                              "gives a 5XX (assign it once, after the loop)")
+                seen.setdefault(key, []).append(node)
+                continue
             for earlier in seen.get(key, []):
                 if not exclusive(f.branch_path(earlier), path):
                     start, end = span(node)
