@@ -55,11 +55,43 @@ def test_text_inside_branches_and_after_directives():
     assert traced.origin(len(traced.text) - 1) == (7, 1)
 
 
-def test_define_block_text_points_at_the_printing_reference():
-    src = "#define($b)inner#end[$b]"
+def test_define_block_text_keeps_its_own_origins():
+    src = "#define($b)in$x#end[$b]"
+    traced = Template(src).render_traced({"x": "Q"})
+    assert traced.text == "[inQ]"
+    assert [traced.source_offset(i) for i in range(5)] == [
+        src.index("["), src.index("in$"), src.index("n$"), src.index("$x"), src.index("]")]
+
+
+def test_nested_define_blocks_keep_their_origins():
+    src = "#define($a)A#end#define($b)<$a>#end$b$b"
     traced = Template(src).render_traced()
-    assert traced.text == "[inner]"
-    assert {traced.origin(i) for i in range(1, 6)} == {(1, src.index("$b]") + 1)}
+    assert traced.text == "<A><A>"
+    assert [traced.source_offset(i) for i in range(3)] == [src.index("<"), src.index("A#end"), src.index(">")]
+    assert traced.source_offset(4) == src.index("A#end")
+
+
+def test_a_block_used_as_a_value_points_at_the_reference_printing_the_value():
+    src = '#define($b)xy#end#set($s = "$b!")$s'
+    traced = Template(src).render_traced()
+    assert traced.text == "xy!"
+    assert {traced.source_offset(i) for i in range(3)} == {src.rindex("$s")}
+
+
+BLOCK_ESCAPES = [
+    "#define($b)x#stop y#end a$b z",
+    "#define($a)1#stop 2#end#define($b)<$a>#end[$b]",
+    "#define($b)x#break y#end[$b$b]",
+    '#define($a)1#stop#end#define($b)<#set($s = "$a")$s>#end[$b]',
+    "#foreach($i in [1, 2])#define($b)$i#if($i == 2)#stop#end;#end$b#end!",
+    '#define($b)q#end#set($s = "[$b]")$s$b',
+]
+
+
+@pytest.mark.parametrize("src", BLOCK_ESCAPES)
+def test_blocks_print_the_same_text_traced(src):
+    t = Template(src)
+    assert t.render_traced().text == t.render()
 
 
 def test_string_literal_text_points_at_the_printing_reference():
@@ -75,12 +107,12 @@ def test_offsets_outside_the_output_have_no_origin():
     assert str(traced) == "ab"
 
 
-def test_stop_inside_a_define_keeps_its_text_with_no_known_origin():
-    # The block's text before #stop is written when the render ends, by no reference.
-    traced = Template("a#define($b)x#stop#end$b").render_traced()
+def test_stop_inside_a_define_keeps_its_text_and_origins():
+    src = "a#define($b)x#stop#end$b"
+    traced = Template(src).render_traced()
     assert traced.text == "ax"
     assert traced.origin(0) == (1, 1)
-    assert traced.origin(1) is None
+    assert traced.source_offset(1) == src.index("x")
 
 
 def test_traced_render_reports_errors_like_render():

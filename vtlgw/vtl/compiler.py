@@ -336,7 +336,12 @@ class Compiler:
         ref = node.ref
         t = self.fresh("_t")
         code = self.variable(ref.name) if not ref.parts else self.chain(ref, 0)
-        self.fn.line(f"{t} = {code}; w({_printed(t)}{self.traced_write(ref)})", ref.pos)
+        if self.trace:  # a #define block prints itself, so its text keeps its own origins
+            self.fn.line(f"{t} = {code}", ref.pos)
+            self.fn.line(f"if type({t}) is DefineBlock: {t}.write_to(w)", ref.pos)
+            self.fn.line(f"else: w({_printed(t)}{self.traced_write(ref)})", ref.pos)
+            return
+        self.fn.line(f"{t} = {code}; w({_printed(t)})", ref.pos)
 
     def stmt_Set(self, node: n.Set) -> None:
         target, value = node.target, node.value

@@ -184,10 +184,32 @@ class DefineBlock:
 
 
 class TracedDefineBlock(DefineBlock):
-    """A ``#define`` block of a traced compile: its writes name their node, which a block's text drops."""
+    """A ``#define`` block of a traced compile, whose writes name their node.
+
+    Printed by a reference it writes straight into the traced output
+    (:meth:`write_to`), so its text keeps its own origins; as a value (in a
+    string, an argument) it is text like any block.
+    """
 
     __slots__ = ()
     traced = True
+
+    def write_to(self, w: Callable[..., None]) -> None:
+        """Print the block through ``w``: the same text, in the same place, as ``w(text(block))``.
+
+        A ``#stop`` passes through unchanged: what the block wrote is already
+        output, so nothing of it is pending.
+        """
+        st = self.state
+        if st.define_depth >= st.limits.max_define_depth:
+            raise LimitExceeded(f"#define blocks nested deeper than {st.limits.max_define_depth} (engine limit)")
+        st.define_depth += 1
+        try:
+            self.fn(st, self.variables, w)
+        except Break:
+            pass  # as in vtl_text: #break leaves the block
+        finally:
+            st.define_depth -= 1
 
 
 def _untraced(buf: list[str]) -> Callable[..., None]:

@@ -20,8 +20,8 @@ from bisect import bisect_right
 from collections import OrderedDict
 from typing import Any, Callable, Mapping, NamedTuple
 
-from vtlgw.vtl import runtime as rt
 from vtlgw.vtl import nodes as n
+from vtlgw.vtl import runtime as rt
 from vtlgw.vtl.compiler import Compiled, compile_tree
 from vtlgw.vtl.errors import (
     JavaException,
@@ -145,6 +145,7 @@ class Template:
         self._base = self
         self._variants: OrderedDict[tuple, Template] | None = None
         self._chains: tuple[IfChain, ...] | None = None
+        self._chain_starts: frozenset[int] | None = None
 
     def _without_gc(self, build: Callable[[], Any]) -> Any:
         # Parsing and compiling allocate many small acyclic objects; the cyclic GC only slows them down.
@@ -212,9 +213,10 @@ class Template:
         base = self._base
         if not merged:
             return base
-        known = {chain.pos for chain in base.if_chains()}
+        if base._chain_starts is None:
+            base._chain_starts = frozenset(chain.pos for chain in base.if_chains())
         for pos, branch in merged.items():
-            if pos not in known:
+            if pos not in base._chain_starts:
                 raise ValueError(f"no #if chain starts at offset {pos} of {self.name}")
             if type(branch) is not int or branch < 0:
                 raise ValueError(f"branch index must be an int >= 0, not {branch!r}")
@@ -234,7 +236,7 @@ class Template:
         variant._switchable = {}
         variant._base = base
         variant._variants = None
-        variant._chains = base._chains
+        variant._chains, variant._chain_starts = base._chains, base._chain_starts
         with _CACHE_LOCK:
             base._variants[key] = variant
             if len(base._variants) > _VARIANTS:
@@ -264,9 +266,10 @@ class Template:
 
         The output is the same; a separate compile (made on first use, then
         cached) passes every write's node to the writer. Literal text maps to
-        its exact character, a printed reference to its ``$``. Text a
-        ``#define`` block or a string literal produced maps to the reference
-        that printed it.
+        its exact character, a printed reference to its ``$``; a printed
+        ``#define`` block's text keeps its own origins. Text that became a
+        value first (a string literal, a block inside one) maps to the
+        reference that printed the value.
         """
         compiled = self._traced
         if compiled is None:
