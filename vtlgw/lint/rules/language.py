@@ -293,7 +293,7 @@ def _foreach_method(name: str) -> bool:
 
 
 _METHOD_HINTS = {
-    "count": "use size()", "length": "use size() on a list or map",
+    "count": "use size()",
     "upper": "use toUpperCase()", "lower": "use toLowerCase()", "strip": "use trim()",
     "stripLeading": "use trim()", "stripTrailing": "use trim()", "isBlank": "use trim().isEmpty()",
     "repeat": "not in Java 8", "lines": "use split(\"\\n\")",
