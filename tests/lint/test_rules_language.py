@@ -236,19 +236,9 @@ def test_good_template_lints_clean(path: Path) -> None:
     assert [str(d) for d in _problems(path)] == []
 
 
-# The shipped examples below still print $util.escapeJavaScript(...) into a JSON string without
-# .replaceAll("\\'","'") (VTL106): an apostrophe in that value makes the payload invalid JSON.
-# Once an example gains the replaceAll, take it out of this set.
-_NEEDS_REPLACEALL = {"lambda-request.vtl", "orders-api.openapi.yaml", "orders-sam.yaml"}
 SHIPPED = sorted(REPO.glob("templates/*.vtl")) + sorted(REPO.glob("fixtures/*.yaml"))
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_shipped_example_lints_clean(path: Path) -> None:
-    problems = _problems(path)
-    if path.name not in _NEEDS_REPLACEALL:
-        assert [str(d) for d in problems] == []
-        return
-    assert problems, f"{path.name} lints clean now: remove it from _NEEDS_REPLACEALL"
-    assert [str(d) for d in problems if d.code != "VTL106"] == []
-    pytest.xfail(f"{path.name}: {len(problems)} escapeJavaScript without .replaceAll (VTL106)")
+    assert [str(d) for d in _problems(path)] == []
