@@ -78,7 +78,7 @@ def render(template: str, request_path: str | None, response_path: str | None, s
     Warnings and the final requestOverride/responseOverride go to stderr.
     """
     from vtlgw.apigw.context import parse_context_assignments
-    from vtlgw.apigw.mapping import MappingContext, render_with
+    from vtlgw.apigw.mapping import MappingContext, duplicate_override_warnings, render_with
     from vtlgw.apigw.request import MethodRequest, load_request
     from vtlgw.vtl import Template, VtlError
     from vtlgw.vtl.errors import TemplateError
@@ -112,8 +112,7 @@ def render(template: str, request_path: str | None, response_path: str | None, s
         _fail(str(exc), EXIT_TEMPLATE_ERROR)
     except VtlError as exc:
         _fail(f"{name}: error: {exc}", EXIT_TEMPLATE_ERROR)
-    duplicates = mctx.duplicate_overrides()
-    warnings += [f"warning: {key} was overridden more than once (API Gateway answers 500)" for key in duplicates]
+    warnings += duplicate_override_warnings(mctx)
     if fmt == "json":
         envelope: dict[str, Any] = {
             "output": output,
