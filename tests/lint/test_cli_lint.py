@@ -56,6 +56,26 @@ def test_errors_exit_1(project, write, sample_rules):
     assert result.stdout.startswith("broken.vtl:1:1: error VTL993 ")
 
 
+def test_colour_follows_the_terminal_and_the_environment(templates, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    assert "\x1b[" not in run(*ONLY_SAMPLES, "warn.vtl").stdout  # not a terminal
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[" in run(*ONLY_SAMPLES, "warn.vtl").stdout
+    assert "\x1b[" not in run(*ONLY_SAMPLES, "-f", "json", "warn.vtl").stdout
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in run(*ONLY_SAMPLES, "warn.vtl").stdout
+
+
+def test_a_closed_pipe_is_not_a_traceback(project, write):
+    for i in range(300):
+        write(f"t{i:03d}.vtl", "$nope\n" * 20)
+    proc = subprocess.run(f"{sys.executable} -m vtlgw.cli lint --isolated . | head -1", shell=True,
+                          capture_output=True, text=True)
+    assert proc.stdout.count("\n") == 1
+    assert proc.stderr == ""  # no traceback, no "Exception ignored" either
+
+
 def test_json_format(templates):
     result = run(*ONLY_SAMPLES, "-f", "json", "warn.vtl")
     data = json.loads(result.stdout)

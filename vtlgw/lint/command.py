@@ -74,12 +74,25 @@ def run_lint(options: LintOptions) -> int:
     colour = options.fmt == "text" and _stdout_is_terminal()
     report = render(result, options.fmt, colour=colour)
     if report:
-        click.echo(report, color=colour)
+        try:
+            click.echo(report, color=colour)
+        except BrokenPipeError:  # `vtlgw lint | head`: the reader has gone, the exit code still counts
+            _silence_stdout()
     for error in result.errors:
         click.echo(str(error), err=True)
     if result.errors:
         return EXIT_USAGE
     return EXIT_FINDINGS if result.fails(config.fail_level) else EXIT_CLEAN
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
+    finally:
+        os.close(devnull)
 
 
 def _stdout_is_terminal() -> bool:
