@@ -4,7 +4,7 @@ import inspect
 
 import pytest
 
-from vtlgw.vtl import Template
+from vtlgw.vtl import Template, TemplateRuntimeError
 from vtlgw.vtl import nodes as n
 from vtlgw.vtl.nodes import iter_child_nodes, walk
 from vtlgw.vtl.parser import parse
@@ -129,3 +129,17 @@ def test_if_chain_keeps_its_keywords_offsets():
     assert [src[k:k + 8] for k in chain.keywords] == ["#if($a)A", "#elseif(", "#{elseif", "#{else}D"]
     (plain,) = parse("#if($a)A#end")
     assert plain.keywords == (0,)
+
+
+def test_spans_inside_a_string_literal_with_doubled_quotes():
+    # "" is one character of the value; nodes after it still point at their source.
+    src = '#set($s = "a""b $x.y """" ${z}")'
+    refs = [x for x in walk(parse(src)) if isinstance(x, n.Ref) and x.name != "s"]
+    assert [span(src, r) for r in refs] == ["$x.y", "${z}"]
+
+
+def test_runtime_error_inside_a_string_with_doubled_quotes_is_located():
+    src = '#set($s = "a""b""c $x.substring(5)")$s'
+    with pytest.raises(TemplateRuntimeError) as err:
+        Template(src).render({"x": "a"})
+    assert err.value.column == src.index("$x") + 1

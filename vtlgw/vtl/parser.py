@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_left
 
 from vtlgw.vtl import nodes as n
 from vtlgw.vtl.errors import TemplateSyntaxError, locate
@@ -716,6 +717,9 @@ class Parser:
         body, term, term_pos = sub.block()
         if term is not None:
             raise sub.error(f"#{term} without a matching opening directive", term_pos)
+        raw = self.src[tok.pos + 1:tok.end - 1]
+        if '""' in raw:
+            _undo_quote_doubling(body, self.base + tok.pos + 1, raw)
         return n.InterpString(self.base + tok.pos, body, end=self.base + tok.end)
 
     def list_literal(self, open_tok: Token) -> n.Expr:
@@ -836,6 +840,27 @@ class _Body:
             body.append(n.Text(base + starts[0], joined, end=end, origins=origins))
         text.clear()
         starts.clear()
+
+
+def _undo_quote_doubling(body: list[n.Stmt], base: int, raw: str) -> None:
+    """Move a string literal's nodes to their source offsets: each ``""`` is one character of the value."""
+    doubles: list[int] = []  # value offsets of the quotes written doubled
+    i = raw.find('""')
+    while i >= 0:
+        doubles.append(i - len(doubles))
+        i = raw.find('""', i + 2)
+
+    def moved(offset: int) -> int:
+        return offset if offset < base else offset + bisect_left(doubles, offset - base)
+
+    for node in n.walk(body):
+        node.pos = moved(node.pos)
+        if node.end >= 0:
+            node.end = moved(node.end)
+        if type(node) is n.Text and node.origins:
+            node.origins = tuple((k, moved(at)) for k, at in node.origins)
+        elif type(node) is n.If:
+            node.keywords = tuple(moved(k) for k in node.keywords)
 
 
 class _Nesting:
