@@ -324,3 +324,31 @@ def test_status_pattern_findings_agree_with_the_pipelines_selection(tmp_path, pa
     selected = [code for code in map(str, range(100, 600))
                 if select_response(responses, code).response.status_code == "400"]
     assert ("VTL303" in _codes(findings(path, ("VTL3",)))) == (not selected)
+
+
+_MOCK = """\
+openapi: 3.0.1
+info: {{title: t, version: "1"}}
+paths:
+  /m:
+    get:
+      responses:
+        "200": {{description: ok}}
+        "404": {{description: missing}}
+      x-amazon-apigateway-integration:
+        type: mock
+{templates}        responses:
+          "2\\\\d{{2}}": {{statusCode: "200"}}
+"""
+
+
+@pytest.mark.parametrize("templates, codes", [
+    ("        requestTemplates:\n          application/json: '{\"statusCode\": 200}'\n", set()),
+    ("        requestTemplates:\n          application/json: '{\"statusCode\": 404}'\n", {"VTL309"}),
+    # the status is computed by the template: which one it is cannot be told without rendering
+    ("        requestTemplates:\n          application/json: '{\"statusCode\": $input.params(''s'')}'\n", set()),
+    ("", {"VTL309"}),  # no template: the passthrough call needs the default response
+])
+def test_mock_without_default_response(tmp_path, templates, codes):
+    path = _write(tmp_path, _MOCK.format(templates=templates))
+    assert _codes(findings(path, ("VTL3",))) == codes
