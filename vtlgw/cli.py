@@ -270,11 +270,14 @@ class _MediaType(click.ParamType):
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 @click.option("--skip-unrecognised", is_flag=True,
               help="Skip named YAML/JSON files that are not API definitions, as a directory walk does (pre-commit).")
+@click.option("--fix", is_flag=True, help="Apply the safe, mechanical fixes (rules marked fixable) to the files in place.")
+@click.option("--diff", is_flag=True, help="Show the fixes as a unified diff on stdout and write nothing (also with --fix).")
 @click.option("--list-rules", is_flag=True, help="List every rule: id, severity, name, what to do.")
 @click.option("--explain", metavar="ID", help="Explain one rule: what it catches, why, an example, the fix.")
 def lint(paths: tuple[str, ...], fmt: str, fail_on: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
          kind: str | None, media_type: str | None, requests: tuple[str, ...], config_path: str | None,
-         isolated: bool, skip_unrecognised: bool, list_rules: bool, explain: str | None) -> None:
+         isolated: bool, skip_unrecognised: bool, fix: bool, diff: bool, list_rules: bool,
+         explain: str | None) -> None:
     """Check templates and API definitions before deploy (PATHs: .vtl files, directories, definitions; default .).
 
     Exit code 0 when nothing is at or above --fail-on, 1 when something is,
@@ -292,7 +295,8 @@ def lint(paths: tuple[str, ...], fmt: str, fail_on: str | None, select: tuple[st
         raise click.UsageError("--config and --isolated cannot be combined")
     sys.exit(command.run_lint(command.LintOptions(
         paths=paths, fmt=fmt, fail_on=fail_on, select=select, ignore=ignore, kind=kind, media_type=media_type,
-        requests=requests, config_path=config_path, isolated=isolated, skip_unrecognised=skip_unrecognised)))
+        requests=requests, config_path=config_path, isolated=isolated, skip_unrecognised=skip_unrecognised,
+        fix=fix, diff=diff)))
 
 
 def _jsonable(value: Any) -> Any:

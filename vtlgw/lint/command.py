@@ -32,6 +32,8 @@ class LintOptions:
     config_path: str | None = None
     isolated: bool = False
     skip_unrecognised: bool = False
+    fix: bool = False  # write the fixable rules' fixes into the files
+    diff: bool = False  # print those fixes as a unified diff, write nothing
 
 
 def _codes(values: tuple[str, ...], option: str) -> list[str] | None:
