@@ -131,7 +131,8 @@ def test_traced_render_warns_like_render():
     warnings = []
     traced = Template("#foreach($i in [1..5])$i#end", limits=limits).render_traced(warnings=warnings)
     assert traced.text == "12"
-    assert len(warnings) == 1 and "#foreach stopped after 2 iterations" in warnings[0]
+    assert len(warnings) == 1 and "#foreach stopped after 2 iterations" in warnings[0].message
+    assert (warnings[0].location.line, warnings[0].location.column) == (1, 1)
 
 
 def test_traced_render_copies_inputs_unless_told_not_to():

@@ -8,6 +8,7 @@ with the 1.7 jar.
 import pytest
 
 from vtlgw.vtl import Limits, LimitExceeded, Template, TemplateRuntimeError, TemplateSyntaxError, VtlError
+from vtlgw.vtl.diagnostics import Diagnostic, Location, Severity
 
 
 def render(src, **variables):
@@ -224,7 +225,19 @@ def test_u06_foreach_limit_warns_and_continues():
     warnings = []
     out = Template("#foreach($i in [1..1500])x#end|done", "t.vtl").render(warnings=warnings)
     assert out == "x" * 1000 + "|done"
-    assert warnings == ["t.vtl:1:1: warning: #foreach stopped after 1000 iterations (API Gateway's limit per loop)"]
+    assert warnings == [Diagnostic(Severity.WARNING, None,
+                                   "#foreach stopped after 1000 iterations (API Gateway's limit per loop)",
+                                   Location("t.vtl", 1, 1, source_line="#foreach($i in [1..1500])x#end|done"))]
+    assert str(warnings[0]).splitlines()[0] == (
+        "t.vtl:1:1: warning: #foreach stopped after 1000 iterations (API Gateway's limit per loop)")
+
+
+def test_u06_foreach_limit_warning_points_at_its_loop():
+    warnings = []
+    Template("a\n  #foreach($i in [1..1001])#end\n#foreach($i in [1..2000])#end", "t.vtl").render(warnings=warnings)
+    assert [(w.location.line, w.location.column, w.location.source_line) for w in warnings] == [
+        (2, 3, "  #foreach($i in [1..1001])#end"), (3, 1, "#foreach($i in [1..2000])#end")]
+    assert str(warnings[0]).splitlines()[1:] == ["    2 |   #foreach($i in [1..1001])#end", "      |   ^"]
 
 
 def test_u06_foreach_limit_can_be_an_error():

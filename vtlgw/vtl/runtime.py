@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from vtlgw.vtl import methods
+from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.errors import JavaException, LimitExceeded
 from vtlgw.vtl.values import (
     PLAIN_DOUBLE_MAX,
@@ -25,6 +26,7 @@ from vtlgw.vtl.values import (
     java_equals,
     to_text,
 )
+from vtlgw.vtl.warning import warning
 
 
 @dataclass(frozen=True)
@@ -71,12 +73,12 @@ class RenderState:
     CHECK_EVERY = 256
     """Loops check the limits after this many iterations (and at every loop start past it)."""
 
-    def __init__(self, limits: Limits, out: list[str], where: Callable[[int], str]) -> None:
+    def __init__(self, limits: Limits, out: list[str], where: Callable[[int], Location]) -> None:
         self.limits = limits
-        self.where = where  # template offset -> "name:line:col", for warnings
+        self.where = where  # template offset -> its Location, for warnings
         self.iterations = 0
         self.next_check = self.CHECK_EVERY
-        self.warnings: list[str] = []
+        self.warnings: list[Diagnostic] = []
         self.warned_loops: set[int] | None = None
         self.define_depth = 0
         self.out = out
@@ -94,7 +96,7 @@ class RenderState:
         if pos not in self.warned_loops:
             self.warned_loops.add(pos)
             self.warnings.append(
-                f"{self.where(pos)}: warning: #foreach stopped after {cap} iterations (API Gateway's limit per loop)")
+                warning(f"#foreach stopped after {cap} iterations (API Gateway's limit per loop)", self.where(pos)))
 
     def tick_check(self) -> None:
         """Called by loops now and then: enforce the iteration budget and the output size."""

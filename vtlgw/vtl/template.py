@@ -23,6 +23,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 from vtlgw.vtl import nodes as n
 from vtlgw.vtl import runtime as rt
 from vtlgw.vtl.compiler import Compiled, compile_tree
+from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.errors import (
     JavaException,
     LimitExceeded,
@@ -34,6 +35,7 @@ from vtlgw.vtl.errors import (
 )
 from vtlgw.vtl.parser import parse
 from vtlgw.vtl.values import HostObject, JHashMap
+from vtlgw.vtl.warning import text_location
 
 _ids = itertools.count(1)
 _CACHE: OrderedDict[tuple, "Template"] = OrderedDict()
@@ -249,18 +251,22 @@ class Template:
         line, col, _ = locate(self.source, offset)
         return f"{self.name}:{line}:{col}"
 
-    def render(self, variables: dict[str, Any] | None = None, *, warnings: list[str] | None = None,
+    def location(self, offset: int) -> Location:
+        """Template offset -> its :class:`Location` (name, line, column, source line), as warnings cite it."""
+        return text_location(self.name, self.source, offset)
+
+    def render(self, variables: dict[str, Any] | None = None, *, warnings: list[Diagnostic] | None = None,
                copy: bool = True) -> str:
         """Render with ``variables`` (model values or host objects).
 
         Inputs are deep-copied first (``copy=False`` skips that for callers that
         build fresh values per render). Warnings (loop caps) are appended to
-        ``warnings`` when given.
+        ``warnings`` when given, as warning :class:`Diagnostic` objects.
         """
         out: list[str] = []
         return self._execute(self._compiled, variables, warnings, copy, out, out.append)
 
-    def render_traced(self, variables: dict[str, Any] | None = None, *, warnings: list[str] | None = None,
+    def render_traced(self, variables: dict[str, Any] | None = None, *, warnings: list[Diagnostic] | None = None,
                       copy: bool = True) -> Traced:
         """Render as :meth:`render` does, also recording which template position wrote each character.
 
@@ -282,7 +288,7 @@ class Template:
         nodes = compiled.write_nodes or []
         return Traced(text, self.source, recorder.starts, [nodes[i] if i >= 0 else None for i in recorder.indexes])
 
-    def _execute(self, compiled: Compiled, variables: dict[str, Any] | None, warnings: list[str] | None,
+    def _execute(self, compiled: Compiled, variables: dict[str, Any] | None, warnings: list[Diagnostic] | None,
                  copy: bool, out: list[str], w: Callable[..., None]) -> str:
         """Run one compiled render writing through ``w`` into ``out``; every failure located."""
         if not copy:
@@ -290,7 +296,7 @@ class Template:
         else:
             v = {key: value if isinstance(value, HostObject) else copy_value(value)
                  for key, value in (variables or {}).items() if value is not None}
-        st = rt.RenderState(self.limits, out, self.where)
+        st = rt.RenderState(self.limits, out, self.location)
         if compiled.switchable:
             st.forced = self.forced
         try:
