@@ -98,17 +98,45 @@ def test_bad_arguments_exit_2(args):
 
 
 def test_json_envelope_reports_overrides_and_warnings(tmp_path):
-    t = write(tmp_path, "t.vtl",
-              '#set($context.responseOverride.status = 201)'
+    source = ('#set($context.responseOverride.status = 201)'
               '#set($context.requestOverride.header.X-Trace = "a")'
               '#foreach($i in [1..1001])#{end}'
               "done")
+    t = write(tmp_path, "t.vtl", source)
     result = run("render", t, "--format", "json")
     envelope = json.loads(result.stdout)
     assert envelope["output"] == "done"
     assert envelope["responseOverride"] == {"header": {}, "status": 201}
     assert envelope["requestOverride"]["header"] == {"X-Trace": "a"}
-    assert len(envelope["warnings"]) == 1 and "1000 iterations" in envelope["warnings"][0]
+    assert len(envelope["warnings"]) == 1
+    warning = envelope["warnings"][0]
+    column = source.index("#foreach") + 1
+    assert {k: v for k, v in warning.items() if k != "text"} == {
+        "severity": "warning", "code": None,
+        "message": "#foreach stopped after 1000 iterations (API Gateway's limit per loop)",
+        "file": t, "line": 1, "column": column, "endLine": None, "endColumn": None, "pointer": None, "notes": []}
+    assert warning["text"].splitlines()[0] == f"{t}:1:{column}: warning: {warning['message']}"
+
+
+def test_json_envelope_warnings_of_the_request_file_carry_its_pointer(tmp_path):
+    t = write(tmp_path, "t.vtl", "ok")
+    r = write(tmp_path, "r.json", '{"path": "/a",\n "Headers": {}}')
+    warnings = json.loads(run("render", t, "--request", r, "--format", "json").stdout)["warnings"]
+    assert [(w["file"], w["line"], w["column"], w["pointer"], w["message"]) for w in warnings] == [
+        (r, 2, 2, "/Headers", 'unknown key "Headers" ignored')]
+    assert warnings[0]["text"] == f'{r}:2:2: warning: /Headers: unknown key "Headers" ignored'
+
+
+def test_text_mode_prints_warnings_on_stderr_as_before(tmp_path):
+    t = write(tmp_path, "t.vtl", "a\n  #foreach($i in [1..1001])#end\nb")
+    r = write(tmp_path, "r.json", '{"path": "/a",\n "Headers": {}}')
+    result = run("render", t, "--request", r)
+    assert result.exit_code == 0 and result.stdout == "a\n  b"
+    lines = result.stderr.splitlines()
+    assert lines[0] == f'{r}:2:2: warning: /Headers: unknown key "Headers" ignored'  # one line, as request errors
+    assert lines[1] == f"{t}:2:3: warning: #foreach stopped after 1000 iterations (API Gateway's limit per loop)"
+    assert lines[2].endswith("|   #foreach($i in [1..1001])#end")  # the loop's line, then a caret under its #
+    assert lines[3].index("^") == lines[2].index("#")
 
 
 def test_text_mode_reports_overrides_on_stderr(tmp_path):
@@ -122,7 +150,11 @@ def test_u27_duplicate_override_is_warned(tmp_path):
     t = write(tmp_path, "t.vtl",
               '#set($context.requestOverride.header.X = "1")#set($context.requestOverride.header.X = "2")')
     result = run("render", t, "--format", "json")
-    assert any("overridden more than once" in w for w in json.loads(result.stdout)["warnings"])
+    warnings = json.loads(result.stdout)["warnings"]
+    assert [w["message"] for w in warnings] == [
+        "requestOverride.header.X was overridden more than once (API Gateway answers 500)"]
+    second = '#set($context.requestOverride.header.X = "1")'.__len__() + len("#set(") + 1
+    assert (warnings[0]["file"], warnings[0]["line"], warnings[0]["column"]) == (t, 1, second)
 
 
 @pytest.mark.parametrize("template,request_file,extra,expected_start", [

@@ -67,7 +67,8 @@ def main() -> None:
               help="Override a $context value, dotted for nested keys: identity.sourceIp=203.0.113.7 (repeatable).")
 @click.option("--stage", metavar="NAME", help="The stage name ($context.stage); default 'test'.")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: the output exactly; json: an envelope with output, overrides and warnings.")
+              help="text: the output exactly; json: an envelope with output, overrides and warnings "
+                   "(objects: severity, message, file, line, column, pointer, text).")
 @click.option("--fresh", is_flag=True,
               help="Use a new request id and the current time instead of the fixed defaults.")
 def render(template: str, request_path: str | None, response_path: str | None, stage_variables: tuple[str, ...],
@@ -81,12 +82,14 @@ def render(template: str, request_path: str | None, response_path: str | None, s
     from vtlgw.apigw.mapping import MappingContext, duplicate_override_warnings, render_with
     from vtlgw.apigw.request import MethodRequest, load_request
     from vtlgw.vtl import Template, VtlError
+    from vtlgw.vtl.diagnostics import Diagnostic
     from vtlgw.vtl.errors import TemplateError
+    from vtlgw.vtl.warning import to_json
 
     if template == "-" and request_path == "-":
         _fail("error: TEMPLATE and --request cannot both read stdin", EXIT_BAD_INPUT)
     source, name = _read_text(template, "template")
-    request_warnings: list[str] = []
+    request_warnings: list[Diagnostic] = []
     request = MethodRequest()
     if request_path:
         data, req_name = _read_text(request_path, "request file")
@@ -112,13 +115,13 @@ def render(template: str, request_path: str | None, response_path: str | None, s
         _fail(str(exc), EXIT_TEMPLATE_ERROR)
     except VtlError as exc:
         _fail(f"{name}: error: {exc}", EXIT_TEMPLATE_ERROR)
-    warnings += duplicate_override_warnings(mctx)
+    warnings += duplicate_override_warnings(mctx, compiled)
     if fmt == "json":
         envelope: dict[str, Any] = {
             "output": output,
             "requestOverride": mctx.request_override(),
             "responseOverride": mctx.response_override(),
-            "warnings": warnings,
+            "warnings": [to_json(w) for w in warnings],
         }
         click.echo(json.dumps(envelope, indent=2, ensure_ascii=False, default=_jsonable))
         return
@@ -129,7 +132,7 @@ def render(template: str, request_path: str | None, response_path: str | None, s
     if notes and output and not output.endswith("\n") and sys.stdout.isatty() and sys.stderr.isatty():
         click.echo("", err=True)  # start the notes on their own line; stdout itself stays exact
     for warning in warnings:
-        click.echo(warning, err=True)
+        click.echo(str(warning), err=True)
     _echo_overrides(mctx.request_override(), mctx.response_override())
 
 
@@ -184,6 +187,7 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
     )
     from vtlgw.apigw.request import load_request, request_from_dict
     from vtlgw.vtl import VtlError
+    from vtlgw.vtl.diagnostics import Diagnostic
 
     chosen = [name for name, value in (("--lambda-handler", lambda_handler), ("--lambda-result", lambda_result),
                                        ("--lambda-error", lambda_error), ("--http-response", http_response),
@@ -192,7 +196,7 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
         _fail(f"error: choose one backend, not {' and '.join(chosen)}", EXIT_BAD_INPUT)
     try:
         definition = load_definition(api_path, api=api_id)
-        warnings: list[str] = []
+        warnings: list[Diagnostic] = []
         if request_path:
             data, req_name = _read_text(request_path, "request file")
             request, warnings = load_request(data, req_name)
@@ -226,7 +230,7 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
     except VtlError as exc:
         _fail(str(exc), EXIT_BAD_INPUT)
     for warning in warnings + list(result.warnings):
-        click.echo(warning, err=True)
+        click.echo(str(warning), err=True)
     if fmt == "json":
         click.echo(json.dumps(to_json(result), indent=2, ensure_ascii=False))
     else:

@@ -13,6 +13,7 @@ from vtlgw.apigw.request import (
     request_from_dict,
     resource_parameter_names,
 )
+from vtlgw.vtl.diagnostics import Diagnostic, Location, Severity
 from vtlgw.vtl.errors import VtlError
 
 
@@ -293,7 +294,7 @@ def test_multi_value_list_wins_over_single_value():
     )
     assert request.headers == {"X": ["m1", "m2"], "Y": ["y"]}
     assert len(warnings) == 1
-    assert warnings[0].startswith("req.json:3:10: warning: /headers/X: ignored: multiValueHeaders gives")
+    assert str(warnings[0]).startswith("req.json:3:10: warning: /headers/X: ignored: multiValueHeaders gives")
 
 
 def test_multi_and_single_that_agree_give_no_warning():
@@ -584,16 +585,18 @@ def test_unknown_keys_give_a_warning_naming_them():
     text = '{\n  "path": "/a",\n  "queryString": "a=1",\n  "Headers": {}\n}'
     request, warnings = load_request(text, "req.json")
     assert request.path == "/a"
-    assert warnings == [
+    assert [str(w) for w in warnings] == [
         'req.json:3:3: warning: /queryString: unknown key "queryString" ignored',
         'req.json:4:3: warning: /Headers: unknown key "Headers" ignored',
     ]
+    assert warnings[0] == Diagnostic(Severity.WARNING, None, 'unknown key "queryString" ignored',
+                                     Location("req.json", 3, 3, pointer="/queryString"))
 
 
 def test_duplicate_key_warns_and_last_wins():
     request, warnings = load_request('{"path": "/a",\n"path": "/b"}', "req.json")
     assert request.path == "/b"
-    assert warnings == ["req.json:2:1: warning: /path: duplicate key; the last value is used"]
+    assert [str(w) for w in warnings] == ["req.json:2:1: warning: /path: duplicate key; the last value is used"]
 
 
 def test_invalid_json_reports_line_and_column():
@@ -641,7 +644,7 @@ def test_request_file_error_is_a_vtl_error_with_fields():
 def test_edited_captured_event_warns_about_stale_request_context():
     text = '{"httpMethod": "POST", "resource": "/a", "path": "/a",\n "requestContext": {"httpMethod": "GET", "resourcePath": "/a"}}'
     _, warnings = load_request(text, "req.json")
-    assert warnings == [
+    assert [str(w) for w in warnings] == [
         'req.json:2:35: warning: /requestContext/httpMethod: "GET" differs from the request\'s "POST"; '
         '$context.httpMethod uses "GET"'
     ]
@@ -649,7 +652,8 @@ def test_edited_captured_event_warns_about_stale_request_context():
 
 def test_duplicate_object_key_warns_once():
     _, warnings = load_request('{"requestContext": {"identity": {"sourceIp": "a"}, "identity": {"sourceIp": "b"}}}', "r.json")
-    assert warnings == ["r.json:1:52: warning: /requestContext/identity: duplicate key; the last value is used"]
+    assert [str(w) for w in warnings] == [
+        "r.json:1:52: warning: /requestContext/identity: duplicate key; the last value is used"]
 
 
 def test_positions_survive_escaped_quotes_and_big_bodies():

@@ -248,8 +248,8 @@ def test_strict_mode_fails_on_what_the_definition_sets_and_vtlgw_does_not_run(pr
     run(project).assert_outcomes(passed=1, warnings=1)
     result = run(project, "--vtlgw-strict")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*strict mode: *api.yaml:6:17: GET /secure: security (MyAuthorizer): authorizers and "
-                                 "API keys are not emulated*"])
+    result.stdout.fnmatch_lines(["*strict mode: *api.yaml:6:17: warning: /paths/~1secure/get/security: "
+                                 "GET /secure: security (MyAuthorizer): authorizers and API keys are not emulated*"])
 
 
 # ---------------------------------------------------------------------------- case files

@@ -17,7 +17,11 @@ from vtlgw.apigw.input import Input, MethodParams
 from vtlgw.apigw.request import MethodRequest
 from vtlgw.apigw.util import Util
 from vtlgw.vtl import Limits, Template
+from vtlgw.vtl import nodes
+from vtlgw.vtl.diagnostics import Diagnostic, Location
+from vtlgw.vtl.nodes import walk
 from vtlgw.vtl.values import OpaqueMap, map_keys
+from vtlgw.vtl.warning import text_location, warning
 
 # Headers API Gateway never shows to templates (variables.md §1.4).
 HIDDEN_HEADERS = frozenset(
@@ -128,12 +132,12 @@ def _plain(value: Any) -> dict:
 
 @dataclass
 class RenderResult:
-    """The output of one template and what it left in ``$context``."""
+    """The output of one template and what it left in ``$context``; ``warnings`` are warning Diagnostics."""
 
     output: str
     request_override: dict[str, dict]
     response_override: dict[str, Any]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
     duplicate_overrides: list[str] = field(default_factory=list)
 
 
@@ -141,7 +145,7 @@ _UTIL = Util()  # stateless, so one serves every render
 
 
 def render_with(template: Template, mctx: MappingContext, *, body: str | None = None,
-                warnings: list[str] | None = None) -> str:
+                warnings: list[Diagnostic] | None = None) -> str:
     """Render ``template`` in ``mctx``; ``$input`` reads ``body`` (default: the method request body)."""
     return template.render(_variables(mctx, body), warnings=warnings, copy=False)
 
@@ -157,15 +161,75 @@ def _variables(mctx: MappingContext, body: str | None) -> dict[str, Any]:
 
 
 def render_traced_with(template: Template, mctx: MappingContext, *, body: str | None = None,
-                       warnings: list[str] | None = None) -> Any:
+                       warnings: list[Diagnostic] | None = None) -> Any:
     """As :func:`render_with`, recording which template position wrote each output character."""
     return template.render_traced(_variables(mctx, body), warnings=warnings, copy=False)
 
 
-def duplicate_override_warnings(mctx: MappingContext) -> list[str]:
-    """One warning per override key assigned twice (a lone render cannot answer 500 as invoke does, U27)."""
-    return [f"warning: {key} was overridden more than once (API Gateway answers 500)"
-            for key in mctx.duplicate_overrides()]
+def duplicate_override_warnings(mctx: MappingContext, template: Template | None = None) -> list[Diagnostic]:
+    """One warning per override key assigned twice (a lone render cannot answer 500 as invoke does, U27).
+
+    Given the ``template`` that rendered, each warning points at the key's
+    second assignment in it (its only one, when a loop assigned it again);
+    a key the template computes is cited by the template's name alone.
+    """
+    out = []
+    for key in mctx.duplicate_overrides():
+        message = f"{key} was overridden more than once (API Gateway answers 500)"
+        out.append(warning(message, override_location(template, key)))
+    return out
+
+
+def override_location(template: Template | None, key: str) -> Location:
+    """Where ``template`` assigns ``$context.<key>`` (``responseOverride.status`` …) a second time, or first.
+
+    Read from the parse tree: ``#set`` targets and ``.put(...)`` calls whose
+    path is written out (``.header.X``, ``.header["X-A"]``). Without such a
+    place, the template's name alone.
+    """
+    if template is None:
+        return Location("<template>")
+    sites = _assignment_sites(template.tree, key)
+    if not sites:
+        return Location(template.name)
+    start, end = sites[1] if len(sites) > 1 else sites[0]
+    return text_location(template.name, template.source, start, end=end)
+
+
+def _assignment_sites(tree: Any, key: str) -> list[tuple[int, int]]:
+    sites = []
+    for node in walk(tree):
+        if isinstance(node, nodes.Set):
+            path = _ref_path(node.target, node.target.parts)
+            if path == key:
+                sites.append((node.target.pos, node.target.end))
+        elif isinstance(node, nodes.Ref) and node.parts:
+            last = node.parts[-1]
+            if isinstance(last, nodes.Call) and last.name == "put" and len(last.args) == 2:
+                name = _literal_key(last.args[0])
+                path = _ref_path(node, node.parts[:-1])
+                if path is not None and name is not None and f"{path}.{name}" == key:
+                    sites.append((node.pos, node.end))
+    return sites
+
+
+def _ref_path(ref: Any, parts: list) -> str | None:
+    """``$context.a.b["c"]`` -> ``"a.b.c"``; None when it is not ``$context`` or a step is computed."""
+    if ref.name != "context" or not parts:
+        return None
+    names = []
+    for part in parts:
+        if isinstance(part, nodes.Prop):
+            names.append(part.name)
+        elif isinstance(part, nodes.Index) and _literal_key(part.key) is not None:
+            names.append(_literal_key(part.key))
+        else:
+            return None
+    return ".".join(names)
+
+
+def _literal_key(expr: Any) -> str | None:
+    return expr.value if isinstance(expr, nodes.Literal) and isinstance(expr.value, str) else None
 
 
 def render_mapping(template_text: str, request: MethodRequest | None = None, *, name: str = "<template>",
@@ -177,7 +241,7 @@ def render_mapping(template_text: str, request: MethodRequest | None = None, *, 
     mctx = MappingContext.for_request(request, stage=stage, context_overrides=context_overrides,
                                       stage_variables=stage_variables)
     template = Template.cached(template_text, name, limits)
-    warnings: list[str] = []
+    warnings: list[Diagnostic] = []
     output = render_with(template, mctx, body=integration_response, warnings=warnings)
     return RenderResult(output, mctx.request_override(), mctx.response_override(), warnings,
                         mctx.duplicate_overrides())

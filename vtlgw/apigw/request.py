@@ -28,6 +28,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from vtlgw.apigw.errors import InputFileError
+from vtlgw.vtl.diagnostics import Diagnostic, Location
+from vtlgw.vtl.warning import warning
 
 __all__ = [
     "MethodRequest",
@@ -299,8 +301,8 @@ def parse_request_time(text: str) -> int:
 # Loading
 
 
-def load_request(data: bytes | str, source: str) -> tuple[MethodRequest, list[str]]:
-    """Parse a method request file; returns the request and warnings (``file:l:c: warning: …``).
+def load_request(data: bytes | str, source: str) -> tuple[MethodRequest, list[Diagnostic]]:
+    """Parse a method request file; returns the request and its warnings (Diagnostics: file, line:col, pointer).
 
     Raises :class:`RequestFileError` for invalid JSON and for anything API
     Gateway could not have received.
@@ -331,7 +333,7 @@ def load_request(data: bytes | str, source: str) -> tuple[MethodRequest, list[st
     return reader.read(obj), reader.warnings
 
 
-def request_from_dict(obj: Any, source: str = "<request>") -> tuple[MethodRequest, list[str]]:
+def request_from_dict(obj: Any, source: str = "<request>") -> tuple[MethodRequest, list[Diagnostic]]:
     """Build a request from already-parsed data (errors carry the pointer but no ``line:col``)."""
     reader = _Reader(source, None)
     return reader.read(obj), reader.warnings
@@ -452,7 +454,7 @@ class _Reader:
     def __init__(self, source: str, index: _JsonIndex | None) -> None:
         self.source = source
         self.index = index
-        self.warnings: list[str] = []
+        self.warnings: list[Diagnostic] = []
 
     # -- reporting
 
@@ -465,11 +467,9 @@ class _Reader:
         return RequestFileError(message, source=self.source, pointer=pointer, line=line, column=column)
 
     def warn(self, pointer: str, message: str, *, key: bool = False) -> None:
+        """A warning at ``pointer`` (its key with ``key``), cited as request-file errors are: one line."""
         line, column = self._where(pointer, key)
-        where = self.source
-        if line is not None:
-            where += f":{line}:{column}"
-        self.warnings.append(f"{where}: warning: {pointer}: {message}" if pointer else f"{where}: warning: {message}")
+        self.warnings.append(warning(message, Location(self.source, line, column, pointer=pointer or None)))
 
     # -- typed access
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 import threading
 import warnings as _warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vtlgw.vtl.diagnostics import Diagnostic, format_text
 from vtlgw.vtl.errors import VtlError
 
 from .request import REQUEST_KEYWORDS, RequestKeywordError, build_request, split_context
@@ -34,11 +36,36 @@ _DEFINITIONS_LOCK = threading.Lock()
 
 
 class VtlgwWarning(UserWarning):
-    """Something a render or invoke did that API Gateway would do differently or that vtlgw does not emulate."""
+    """Something a render or invoke did that API Gateway would do differently or that vtlgw does not emulate.
+
+    ``.diagnostic`` is the warning as data (message, file, line, column,
+    pointer); the warning's text is its formatted form.
+    """
+
+    def __init__(self, diagnostic: Diagnostic | str) -> None:
+        is_text = isinstance(diagnostic, str)  # (as when the warning is copied or unpickled)
+        super().__init__(diagnostic if is_text else format_text(diagnostic))
+        self.diagnostic: Diagnostic | None = None if is_text else diagnostic
 
 
 class StrictModeError(VtlError):
-    """Strict mode: a warning (something not emulated, or set and ignored) fails the test."""
+    """Strict mode: a warning (something not emulated, or set and ignored) fails the test.
+
+    ``.diagnostics`` are the warnings that failed it.
+    """
+
+    def __init__(self, diagnostics: list[Diagnostic] | str) -> None:
+        if isinstance(diagnostics, str):  # (as when the error is copied or unpickled)
+            super().__init__(diagnostics)
+            self.diagnostics: list[Diagnostic] = []
+            return
+        texts = [format_text(d) for d in diagnostics]
+        if len(texts) == 1:
+            message = f"strict mode: {texts[0]}"
+        else:
+            message = "strict mode:" + "".join("\n" + textwrap.indent(text, "  ") for text in texts)
+        super().__init__(message)
+        self.diagnostics = list(diagnostics)
 
 
 def load_api(path: Path, api_id: str | None = None) -> Any:
@@ -110,7 +137,7 @@ class Harness:
         body = _body_text(integration_response)
         compiled = Template.cached(text, name)
         output = render_with(compiled, mctx, body=body, warnings=warnings)
-        warnings += duplicate_override_warnings(mctx)
+        warnings += duplicate_override_warnings(mctx, compiled)
 
         def origin(offset: int) -> str | None:
             return _origin(compiled, request, run, body, output, offset)
@@ -171,12 +198,11 @@ class Harness:
         request_kw = {k: v for k, v in keywords.items() if k in REQUEST_KEYWORDS}
         return run, request_kw
 
-    def _report(self, warnings: list[str]) -> None:
+    def _report(self, warnings: list[Diagnostic]) -> None:
         if not warnings:
             return
         if self.strict:
-            raise StrictModeError("strict mode: " + ("\n  ".join([""] + warnings) if len(warnings) > 1
-                                                     else warnings[0]))
+            raise StrictModeError(warnings)
         for warning in warnings:
             _warnings.warn(VtlgwWarning(warning), stacklevel=4)
 

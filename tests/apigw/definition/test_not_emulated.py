@@ -6,6 +6,7 @@ from pathlib import Path
 from vtlgw.apigw.definition import load_definition
 from vtlgw.apigw.pipeline import invoke
 from vtlgw.apigw.request import request_from_dict
+from vtlgw.vtl.diagnostics import Location, Severity
 
 OPENAPI = """\
 openapi: 3.0.1
@@ -85,7 +86,13 @@ def test_invoke_warns_about_each_with_its_location(tmp_path):
     result = invoke(definition, request)
     assert result.status == 200
     assert len(result.warnings) == 2
-    assert result.warnings[0].startswith(f"{tmp_path / 'api.yaml'}:7:17: GET /secure: security (MyAuthorizer)")
+    first = result.warnings[0]
+    assert (first.severity, first.code) == (Severity.WARNING, None)
+    assert first.message.startswith("GET /secure: security (MyAuthorizer)")
+    assert first.location == Location(str(tmp_path / "api.yaml"), 7, 17, pointer="/paths/~1secure/get/security")
+    assert str(first).startswith(f"{tmp_path / 'api.yaml'}:7:17: warning: /paths/~1secure/get/security: "
+                                 "GET /secure: security (MyAuthorizer)")
+    assert result.warnings[1].location.pointer == "/x-amazon-apigateway-request-validator"
 
 
 def test_a_plain_method_has_nothing_to_report():

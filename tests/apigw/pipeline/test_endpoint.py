@@ -3,6 +3,8 @@
 from vtlgw.apigw.pipeline import HttpHandler, HttpResponse, invoke
 from vtlgw.apigw.pipeline.endpoint import endpoint_url, function_arn, resolve_uri
 
+from vtlgw.vtl.diagnostics import Location
+
 from .helpers import LAMBDA_URI, api, req
 
 
@@ -27,7 +29,12 @@ def test_resolve_uri():
     out = resolve_uri("https://${stageVariables.host}/a/{id}/{missing}/${stageVariables.none}x",
                       {"id": ["a/b c"]}, {"host": "h.example.com"}, warnings)
     assert out == "https://h.example.com/a/a%2Fb%20c/{missing}/x"
-    assert len(warnings) == 1 and "{missing}" in warnings[0]
+    assert len(warnings) == 1 and "{missing}" in warnings[0].message
+    assert warnings[0].location == Location("<integration uri>")
+    where = Location("api.yaml", 9, 14, pointer="/paths/~1a/get/x-amazon-apigateway-integration/uri")
+    located = []
+    resolve_uri("https://h/{missing}", {}, {}, located, where)
+    assert [w.location for w in located] == [where]
 
 
 def test_cloudformation_references_are_not_placeholders():

@@ -51,7 +51,7 @@ def test_response_parameter_sources():
 def test_undeclared_response_header_is_applied_with_a_warning():
     result = http([response("200", params={"method.response.header.X-A": "'a'"})], HttpResponse(200))
     assert result.headers["X-A"] == "a"
-    assert any("X-A is not declared" in w for w in result.warnings)
+    assert any("X-A is not declared" in w.message for w in result.warnings)
 
 
 def test_backend_headers_never_reach_the_client_unmapped():
@@ -140,7 +140,7 @@ def test_u26_invalid_override_status_is_ignored_with_a_warning(value):
     tpl = {"application/json": f"#set($context.responseOverride.status = {value}){{}}"}
     result = http([response("200", tpl=tpl)], HttpResponse(200))
     assert result.status == 200
-    assert any("U26" in w for w in result.warnings)
+    assert any("U26" in w.message for w in result.warnings)
 
 
 # Integer.parseInt reads any Unicode decimal digit: "\u0662\u0660\u0661" is 201 (but "\u00b2" is no digit)

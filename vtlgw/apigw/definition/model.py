@@ -14,6 +14,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
+from vtlgw.vtl.diagnostics import Diagnostic, Location
+from vtlgw.vtl.warning import warning
+
 if TYPE_CHECKING:
     from .errors import DefinitionError
     from .yamlload import Position, PositionMap
@@ -118,6 +121,11 @@ class Source:
         if self.line is not None:
             text += f":{self.line}:{self.column}"
         return text
+
+    def to_location(self) -> Location:
+        """The project-wide :class:`Location`: file, ``line:col`` when known, the JSON pointer."""
+        line = self.line
+        return Location(self.file, line, self.column if line is not None else None, pointer=self.pointer or None)
 
     def __str__(self) -> str:
         return f"{self.location}: {self.pointer or '/'}"
@@ -294,6 +302,11 @@ class NotEmulated:
     @property
     def location(self) -> str:
         return self.source.location if self.source is not None else "<definition>"
+
+    def diagnostic(self) -> Diagnostic:
+        """The note as the warning ``invoke`` reports: at the setting's file, ``line:col`` and pointer."""
+        where = self.source.to_location() if self.source is not None else Location("<definition>")
+        return warning(self.what, where)
 
 
 @dataclass

@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
+from vtlgw.vtl.diagnostics import Diagnostic, Location
+from vtlgw.vtl.warning import warning
+
 __all__ = ["IntegrationRequest", "resolve_uri", "endpoint_url", "function_arn", "DEFAULT_REGION"]
 
 DEFAULT_REGION = "us-east-1"
@@ -60,16 +63,21 @@ class IntegrationRequest:
 
 
 def resolve_uri(uri: str, path: dict[str, list[str]], stage_variables: dict[str, str],
-                warnings: list[str] | None = None) -> str:
-    """Substitute ``${stageVariables.x}`` (as text) and ``{name}`` (URL-encoded as a path segment)."""
+                warnings: list[Diagnostic] | None = None, where: Location | None = None) -> str:
+    """Substitute ``${stageVariables.x}`` (as text) and ``{name}`` (URL-encoded as a path segment).
+
+    A placeholder with no mapping is a warning appended to ``warnings``, at
+    ``where`` (the URI's place in the definition) when given.
+    """
     text = _STAGE_VAR.sub(lambda m: stage_variables.get(m.group(1), ""), uri)
 
     def fill(m: re.Match[str]) -> str:
         values = path.get(m.group(1))
         if not values:
             if warnings is not None:
-                warnings.append(f"integration URI placeholder {m.group(0)} has no integration.request.path."
-                                f"{m.group(1)} mapping; it is sent as written")
+                warnings.append(warning(f"integration URI placeholder {m.group(0)} has no integration.request.path."
+                                        f"{m.group(1)} mapping; it is sent as written",
+                                        where or Location("<integration uri>")))
             return m.group(0)
         return quote(values[-1], safe=_SEGMENT_SAFE)
 

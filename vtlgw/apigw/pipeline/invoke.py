@@ -19,11 +19,13 @@ from typing import Any
 from urllib.parse import unquote
 
 from vtlgw.apigw.definition.model import ApiDefinition, Integration, MappingTemplate, Method
-from vtlgw.apigw.mapping import MappingContext, render_with
+from vtlgw.apigw.mapping import MappingContext, override_location, render_with
 from vtlgw.apigw.request import MethodRequest
 from vtlgw.vtl import Template
+from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.errors import TemplateError
 from vtlgw.vtl.values import to_text
+from vtlgw.vtl.warning import warning
 
 from .backends import AWS, HTTP, LAMBDA, Backend, BackendCall, BackendResponse
 from .content import ConversionError, Payload, convert_request, convert_response, is_binary_type
@@ -72,6 +74,8 @@ class InvokeResult:
     passthrough, each selection pattern and the value it was tested against,
     mappings and overrides applied): the execution log records what AWS
     prints, the trace what a test author needs when a result surprises them.
+    ``warnings`` are warning :class:`~vtlgw.vtl.diagnostics.Diagnostic` objects
+    located in the definition (or the template) that caused them.
     """
 
     status: int
@@ -84,7 +88,7 @@ class InvokeResult:
     log_lines: list[str]
     latency_ms: int
     error: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
     match_value: str | None = None
     integration_status: int | None = None
     trace: list[str] = field(default_factory=list)
@@ -151,7 +155,8 @@ class _Run:
         self.proxy_header_merge = "recorded"
         self.report_latency = True
         self.request = request
-        self.warnings: list[str] = []
+        self.warnings: list[Diagnostic] = []
+        self.rendered: list[tuple[Template, MappingTemplate]] = []  # run so far, to locate what they set
         self.integration_request: IntegrationRequest | None = None
         self.match_value: str | None = None
         self.integration_status: int | None = None
@@ -195,7 +200,7 @@ class _Run:
         self.trace.append(f"route: {self.verb} {self.path} -> {self.method.http_method} {self.method.resource_path}"
                           + (f" (path parameters {params_text})" if params_text else ""))
         for note in self.method.not_emulated:
-            self.warnings.append(f"{note.location}: {note.what}")
+            self.warnings.append(note.diagnostic())
         integration = self.method.integration
         if integration is None:
             raise BackendError(f"{self.verb} {self.method.resource_path} has no integration")
@@ -319,11 +324,16 @@ class _Run:
             raise Failure.config(failure_text, f"the {side} payload is binary (not UTF-8) and a mapping "
                                                f"template ({template.content_type}) would read it") from None
         text = template.template or ""
+        warnings: list[Diagnostic] = []
         try:
             compiled = Template.cached(text, self._template_name(template, side))
-            return render_with(compiled, self.mctx, body=body, warnings=self.warnings)
+            self.rendered.append((compiled, template))
+            return render_with(compiled, self.mctx, body=body, warnings=warnings)
         except TemplateError as exc:
             raise Failure.config(failure_text, _relocate(exc, template)) from None
+        finally:
+            self.warnings.extend(dataclasses.replace(w, location=_in_definition(w.location, template))
+                                 for w in warnings)
 
     def _check_duplicates(self) -> None:
         duplicates = self.mctx.duplicate_overrides()
@@ -386,7 +396,8 @@ class _Run:
                       rendered: str | None) -> tuple[BackendResponse, int]:
         mapped = self._map_parameters(integration)
         kind = LAMBDA if integration.is_lambda else AWS if integration.type == "AWS" else HTTP
-        uri = resolve_uri(integration.uri or "", mapped.path, self.mctx.stage_variables, self.warnings)
+        uri = resolve_uri(integration.uri or "", mapped.path, self.mctx.stage_variables, self.warnings,
+                          _definition_location(integration.where("uri")))
         url = endpoint_url(uri, integration.type, to_text(self.mctx.context.get("accountId")))
         headers = self._endpoint_headers()
         content_type = key if not passthrough else self.request.content_type
@@ -536,8 +547,10 @@ class _Run:
                               f"{chosen.response_parameters.get('method.response.header.' + name, '?')} -> "
                               f"{_values_text(values)}")
             if name.lower() not in declared:
-                self.warnings.append(f"method.response.header.{name} is not declared on method response "
-                                     f"{chosen.status_code}; API Gateway would reject the mapping")
+                where = chosen.where(f"response_parameters.method.response.header.{name}")
+                self.warnings.append(warning(f"method.response.header.{name} is not declared on method response "
+                                             f"{chosen.status_code}; API Gateway would reject the mapping",
+                                             _definition_location(where)))
             headers.append((name, values))
 
         types_set = bool(self.definition.binary_media_types)
@@ -596,10 +609,22 @@ class _Run:
         elif isinstance(value, str) and value.strip().isdecimal():  # as Integer.parseInt reads it
             candidate = int(value.strip())
         if candidate is None or not 100 <= candidate <= 599:
-            self.warnings.append(f"$context.responseOverride.status {to_text(value)!r} is not a status code from "
-                                 "100 to 599; it is ignored (U26)")
+            self.warnings.append(warning(f"$context.responseOverride.status {to_text(value)!r} is not a status "
+                                         "code from 100 to 599; it is ignored (U26)",
+                                         self._setter_location("responseOverride.status")))
             return current
         return candidate
+
+    def _setter_location(self, key: str) -> Location:
+        """Where the templates run so far assign ``$context.<key>`` (the last one that does)."""
+        for compiled, template in reversed(self.rendered):
+            where = override_location(compiled, key)
+            if where.line is not None:
+                return _in_definition(where, template)
+        if self.rendered:
+            compiled, template = self.rendered[-1]
+            return template.source.to_location() if template.source is not None else Location(compiled.name)
+        return Location("<template>")
 
     # ------------------------------------------------------------------ results
 
@@ -712,12 +737,33 @@ def _mapping_error(obj: Any, detail: str) -> str:
 
 def _relocate(exc: TemplateError, template: MappingTemplate) -> str:
     """The template error, pointing into the definition file when the template is a YAML literal block."""
-    source = template.source
-    if source is not None and source.style == "|" and source.content_line and exc.line:
-        indent = (source.content_column or 1) - 1
-        exc.name = source.file
-        exc.line = source.content_line + exc.line - 1
-        exc.column = exc.column + indent
-        if exc.source_line is not None:
-            exc.source_line = " " * indent + exc.source_line
+    if exc.line:
+        where = _in_definition(exc.location, template)
+        if where.file != exc.name:
+            exc.name, exc.line, exc.column, exc.source_line = where.file, where.line, where.column, where.source_line
     return str(exc)
+
+
+def _in_definition(where: Location, template: MappingTemplate) -> Location:
+    """A location in a template's text, moved into the definition file when the template is a YAML ``|`` block.
+
+    There template line N is file line ``content_line + N - 1``, indented by the
+    block's indentation; a location in any other template stays as it is (its
+    name cites the file and the template's pointer).
+    """
+    source = template.source
+    if source is None or source.style != "|" or not source.content_line or not where.line:
+        return where
+    indent = (source.content_column or 1) - 1
+    shift = source.content_line - 1
+    return Location(
+        source.file, where.line + shift, None if where.column is None else where.column + indent,
+        end_line=None if where.end_line is None else where.end_line + shift,
+        end_column=None if where.end_column is None else where.end_column + indent,
+        pointer=source.pointer or None,
+        source_line=None if where.source_line is None else " " * indent + where.source_line)
+
+
+def _definition_location(source: Any) -> Location:
+    """A definition :class:`~vtlgw.apigw.definition.model.Source` as a Location (``<definition>`` if unknown)."""
+    return source.to_location() if source is not None else Location("<definition>")
