@@ -153,3 +153,29 @@ def test_u32_proxy_headers_option(tmp_path):
             "-f", "json"]
     assert as_json(invoke(*args))["headers"]["X-Tag"] == "a, b"
     assert as_json(invoke(*args, "--proxy-headers", "docs"))["headers"]["X-Tag"] == "a"
+
+
+def test_warnings_go_to_stderr_as_located_text_and_json_stays_the_test_invoke_shape(tmp_path):
+    api = tmp_path / "api.yaml"
+    api.write_text(
+        "openapi: 3.0.1\n"
+        "info: {title: t, version: '1'}\n"
+        "paths:\n"
+        "  /secure:\n"
+        "    get:\n"
+        "      security: [{MyAuthorizer: []}]\n"
+        "      responses: {'200': {description: ok}}\n"
+        "      x-amazon-apigateway-integration:\n"
+        "        type: mock\n"
+        "        requestTemplates: {application/json: '{\"statusCode\": 200}'}\n"
+        "        responses: {default: {statusCode: '200'}}\n", encoding="utf-8")
+    request = tmp_path / "r.json"
+    request.write_text('{"httpMethod": "GET", "path": "/secure", "Headers": {}}', encoding="utf-8")
+    result = invoke("--api", str(api), "--request", str(request), "-f", "json")
+    assert set(as_json(result)) == {"status", "body", "headers", "multiValueHeaders", "log", "latency"}
+    column = '{"httpMethod": "GET", "path": "/secure", '.__len__() + 1
+    assert result.stderr.splitlines() == [
+        f'{request}:1:{column}: warning: /Headers: unknown key "Headers" ignored',
+        f"{api}:6:17: warning: /paths/~1secure/get/security: GET /secure: security (MyAuthorizer): authorizers "
+        "and API keys are not emulated; the request is let through",
+    ]

@@ -11,6 +11,7 @@ from vtlgw.testing import Harness, OutputNotJsonError, RequestKeywordError, Stri
 from vtlgw.testing.compare import explain_comparison
 from vtlgw.testing.jsondiff import json_diff
 from vtlgw.testing.request import build_request, split_context
+from vtlgw.vtl.diagnostics import Location
 
 REPO = Path(__file__).parents[2]
 
@@ -111,6 +112,31 @@ def test_warnings_warn_and_strict_raises():
         Harness(REPO).render_text(loop)
     with pytest.raises(StrictModeError, match="strict mode: .*stopped after 1000 iterations"):
         Harness(REPO, strict=True).render_text(loop)
+
+
+def test_warnings_carry_their_diagnostic():
+    loop = "a\n#foreach($i in [1..1001])#end"
+    with pytest.warns(VtlgwWarning) as caught:
+        result = Harness(REPO).render_text(loop, name="t.vtl")
+    (warning,) = [w.message for w in caught]
+    assert warning.diagnostic == result.warnings[0]
+    assert warning.diagnostic.location == Location("t.vtl", 2, 1, source_line="#foreach($i in [1..1001])#end")
+    assert str(warning) == str(warning.diagnostic)  # the formatted text: message line, source line, caret
+    assert str(warning).splitlines()[0] == "t.vtl:2:1: warning: #foreach stopped after 1000 iterations " \
+                                           "(API Gateway's limit per loop)"
+
+
+def test_strict_mode_names_every_warning():
+    twice = "#foreach($i in [1..1001])#end#foreach($j in [1..1001])#end"
+    with pytest.raises(StrictModeError) as info:
+        Harness(REPO, strict=True).render_text(twice, name="t.vtl")
+    error = info.value
+    assert [d.location.column for d in error.diagnostics] == [1, twice.index("#foreach($j") + 1]
+    lines = str(error).splitlines()
+    assert lines[0] == "strict mode:"
+    assert [line for line in lines if "warning:" in line] == [f"  {d.location}: warning: {d.message}"
+                                                             for d in error.diagnostics]
+    assert all(line.startswith("  ") for line in lines[1:])  # each warning indented as a whole
 
 
 def test_json_diff_names_each_difference_by_path():
