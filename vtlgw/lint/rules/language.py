@@ -431,6 +431,24 @@ def _presence_tests(expr: n.Node, negated: bool = False) -> Iterator[tuple[n.Ref
         yield expr, negated
 
 
+def _compared_with_empty(expr: n.Node) -> set[str]:
+    """Sources of the references a condition compares with "" (``$x && $x != ""`` already handles a missing value)."""
+    while isinstance(expr, n.Paren):
+        expr = expr.inner
+    if isinstance(expr, n.Not):
+        return _compared_with_empty(expr.operand)
+    if not isinstance(expr, n.BinOp):
+        return set()
+    if expr.op in ("==", "!="):
+        for ref, other in ((expr.left, expr.right), (expr.right, expr.left)):
+            if isinstance(ref, n.Ref) and isinstance(other, n.Literal) and other.value == "":
+                return {ref.source}
+        return set()
+    if expr.op in ("&&", "||"):
+        return _compared_with_empty(expr.left) | _compared_with_empty(expr.right)
+    return set()
+
+
 @register
 class PresenceTestRule(TemplateRule):
     doc = RuleDoc(
@@ -449,8 +467,9 @@ class PresenceTestRule(TemplateRule):
         if unit.tree is None:
             return
         for cond in _conditions(unit.tree):
+            compared = _compared_with_empty(cond)
             for ref, negated in _presence_tests(cond):
-                if ref.name in LOOP_HELPERS or not ref.parts:
+                if ref.name in LOOP_HELPERS or not ref.parts or ref.source in compared:
                     continue
                 last = ref.parts[-1]
                 presence = (isinstance(last, n.Prop) and last.name not in _BOOLEAN_PROPS) or (
