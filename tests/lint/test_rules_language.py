@@ -64,6 +64,7 @@ TRIGGERS = [
     ("VTL010", "#set($b = $input.path('$'))#if(!$b.nextToken)last#end", ["$b.nextToken"]),
     ("VTL010", "#if($input.params('debug'))\"debug\": true#end", ["$input"]),
     ("VTL010", "#set($b = $input.path('$'))#if($b.a && $b.c != \"\")x#end", ["$b.a"]),
+    ("VTL010", "#set($b = $input.path('$'))#if($b.n || $b.n == 'x')y#end", ["$b.n"]),
     ("VTL011", "#set($context.responseOverride.status = 400)\n#if($e)\n#set($context.responseOverride.status = 500)\n#end",
      ["#set", ]),
     ("VTL011", '#set($context.requestOverride.header.X-Id = "a")\n'
@@ -98,6 +99,7 @@ LOOKALIKES = [
     ("VTL010", "#if($input.path('$.flag') != \"\")a#end#if($foreach.hasNext)b#end#if($l.isEmpty())c#end"),
     ("VTL010", "#if($x)a#end"),
     ("VTL010", "#set($b = $input.path('$'))#if($b.error && $b.error != \"\")a#end#if(!$b.next || $b.next == '')z#end"),
+    ("VTL010", "#set($b = $input.path('$'))#if($b.tags && $b.tags.size() > 0)a#end"),
     ("VTL011", "#if($e)\n#set($context.responseOverride.status = 500)\n#else\n"
                "#set($context.responseOverride.status = 200)\n#end"),
     ("VTL011", "#set($context.responseOverride.header.A = 1)\n#set($context.responseOverride.header.B = 2)"),

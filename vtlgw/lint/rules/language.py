@@ -419,34 +419,49 @@ _BOOLEAN_PROPS = frozenset({"empty", "hasNext", "first", "last"})
 
 
 def _presence_tests(expr: n.Node, negated: bool = False) -> Iterator[tuple[n.Ref, bool]]:
-    """References used as truth values (operands of &&, ||, !, or the whole condition), and whether negated."""
+    """References used as truth values (operands of &&, ||, !, or the whole condition), and whether negated.
+
+    A test the rest of its chain makes harmless is left out: in ``$x && $x != ""`` or
+    ``$x && $x.size() > 0`` (and ``!$x || $x == ""``) the comparison decides when the value is missing.
+    """
     while isinstance(expr, n.Paren):
         expr = expr.inner
     if isinstance(expr, n.BinOp) and expr.op in ("&&", "||"):
-        yield from _presence_tests(expr.left, negated)
-        yield from _presence_tests(expr.right, negated)
+        compared = _compared_refs(expr)
+        for side in (expr.left, expr.right):
+            for ref, ref_negated in _presence_tests(side, negated):
+                inside_not = ref_negated != negated  # a ! between this chain and the reference
+                if (expr.op == "&&") != inside_not and _guarded(ref.source, compared):
+                    continue
+                yield ref, ref_negated
     elif isinstance(expr, n.Not):
         yield from _presence_tests(expr.operand, not negated)
     elif isinstance(expr, n.Ref):
         yield expr, negated
 
 
-def _compared_with_empty(expr: n.Node) -> set[str]:
-    """Sources of the references a condition compares with "" (``$x && $x != ""`` already handles a missing value)."""
-    while isinstance(expr, n.Paren):
-        expr = expr.inner
-    if isinstance(expr, n.Not):
-        return _compared_with_empty(expr.operand)
-    if not isinstance(expr, n.BinOp):
-        return set()
-    if expr.op in ("==", "!="):
-        for ref, other in ((expr.left, expr.right), (expr.right, expr.left)):
-            if isinstance(ref, n.Ref) and isinstance(other, n.Literal) and other.value == "":
-                return {ref.source}
-        return set()
-    if expr.op in ("&&", "||"):
-        return _compared_with_empty(expr.left) | _compared_with_empty(expr.right)
-    return set()
+_COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
+
+
+def _compared_refs(expr: n.Node) -> set[str]:
+    """Sources of the references a condition compares (``$x != ""``, ``$x.size() > 0``)."""
+    found: set[str] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, n.Paren):
+            stack.append(node.inner)
+        elif isinstance(node, n.Not):
+            stack.append(node.operand)
+        elif isinstance(node, n.BinOp):
+            if node.op in _COMPARISONS:
+                found.update(side.source for side in (node.left, node.right) if isinstance(side, n.Ref))
+            stack += [node.left, node.right]
+    return found
+
+
+def _guarded(source: str, compared: set[str]) -> bool:
+    return any(c == source or c.startswith((source + ".", source + "[")) for c in compared)
 
 
 @register
@@ -467,9 +482,8 @@ class PresenceTestRule(TemplateRule):
         if unit.tree is None:
             return
         for cond in _conditions(unit.tree):
-            compared = _compared_with_empty(cond)
             for ref, negated in _presence_tests(cond):
-                if ref.name in LOOP_HELPERS or not ref.parts or ref.source in compared:
+                if ref.name in LOOP_HELPERS or not ref.parts:
                     continue
                 last = ref.parts[-1]
                 presence = (isinstance(last, n.Prop) and last.name not in _BOOLEAN_PROPS) or (
