@@ -234,3 +234,25 @@ def test_function_arn_built_with_join_is_vtl504(tmp_path):
     found = [d for d in lint([_write(tmp_path, text)]) if d.code and d.code.startswith("VTL5")]
     assert [d.code for d in found] == ["VTL504"]
     assert "!Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/" in found[0].message
+
+
+_LAMBDA_PATTERN = ('openapi: 3.0.1\ninfo: {{title: t, version: "1"}}\npaths:\n  /l:\n    post:\n      responses:\n'
+                   '        "200": {{description: ok}}\n        "400": {{description: bad}}\n'
+                   '      x-amazon-apigateway-integration:\n        type: aws\n        httpMethod: POST\n'
+                   '        uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/'
+                   'arn:aws:lambda:us-east-1:123456789012:function:f/invocations\n'
+                   '        responses:\n          default: {{statusCode: "200"}}\n'
+                   '          "{pattern}": {{statusCode: "400"}}\n')
+
+
+@pytest.mark.parametrize("pattern, fires", [
+    ("^[Error].*", True),
+    (".*[Bad Request].*", True),  # words with a space: still a class of single characters
+    (".*[INVALID_INPUT].*", True),
+    ("(?s).*\\\\[Bad Request\\\\].*", False),  # escaped: the literal text
+    ("[A-Z]+Error.*", False),  # a real class (a range)
+    (".*[ab _].*", False),  # a short class of characters, not a word
+])
+def test_lost_backslash_word_classes(tmp_path, pattern, fires):
+    path = _write(tmp_path, _LAMBDA_PATTERN.format(pattern=pattern))
+    assert ("VTL505" in _codes(findings(path, ("VTL5",)))) is fires

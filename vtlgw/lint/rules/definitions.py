@@ -367,7 +367,8 @@ def _invocation_uri(integration: "Integration") -> str:
 # ============================================================================ VTL505
 
 
-_WORD_CLASS = re.compile(r"(?<!\\)\[([A-Za-z][A-Za-z0-9]{3,})\]")
+# A class that spells a word or words: [Error], [NotFound], [Bad Request], [INVALID_INPUT] (four characters or more).
+_WORD_CLASS = re.compile(r"(?<!\\)\[(?=[A-Za-z0-9 _]{4,}\])([A-Za-z][A-Za-z0-9]*(?:[ _][A-Za-z0-9]+)*)\]")
 
 
 @register
