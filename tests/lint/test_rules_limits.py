@@ -43,13 +43,17 @@ def test_range_over_1000_elements() -> None:
 
 
 @pytest.mark.parametrize("text", ["#foreach($i in [0..1000])$i#end", "#foreach($i in [1000..-1])$i#end",
-                                  "#set($r = [1..1001])"])
+                                  "#set($r = [1..1001])", "#set($max = 5000)\n#foreach($i in [1..$max])$i#end"])
 def test_ranges_of_1001_elements(text: str) -> None:
     assert [c for c, *_ in findings("VTL402", text)] == ["VTL402"]
 
 
 @pytest.mark.parametrize("text", ["#foreach($i in [1..1000])$i#end", "#foreach($i in [1000..1])$i#end",
-                                  "#foreach($i in [1..$n])$i#end", "#foreach($i in $input.path('$.items'))$i#end"])
+                                  "#foreach($i in [1..$n])$i#end", "#foreach($i in $input.path('$.items'))$i#end",
+                                  # set twice, or to something that is no integer literal: not a known bound
+                                  "#set($n = 10)#set($n = 5000)#foreach($i in [1..$n])$i#end",
+                                  "#set($n = $input.path('$.n'))#foreach($i in [1..$n])$i#end",
+                                  "#set($max = 900)#foreach($i in [1..$max])$i#end"])
 def test_loops_that_stay_within_the_limit_or_are_not_static(text: str) -> None:
     assert findings("VTL402", text) == []
 

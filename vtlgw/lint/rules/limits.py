@@ -46,10 +46,23 @@ class TemplateTooLargeRule(TemplateRule):
                                           "bytes (300 KB) per mapping template")
 
 
-def _int_bound(expr: object) -> int | None:
+def _int_bound(expr: object, constants: dict[str, int]) -> int | None:
+    """An integer literal, or a variable the template sets once, to an integer literal (``#set($max = 5000)``)."""
     if isinstance(expr, n.Literal) and type(expr.value) is int:
         return expr.value
+    if isinstance(expr, n.Ref) and not expr.parts:
+        return constants.get(expr.name)
     return None
+
+
+def _constants(sets: list) -> dict[str, int]:
+    """Plain variables assigned exactly once in the template, and to an integer literal."""
+    values: dict[str, list] = {}
+    for node in sets:
+        values.setdefault(node.target.name, []).append(node)
+    return {name: only.value.value for name, (only, *more) in values.items()
+            if not more and not only.target.parts and isinstance(only.value, n.Literal)
+            and type(only.value.value) is int}
 
 
 @register
@@ -70,8 +83,11 @@ class LoopOverLimitRule(TemplateRule):
         if unit.tree is None:
             return
         cap = _limits().max_loop_iterations
-        for node in facts(unit.tree).nodes(n.Range):
-            lo, hi = _int_bound(node.start), _int_bound(node.stop)
+        f = facts(unit.tree)
+        ranges = f.nodes(n.Range)
+        constants = _constants(f.nodes(n.Set)) if ranges else {}
+        for node in ranges:
+            lo, hi = _int_bound(node.start, constants), _int_bound(node.stop, constants)
             if lo is None or hi is None:
                 continue
             count = abs(hi - lo) + 1
