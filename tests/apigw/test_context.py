@@ -1,4 +1,4 @@
-"""``$context`` and ``$stageVariables`` (variables.md §4, §5), asserted as the spec writes them."""
+"""``$context`` and ``$stageVariables`` (docs/variables.md §4, §5), asserted as the spec writes them."""
 
 import calendar
 import re
@@ -16,7 +16,7 @@ from vtlgw.apigw.request import load_request, request_from_dict
 from vtlgw.vtl import Template
 from vtlgw.vtl.values import OpaqueMap, java_hash_order, map_keys, to_text
 
-# The orders recorded on AWS (variables.md §4.1), written out here on purpose.
+# The orders recorded on AWS (docs/variables.md §4.1), written out here on purpose.
 CONTEXT_ORDER = [
     "resourceId",
     "resourcePath",

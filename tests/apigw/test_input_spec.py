@@ -1,4 +1,4 @@
-"""`$input` and the JSONPath dialect, pinned to variables.md §1–§2 (through real templates)."""
+"""`$input` and the JSONPath dialect, pinned to docs/variables.md §1–§2 (through real templates)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The method request file (variables.md §6, proxy.md §1), asserted as the spec writes it."""
+"""The method request file (docs/variables.md §6, docs/proxy.md §1), asserted as the spec writes it."""
 
 import base64
 import json
@@ -489,7 +489,7 @@ def test_request_time_epoch_must_be_an_integer(epoch):
 
 
 def test_request_time_and_epoch_that_disagree_are_an_error():
-    # variables.md §4.2: the two always describe the same instant.
+    # docs/variables.md §4.2: the two always describe the same instant.
     msg = error({"requestContext": {"requestTime": "01/Jan/2021:00:00:00 +0000", "requestTimeEpoch": 0}})
     assert "error: /requestContext/requestTime: disagrees with requestTimeEpoch 0" in msg
     _, warnings = load(

@@ -1,4 +1,4 @@
-"""``$util`` (variables.md §3): the spec's examples, the Uxx defaults, and Java differentials.
+"""``$util`` (docs/variables.md §3): the spec's examples, the Uxx defaults, and Java differentials.
 
 * Examples and UNCERTAIN defaults are asserted as written in the spec; tests
   named ``test_uNN_…`` pin default ``UNN``.

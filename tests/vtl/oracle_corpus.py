@@ -1,7 +1,7 @@
 """Differential corpus: templates whose output must equal the Velocity 1.7 jar's, byte for byte.
 
 Every case here is in the part of the language where API Gateway behaves as stock
-Velocity 1.7 (velocity.md §3-§7): every reference is defined before use, nothing
+Velocity 1.7 (docs/velocity.md §3-§7): every reference is defined before use, nothing
 prints a null, and the directives AWS disables (#macro, #evaluate, #include,
 #parse) are left out. The undefined/null model and the disabled directives are
 asserted elsewhere against the outputs written in the spec.
@@ -15,7 +15,7 @@ special:
 * ``runtime_error``: the jar throws while rendering (a Java method throws, U07);
   vtlgw must raise ``TemplateRuntimeError``.
 
-Every other group renders in the jar. Whitespace handling (velocity.md §5) has
+Every other group renders in the jar. Whitespace handling (docs/velocity.md §5) has
 two groups: ``whitespace`` (hand-written layouts) and ``whitespace_gen``,
 generated from a small grammar of line shapes x indentation x trailing blanks x
 line endings, with a fixed, bounded selection of combinations.
@@ -51,7 +51,7 @@ def _group(group: str, cases: list[tuple[str, str]]) -> None:
 
 
 # ---------------------------------------------------------------------------
-# References: plain, formal, quiet, hyphenated, chains (velocity.md §3)
+# References: plain, formal, quiet, hyphenated, chains (docs/velocity.md §3)
 # ---------------------------------------------------------------------------
 _group("reference", [
     ("plain", '#set($name = "Ann")Hi $name!'),
@@ -521,7 +521,7 @@ _group("print", [
 
 
 # ---------------------------------------------------------------------------
-# Whitespace (velocity.md §5): hand-written layouts, then a generated grammar
+# Whitespace (docs/velocity.md §5): hand-written layouts, then a generated grammar
 # ---------------------------------------------------------------------------
 _group("whitespace", [
     ("set_own_line", "A\n#set($x = 1)\nB$x"),

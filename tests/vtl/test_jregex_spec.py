@@ -1,4 +1,4 @@
-"""Java regex facts from the spec (velocity.md §7, integration.md §5), through the module and templates.
+"""Java regex facts from the spec (docs/velocity.md §7, docs/integration.md §5), through the module and templates.
 
 The Velocity 1.7 corpus compares the String methods against the jar; these pin
 the spec's own examples and the error classes.

@@ -1,4 +1,4 @@
-"""The template language's facts from the spec (velocity.md), asserted as written there.
+"""The template language's facts from the spec (docs/velocity.md), asserted as written there.
 
 Rows tagged [AWS-rec] or UNCERTAIN (Uxx) are API Gateway's behaviour where it
 differs from stock Velocity 1.7, so they are pinned here rather than compared

@@ -1,4 +1,4 @@
-"""``$context`` and ``$stageVariables`` for one method request (variables.md §4, §5).
+"""``$context`` and ``$stageVariables`` for one method request (docs/variables.md §4, §5).
 
 API Gateway builds ``$context`` as a Java ``HashMap``; templates that walk its
 ``keySet()`` see Java's bucket order, which depends on the order the keys went
@@ -75,7 +75,7 @@ _SCALARS = frozenset({str, int, float, bool, type(None)})  # model values as the
 _UNSET: Any = object()
 
 # Access-log-only value API Gateway adds to a Lambda authorizer's entry in proxy
-# events; in mapping templates it is nullish (variables.md §4), so a captured
+# events; in mapping templates it is nullish (docs/variables.md §4), so a captured
 # event's value is dropped.
 _AUTHORIZER_LOG_ONLY = ("integrationLatency",)
 

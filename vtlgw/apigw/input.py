@@ -90,7 +90,7 @@ _DECODER = json.JSONDecoder(parse_float=_plain_float, parse_constant=_reject)
 
 
 class Input(HostObject):
-    """The ``$input`` variable (variables.md §1)."""
+    """The ``$input`` variable (docs/variables.md §1)."""
 
     __slots__ = ("body", "params_", "_parsed", "_java_floats", "_params_map")
 

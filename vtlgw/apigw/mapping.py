@@ -23,7 +23,7 @@ from vtlgw.vtl.nodes import walk
 from vtlgw.vtl.values import OpaqueMap, map_keys
 from vtlgw.vtl.warning import text_location, warning
 
-# Headers API Gateway never shows to templates (variables.md §1.4).
+# Headers API Gateway never shows to templates (docs/variables.md §1.4).
 HIDDEN_HEADERS = frozenset(
     name.lower() for name in ("Connection", "Content-Length", "Content-MD5", "Expect", "Max-Forwards",
                               "Proxy-Authenticate", "Server", "TE", "Transfer-Encoding", "Trailer",

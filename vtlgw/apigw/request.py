@@ -1,7 +1,7 @@
 """The method request file: one HTTP request as API Gateway receives it.
 
 ``vtlgw render``, the pipeline and the pytest plugin all read the same file
-(variables.md §6). It is a JSON object with the keys of a REST v1 Lambda proxy
+(docs/variables.md §6). It is a JSON object with the keys of a REST v1 Lambda proxy
 event, so that an event captured from a real API works unchanged; the console's
 TestInvokeMethod shape (``pathWithQueryString`` …) is accepted too.
 
@@ -47,7 +47,7 @@ __all__ = [
 
 HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
-#: Keys of a REST v1 Lambda proxy event (proxy.md §1).
+#: Keys of a REST v1 Lambda proxy event (docs/proxy.md §1).
 PROXY_KEYS = (
     "resource",
     "path",
@@ -711,7 +711,7 @@ class _Reader:
                 raise self.error("/requestContext/requestTime", str(exc)) from None
             epoch = rc.get("requestTimeEpoch")
             if epoch is not None and epoch // 1000 != from_text // 1000:
-                # The two always describe one instant (variables.md §4.2): give one, the other is derived.
+                # The two always describe one instant (docs/variables.md §4.2): give one, the other is derived.
                 raise self.error(
                     "/requestContext/requestTime",
                     f"disagrees with requestTimeEpoch {epoch} ({format_request_time(epoch)}); give one of them "

@@ -1,4 +1,4 @@
-"""``$util``: the six helper functions API Gateway gives mapping templates (variables.md §3).
+"""``$util``: the six helper functions API Gateway gives mapping templates (docs/variables.md §3).
 
 API Gateway implements them in Java, so each function here reproduces the Java
 library it stands for, quirks included, rather than the nearest Python one:

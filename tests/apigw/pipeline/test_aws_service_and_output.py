@@ -1,4 +1,4 @@
-"""AWS service (SQS) integration end to end, and the output forms (integration.md §9)."""
+"""AWS service (SQS) integration end to end, and the output forms (docs/integration.md §9)."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""Backend files and objects (integration.md §1): shapes, kinds, errors with file and pointer."""
+"""Backend files and objects (docs/integration.md §1): shapes, kinds, errors with file and pointer."""
 
 import json
 

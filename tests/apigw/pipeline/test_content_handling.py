@@ -1,4 +1,4 @@
-"""contentHandling and binaryMediaTypes (integration.md §3.3 and the response-side table)."""
+"""contentHandling and binaryMediaTypes (docs/integration.md §3.3 and the response-side table)."""
 
 import base64
 

@@ -1,4 +1,4 @@
-"""Endpoint URLs and URI substitution (integration.md §3.4)."""
+"""Endpoint URLs and URI substitution (docs/integration.md §3.4)."""
 
 from vtlgw.apigw.pipeline import HttpHandler, HttpResponse, invoke
 from vtlgw.apigw.pipeline.endpoint import endpoint_url, function_arn, resolve_uri

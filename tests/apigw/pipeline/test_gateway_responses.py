@@ -1,4 +1,4 @@
-"""Gateway responses: defaults, customisation, fallbacks, substitution (integration.md §8)."""
+"""Gateway responses: defaults, customisation, fallbacks, substitution (docs/integration.md §8)."""
 
 import pytest
 

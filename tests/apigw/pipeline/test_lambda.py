@@ -1,4 +1,4 @@
-"""Lambda custom integrations (integration.md §4): request body, match value, errors, handlers."""
+"""Lambda custom integrations (docs/integration.md §4): request body, match value, errors, handlers."""
 
 import json
 

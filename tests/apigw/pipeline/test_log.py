@@ -1,4 +1,4 @@
-"""The execution log (integration.md §9)."""
+"""The execution log (docs/integration.md §9)."""
 
 import re
 

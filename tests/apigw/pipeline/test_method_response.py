@@ -1,4 +1,4 @@
-"""The method response: responseParameters, templates, responseOverride, headers (integration.md §6)."""
+"""The method response: responseParameters, templates, responseOverride, headers (docs/integration.md §6)."""
 
 import pytest
 

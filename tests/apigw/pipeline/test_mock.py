@@ -1,4 +1,4 @@
-"""MOCK integrations: statusCode parsing (U28), passthrough, empty body (integration.md §4)."""
+"""MOCK integrations: statusCode parsing (U28), passthrough, empty body (docs/integration.md §4)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""requestParameters, requestOverride and building the integration request (integration.md §3.4)."""
+"""requestParameters, requestOverride and building the integration request (docs/integration.md §3.4)."""
 
 import pytest
 

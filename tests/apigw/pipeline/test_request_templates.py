@@ -1,4 +1,4 @@
-"""Request template choice and the passthroughBehavior table (integration.md §3.1–3.2)."""
+"""Request template choice and the passthroughBehavior table (docs/integration.md §3.1–3.2)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Integration response selection (integration.md §5)."""
+"""Integration response selection (docs/integration.md §5)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Lambda proxy events (proxy.md §1–§2), built from the method request file."""
+"""Lambda proxy events (docs/proxy.md §1–§2), built from the method request file."""
 
 import base64
 

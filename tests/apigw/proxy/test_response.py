@@ -1,4 +1,4 @@
-"""Lambda proxy response validation (proxy.md §3–§4): what the client gets, and every reason for a 502."""
+"""Lambda proxy response validation (docs/proxy.md §3–§4): what the client gets, and every reason for a 502."""
 
 import base64
 import json
@@ -79,7 +79,7 @@ def test_base64_body_is_decoded_only_when_accept_is_a_binary_type():
 
 
 def test_reserved_headers_are_remapped_and_transfer_encoding_dropped():
-    # proxy.md §3: header renaming follows integration.md §6, which also drops Transfer-Encoding
+    # docs/proxy.md §3: header renaming follows docs/integration.md §6, which also drops Transfer-Encoding
     result = rest({"headers": {"Server": "mine", "X-Ok": "1", "Transfer-Encoding": "chunked"},
                    "multiValueHeaders": {"Date": ["d"]}})
     assert result.headers == {"Content-Type": "application/json", "x-amzn-Remapped-Date": "d",

@@ -2,7 +2,7 @@
 
 ``invoke(definition, request, backend=...)`` runs one request through a MOCK,
 Lambda custom, AWS service or HTTP integration as API Gateway does
-(integration.md). Backends are recorded files (:func:`backend_from_file`) or
+(docs/integration.md). Backends are recorded files (:func:`backend_from_file`) or
 Python callables (:class:`LambdaHandler`, :class:`HttpHandler`).
 """
 

@@ -3,7 +3,7 @@
 A Lambda custom integration sees a *function result* (a payload, or a function
 error with ``errorMessage``); HTTP and AWS-service integrations see an *HTTP
 response* (status, headers, body). Both become a :class:`BackendResponse`, and
-``invoke`` computes the match value from it (integration.md §4).
+``invoke`` computes the match value from it (docs/integration.md §4).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Payload conversions by ``contentHandling`` and ``binaryMediaTypes`` (integration.md §3.3, §6).
+"""Payload conversions by ``contentHandling`` and ``binaryMediaTypes`` (docs/integration.md §3.3, §6).
 
 Both directions are written as lookup tables keyed exactly like the rows of
 the AWS documentation's tables [D:api-gateway-payload-encodings-workflow], so a

@@ -1,4 +1,4 @@
-"""The integration request: what API Gateway sends to the backend (integration.md §3.4).
+"""The integration request: what API Gateway sends to the backend (docs/integration.md §3.4).
 
 Builds the endpoint URL from the integration URI (``{name}`` path parameters,
 ``${stageVariables.x}``, AWS ``arn:aws:apigateway:…`` forms turned into the

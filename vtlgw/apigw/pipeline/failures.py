@@ -1,7 +1,7 @@
 """Why a run stopped early: one exception type the steps raise and ``invoke`` turns into a response.
 
 Keeping the status, body source and log line together means each step states
-its own failure once (integration.md §7) and the orchestration stays a
+its own failure once (docs/integration.md §7) and the orchestration stays a
 straight line.
 """
 

@@ -1,4 +1,4 @@
-"""Gateway responses: what API Gateway answers when it stops a request itself (integration.md §8).
+"""Gateway responses: what API Gateway answers when it stops a request itself (docs/integration.md §8).
 
 Their templates are not VTL: one pass of plain ``$context.x``/``$stageVariables.x``
 substitution, directives and ``$util`` left as text. A type the API customises

@@ -1,4 +1,4 @@
-"""The method response headers the client sees (integration.md §6), for custom and proxy integrations alike."""
+"""The method response headers the client sees (docs/integration.md §6), for custom and proxy integrations alike."""
 
 from __future__ import annotations
 

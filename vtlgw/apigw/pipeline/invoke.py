@@ -1,4 +1,4 @@
-"""One method request through one custom integration, in API Gateway's order (integration.md §2).
+"""One method request through one custom integration, in API Gateway's order (docs/integration.md §2).
 
 :func:`invoke` routes the request, runs the request template, builds the
 integration request, calls the backend, selects the integration response and
@@ -246,7 +246,7 @@ class _Run:
     # ------------------------------------------------------------------ Lambda proxy
 
     def _run_lambda_proxy(self, integration: Integration) -> InvokeResult:
-        """AWS_PROXY: the event in, the function's response validated out (proxy.md §1, §3)."""
+        """AWS_PROXY: the event in, the function's response validated out (docs/proxy.md §1, §3)."""
         from vtlgw.apigw.proxy import rest_event, rest_response
         from vtlgw.apigw.proxy.response import MALFORMED_LOG_LINE
 
@@ -446,7 +446,7 @@ class _Run:
         return response, response.status
 
     def _endpoint_headers(self) -> dict[str, list[str]]:
-        """What API Gateway itself sends to every integration (integration.md §3.4) [AWS-rec]."""
+        """What API Gateway itself sends to every integration (docs/integration.md §3.4) [AWS-rec]."""
         api_id = to_text(self.mctx.context.get("apiId"))
         return {"Accept": ["application/json"], "User-Agent": [f"AmazonAPIGateway_{api_id}"],
                 "X-Amzn-Apigateway-Api-Id": [api_id]}

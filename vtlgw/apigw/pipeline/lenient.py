@@ -1,4 +1,4 @@
-"""A lenient JSON reader for MOCK request templates (integration.md §4, U28).
+"""A lenient JSON reader for MOCK request templates (docs/integration.md §4, U28).
 
 API Gateway reads ``statusCode`` from the rendered MOCK template with a lenient
 JSON parser: unquoted keys, single-quoted strings and trailing commas are

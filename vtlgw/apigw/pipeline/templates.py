@@ -1,6 +1,6 @@
 """Which mapping template runs: request templates by Content-Type, response ones by Accept.
 
-Request side (integration.md §3.1–3.2): exact MIME-type match only (U23), no
+Request side (docs/integration.md §3.1–3.2): exact MIME-type match only (U23), no
 Content-Type means ``application/json``, and ``passthroughBehavior`` decides
 between passing through and a 415. Response side (§6): the first Accept type,
 else ``application/json``, else the first template in definition order (U22).

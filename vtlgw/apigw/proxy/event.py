@@ -1,4 +1,4 @@
-"""The event a Lambda proxy integration receives (proxy.md §1–§2).
+"""The event a Lambda proxy integration receives (docs/proxy.md §1–§2).
 
 Both builders take the same method request and ``$context`` map the mapping
 templates see, so an event and a template rendered for one request agree on
@@ -16,7 +16,7 @@ from vtlgw.vtl.values import map_keys
 
 __all__ = ["rest_event", "http_api_event", "REST_CONTEXT_KEYS", "IDENTITY_KEYS"]
 
-#: ``requestContext`` keys of a REST v1 event, taken from ``$context`` (proxy.md §1).
+#: ``requestContext`` keys of a REST v1 event, taken from ``$context`` (docs/proxy.md §1).
 REST_CONTEXT_KEYS = (
     "accountId", "apiId", "deploymentId", "domainName", "domainPrefix", "extendedRequestId", "httpMethod",
     "path", "protocol", "requestId", "requestTime", "requestTimeEpoch", "resourceId", "resourcePath", "stage",
@@ -100,7 +100,7 @@ def _raw_query(query: dict[str, list[str]]) -> str:
 
 def http_api_event(request: MethodRequest, context: dict, stage_variables: dict[str, str], *,
                    route_key: str = "$default", binary: bool = False) -> dict[str, Any]:
-    """The HTTP API payload format 2.0 event (proxy.md §2).
+    """The HTTP API payload format 2.0 event (docs/proxy.md §2).
 
     Headers are lower-cased and repeated values joined with ``,``; ``Cookie``
     headers become ``cookies`` (U34). Optional fields with no value are left

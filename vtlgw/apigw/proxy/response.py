@@ -1,4 +1,4 @@
-"""What the client gets from a Lambda proxy function's response (proxy.md §3–§4).
+"""What the client gets from a Lambda proxy function's response (docs/proxy.md §3–§4).
 
 :func:`rest_response` applies API Gateway's REST rules: a response it would
 refuse becomes the 502 the client sees, with *every* reason listed (each
@@ -102,7 +102,7 @@ def _parse(payload: str | bytes, reasons: list[str]) -> Any:
 def rest_response(payload: str | bytes, *, function_error: bool = False, accept: str | None = None,
                   binary_media_types: list[str] | tuple[str, ...] = (),
                   merge: str = "recorded") -> ProxyResponse:
-    """The REST (v1) client response for a function's ``payload`` (proxy.md §3).
+    """The REST (v1) client response for a function's ``payload`` (docs/proxy.md §3).
 
     ``merge`` says how a name present in both ``headers`` and
     ``multiValueHeaders`` is combined: ``"recorded"`` (both, multi-value
@@ -180,7 +180,7 @@ def rest_response(payload: str | bytes, *, function_error: bool = False, accept:
 
 
 def http_api_response(payload: str | bytes, *, function_error: bool = False) -> ProxyResponse:
-    """The HTTP API (payload format 2.0) client response (proxy.md §4)."""
+    """The HTTP API (payload format 2.0) client response (docs/proxy.md §4)."""
     if function_error:
         return _error(500, _HTTP_500_BODY, ["the function raised an error (a function error)"])
     reasons: list[str] = []
