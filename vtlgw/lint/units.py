@@ -34,11 +34,11 @@ __all__ = ["TemplateUnit", "DefinitionUnit", "display_path", "is_json_media_type
 
 # ``Action=SendMessage&MessageBody=...``: name=value pairs joined by '&'.
 _FORM_START = re.compile(r"[A-Za-z][A-Za-z0-9_.\-\[\]]*=")
-_JSON_MEDIA = re.compile(r"^application/(json|[\w.\-]+\+json)$|^[\w.\-]+/[\w.\-]+\+json$")
+_JSON_MEDIA = re.compile(r"^application/(json|x-amz-json-1\.[01]|[\w.\-]+\+json)$|^[\w.\-]+/[\w.\-]+\+json$")
 
 
 def is_json_media_type(media_type: str | None) -> bool:
-    """``application/json``, ``application/problem+json``, ``*/*+json`` (parameters ignored)."""
+    """``application/json``, ``application/x-amz-json-1.0``/``1.1``, ``*/*+json`` (parameters ignored)."""
     if not media_type:
         return False
     return bool(_JSON_MEDIA.match(media_type.split(";", 1)[0].strip().lower()))
@@ -107,6 +107,7 @@ class TemplateUnit:
     file: str = ""  # display path of the file that holds the template
     _template_lines: dict[int, tuple[Diagnostic, int]] = field(default_factory=dict, repr=False, compare=False)
     _compile_failed: bool = field(default=False, repr=False, compare=False)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # what rules derived once
 
     @classmethod
     def build(cls, text: str, name: str, **context: Any) -> "TemplateUnit":

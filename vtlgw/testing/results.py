@@ -40,17 +40,12 @@ class OutputNotJsonError(VtlError, ValueError):
 
 
 def _not_json(text: str, exc: json.JSONDecodeError, what: str, origin: str | None) -> OutputNotJsonError:
-    line_start = text.rfind("\n", 0, exc.pos) + 1
-    line_end = text.find("\n", exc.pos)
-    line = text[line_start: line_end if line_end != -1 else len(text)]
-    shown = line.expandtabs(1)
-    column = exc.pos - line_start
-    if len(shown) > 120:  # keep the caret in view on long lines
-        start = max(0, column - 60)
-        shown, column = ("..." if start else "") + shown[start:start + 120], column - start + (3 if start else 0)
-    before = text[:line_start].splitlines()[-2:] if line_start else []
-    parts = [f"{what} is not JSON: {exc.msg} at output line {exc.lineno}, column {exc.colno}"]
-    parts += [f"  {line[:120]}" for line in before] + [f"  {shown}", "  " + " " * column + "^"]
+    from vtlgw.apigw.jsoncheck import json_problem
+
+    problem = json_problem(text)
+    if problem is None:  # pragma: no cover - json.loads failed, so the strict parse fails too
+        return OutputNotJsonError(f"{what} is not JSON: {exc.msg}")
+    parts = [f"{what} is not JSON: {problem.summary()}"] + [f"  {line}" for line in problem.excerpt]
     if origin:
         parts.append(f"  the character there was written by {origin}")
     return OutputNotJsonError("\n".join(parts))

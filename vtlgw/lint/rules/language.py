@@ -1,6 +1,6 @@
 """Template language rules (VTL0xx): what Velocity 1.7 on API Gateway parses or runs differently than written.
 
-Each rule reads the parse tree through :mod:`vtlgw.lint.rules._tree`; the
+Each rule reads the parse tree through :mod:`vtlgw.lint.tree`; the
 method allow-list is the engine's own (:mod:`vtlgw.vtl.methods`), so a finding
 never disagrees with what a render does.
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from vtlgw.lint.registry import register
 from vtlgw.lint.rule import RuleDoc, TemplateRule
-from vtlgw.lint.rules._tree import LOOP_HELPERS, exclusive, facts, key_path, literal_text, span, verbatim_directives
+from vtlgw.lint.tree import LOOP_HELPERS, exclusive, facts, key_path, literal_text, span, verbatim_directives
 from vtlgw.vtl import nodes as n
 from vtlgw.vtl.diagnostics import Diagnostic, Severity
 

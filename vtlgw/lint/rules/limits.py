@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from vtlgw.lint.registry import register
 from vtlgw.lint.rule import RuleDoc, TemplateRule
-from vtlgw.lint.rules._tree import facts, span
+from vtlgw.lint.tree import facts, span
 from vtlgw.vtl import nodes as n
 from vtlgw.vtl.diagnostics import Diagnostic, Severity
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from vtlgw.lint.registry import get as get_rule
 from vtlgw.lint.registry import register
 from vtlgw.lint.rule import RuleDoc, TemplateRule
-from vtlgw.lint.rules._tree import GATEWAY_ROOTS, LOOP_HELPERS, TreeFacts, cloudformation_placeholder, facts, \
+from vtlgw.lint.tree import GATEWAY_ROOTS, LOOP_HELPERS, TreeFacts, cloudformation_placeholder, facts, \
     key_path, literal_text, span
 from vtlgw.vtl import nodes as n
 from vtlgw.vtl.diagnostics import Diagnostic, Severity
