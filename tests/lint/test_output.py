@@ -98,7 +98,7 @@ def test_json_report_shape():
     assert first == {
         "rule": "VTL992", "severity": "info", "message": "bar mentioned", "file": "b.vtl", "line": 1,
         "column": 1, "endLine": 1, "endColumn": 4, "pointer": None,
-        "template": {"kind": "request", "mediaType": "application/json"}, "notes": [],
+        "template": {"kind": "request", "mediaType": "application/json"}, "notes": [], "fix": None,
     }
     definition = data["findings"][-1]
     assert definition["template"] is None and definition["pointer"] == "/paths"

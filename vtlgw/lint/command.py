@@ -9,10 +9,14 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
 
 import click
 
 from vtlgw.lint.options import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE
+
+if TYPE_CHECKING:
+    from vtlgw.lint.runner import LintResult
 
 __all__ = ["LintOptions", "run_lint", "list_rules", "explain_rule"]
 
@@ -69,7 +73,12 @@ def run_lint(options: LintOptions) -> int:
             config.ignore = [*config.ignore, *ignore]
         sample_paths = [os.path.join(config.root, p) for p in config.samples] + list(options.requests)
         samples = load_samples(sample_paths)
-        result = Runner(config, samples, skip_unrecognised=options.skip_unrecognised).run(options.paths or (".",))
+        runner = Runner(config, samples, skip_unrecognised=options.skip_unrecognised)
+        result = runner.run(options.paths or (".",))
+        if options.diff and not result.errors:
+            return _show_diff(result)
+        if options.fix and not result.errors:
+            result = _fix(runner, result, options.paths or (".",))
     except VtlError as exc:
         click.echo(str(exc), err=True)
         return EXIT_USAGE
@@ -85,6 +94,62 @@ def run_lint(options: LintOptions) -> int:
     if result.errors:
         return EXIT_USAGE
     return EXIT_FINDINGS if result.fails(config.fail_level) else EXIT_CLEAN
+
+
+def _show_diff(result: "LintResult") -> int:
+    """``--diff``: the fixes as a unified diff on stdout, nothing written; exit 1 when there is a diff."""
+    from vtlgw.lint.fix import plan_fixes, read_text, unified_diff
+
+    report = plan_fixes(result.diagnostics, _reader(read_text))
+    diff = unified_diff(report.changed)
+    if diff:
+        click.echo(diff, nl=False)
+    files = len(report.changed)
+    click.echo(f"would fix {report.fixed} finding{'s' if report.fixed != 1 else ''} in {files} "
+               f"file{'s' if files != 1 else ''}" + _not_applied(report), err=True)
+    return EXIT_FINDINGS if diff else EXIT_CLEAN
+
+
+def _fix(runner: object, result: "LintResult", paths: tuple[str, ...]) -> "LintResult":
+    """``--fix``: apply the fixes, lint again (up to ``PASSES`` rounds); the last lint is what is reported."""
+    from vtlgw.lint.fix import PASSES, plan_fixes, read_text, write_text
+
+    fixed = 0
+    files: set[str] = set()
+    report = None
+    for _ in range(PASSES):
+        report = plan_fixes(result.diagnostics, _reader(read_text))
+        if not report.changed:
+            break
+        for change in report.changed:
+            write_text(change.path, change.after)
+            files.add(change.path)
+        fixed += report.fixed
+        result = runner.run(paths)  # type: ignore[attr-defined]
+        if result.errors:
+            break
+    click.echo(f"fixed {fixed} finding{'s' if fixed != 1 else ''} in {len(files)} file{'s' if len(files) != 1 else ''}"
+               + (_not_applied(report) if report is not None else ""), err=True)
+    return result
+
+
+def _reader(read: "Callable[[str], str]") -> "Callable[[str], str]":
+    def checked(path: str) -> str:
+        from vtlgw.lint.errors import LintInputError
+
+        try:
+            return read(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise LintInputError(f"cannot read the file to fix it: {exc}", file=path) from None
+    return checked
+
+
+def _not_applied(report: object) -> str:
+    left = getattr(report, "not_applied", [])
+    if not left:
+        return ""
+    return (f"; {len(left)} fixable finding{'s' if len(left) != 1 else ''} not fixed (fix not applied: the template "
+            "is written as a quoted string, or the text changed), left for a hand edit")
 
 
 def _silence_stdout() -> None:

@@ -51,7 +51,9 @@ def summary_line(result: LintResult) -> str:
     parts = [_plural(n, word) for n, word in counts if n]
     if not parts:
         return f"All clean: 0 findings in {files}"
-    return f"{', '.join(parts)} in {files}"
+    fixable = sum(1 for f in result.findings if f.diagnostic.fix is not None)
+    hint = f" ({fixable} fixable with vtlgw lint --fix)" if fixable else ""
+    return f"{', '.join(parts)} in {files}{hint}"
 
 
 def _styled_text(d: Diagnostic, colour: bool) -> str:
@@ -117,6 +119,10 @@ def json_report(result: LintResult) -> str:
             "pointer": loc.pointer,
             "template": None if finding.kind is None else {"kind": finding.kind, "mediaType": finding.media_type},
             "notes": list(d.notes),
+            "fix": None if d.fix is None else {
+                "description": d.fix.description,
+                "edits": [{"file": e.file, "line": e.line, "column": e.column, "endLine": e.end_line,
+                           "endColumn": e.end_column, "text": e.text} for e in d.fix.edits]},
         })
     summary = {str(s): result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
     return json.dumps({"findings": findings, "summary": summary}, indent=2, ensure_ascii=False)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable
 
-from vtlgw.vtl.diagnostics import Diagnostic, Location
+from vtlgw.vtl.diagnostics import Diagnostic, Edit, Fix, Location
 from vtlgw.vtl.errors import TemplateSyntaxError, locate
 
 if TYPE_CHECKING:
@@ -202,8 +202,31 @@ class TemplateUnit:
             return line - (self.source.content_line or 1) + 1
         return None
 
+    def edit(self, start: int, end: int, text: str) -> Edit | None:
+        """An :class:`Edit` of the file replacing template text ``[start, end)``, or None where none is safe.
+
+        Only a ``.vtl`` file or a YAML ``|`` block scalar maps template
+        characters one to one onto the file's; a template written as a quoted
+        string (JSON, YAML quotes, ``Fn::Sub``) is left for a hand edit.
+        """
+        if "\n" in text or "\n" in self.text[start:end]:
+            return None
+        source = self.source
+        if source is not None and not self.in_block_scalar:
+            return None
+        if source is not None and (source.file is None or "\t" in self.text[:end]):
+            return None
+        path = self.file if source is None else source.file
+        if not path or path.startswith("<"):
+            return None
+        first = self.location(start)
+        last = self.location(end)
+        if first.line is None or first.column is None or last.line is None or last.column is None:
+            return None
+        return Edit(path, first.line, first.column, last.line, last.column, text, self.text[start:end])
+
     def diagnostic(self, rule: type, start: int, end: int | None = None, message: str | None = None,
-                   notes: Iterable[str] = ()) -> Diagnostic:
+                   notes: Iterable[str] = (), fix: Fix | None = None) -> Diagnostic:
         """A finding of ``rule`` at template offsets ``[start, end)``, with the rule's code and severity."""
         doc = rule.doc
         text = message or doc.message
@@ -211,7 +234,7 @@ class TemplateUnit:
         if self.source is not None and not self.in_block_scalar:
             line, column, _ = locate(self.text, start)
             text = f"{text} (template {self.source.pointer}, at {line}:{column})"
-        made = Diagnostic(doc.severity, doc.code, text, location, tuple(notes))
+        made = Diagnostic(doc.severity, doc.code, text, location, tuple(notes), fix)
         self._template_lines[id(made)] = (made, locate(self.text, start)[0])
         return made
 
@@ -301,6 +324,15 @@ class DefinitionUnit:
                         pointer=source.pointer, source_line=file_line(source.file, source.line))
 
     def diagnostic(self, rule: type, source: "Source | None", message: str | None = None,
-                   notes: Iterable[str] = ()) -> Diagnostic:
+                   notes: Iterable[str] = (), fix: Fix | None = None) -> Diagnostic:
         doc = rule.doc
-        return Diagnostic(doc.severity, doc.code, message or doc.message, self.location(source), tuple(notes))
+        return Diagnostic(doc.severity, doc.code, message or doc.message, self.location(source), tuple(notes), fix)
+
+    def edit(self, source: "Source | None", text: str, expect: str) -> Edit | None:
+        """An :class:`Edit` replacing a one-line value (its whole span, quotes included) with ``text``."""
+        if source is None or not source.file:
+            return None
+        pos = source.position
+        if pos is None or pos.end_line != pos.line or not pos.end_column or not pos.column:
+            return None
+        return Edit(source.file, pos.line, pos.column, pos.end_line, pos.end_column, text, expect)

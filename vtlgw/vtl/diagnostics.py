@@ -9,9 +9,9 @@ annotations) format them its own way from one source.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-__all__ = ["Severity", "Location", "Diagnostic", "format_text"]
+__all__ = ["Severity", "Location", "Edit", "Fix", "Diagnostic", "format_text"]
 
 
 class Severity(enum.IntEnum):
@@ -62,14 +62,41 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Replace the text of ``file`` from ``line:column`` up to ``end_line:end_column`` (exclusive) with ``text``.
+
+    Lines and columns are 1-based, as in :class:`Location`; an insertion has
+    its end equal to its start. ``expect`` is the text the edit replaces: where
+    the file no longer holds it, the edit is not applied.
+    """
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+    expect: str = ""
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A mechanical, safe correction of a finding: what it does and its edits (all or none are applied)."""
+
+    description: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
 class Diagnostic:
-    """One finding: severity, rule code (None for plain errors), message and where."""
+    """One finding: severity, rule code (None for plain errors), message, where, and a fix when one is safe."""
 
     severity: Severity
     code: str | None
     message: str
     location: Location
     notes: tuple[str, ...] = ()
+    fix: Fix | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return format_text(self)

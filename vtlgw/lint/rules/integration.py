@@ -27,7 +27,7 @@ from vtlgw.apigw.pipeline.params import (
 )
 from vtlgw.lint.registry import register
 from vtlgw.lint.rule import DefinitionRule, RuleDoc
-from vtlgw.vtl.diagnostics import Diagnostic, Severity
+from vtlgw.vtl.diagnostics import Diagnostic, Fix, Severity
 
 from . import _patterns as P
 
@@ -566,6 +566,7 @@ class MalformedMapping(DefinitionRule):
         why="The deployment fails with 'Invalid mapping expression specified'.",
         example="integration.request.header.Content-Type: application/json",
         fix="integration.request.header.Content-Type: \"'application/json'\"",
+        fixable=True,
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
@@ -585,10 +586,39 @@ class MalformedMapping(DefinitionRule):
             return
         kind = "responseParameters" if response else "requestParameters"
         source = owner.where(f"{'response' if response else 'request'}_parameters.{target}")
-        made = unit.diagnostic(type(self), source, f"{kind} {target}: {problem}")
+        made = unit.diagnostic(type(self), source, f"{kind} {target}: {problem}",
+                               fix=_quote_fix(unit, source, expression) if "quote a static value" in problem
+                               else None)
         if problem.endswith(": " + target):  # the target is wrong: point at the key
             made = P.at_key(made, source, target)
         yield made
+
+
+def _quote_fix(unit: "DefinitionUnit", source: Any, expression: str) -> Fix | None:
+    """Write the value as the quoted static value ``"'application/json'"`` (valid in YAML and JSON alike)."""
+    import json
+
+    if source is None or source.position is None:
+        return None
+    pos = source.position
+    line = unit.file_line(pos.line)
+    if line is None or pos.end_line != pos.line or not pos.end_column:
+        return None
+    written = line[pos.column - 1:pos.end_column - 1]
+    if _scalar_value(written) != expression:
+        return None  # not the plain one-line value it seems: leave it for a hand edit
+    edit = unit.edit(source, json.dumps(f"'{expression.strip()}'", ensure_ascii=False), written)
+    return Fix(f"quote the static value as '{expression.strip()}'", (edit,)) if edit else None
+
+
+def _scalar_value(written: str) -> Any:
+    """What a one-line YAML or JSON scalar as written in the file reads as (None when it is not one)."""
+    import yaml
+
+    try:
+        return yaml.safe_load(written)
+    except yaml.YAMLError:
+        return None
 
 
 _DECLARABLE = re.compile(r"\Amethod\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.")

@@ -19,7 +19,7 @@ from vtlgw.lint.rule import RuleDoc, TemplateRule
 from vtlgw.lint.tree import GATEWAY_ROOTS, LOOP_HELPERS, TreeFacts, cloudformation_placeholder, facts, \
     key_path, literal_text, span
 from vtlgw.vtl import nodes as n
-from vtlgw.vtl.diagnostics import Diagnostic, Severity
+from vtlgw.vtl.diagnostics import Diagnostic, Fix, Severity
 
 if TYPE_CHECKING:
     from vtlgw.lint.units import TemplateUnit
@@ -394,7 +394,7 @@ class EscapeJavaScriptApostropheRule(TemplateRule):
             "(O'Brien, can't) breaks the payload. The API Gateway documentation prescribes the replaceAll.",
         example='"name": "$util.escapeJavaScript($input.path(\'$.name\'))"\n',
         fix='"name": "$util.escapeJavaScript($input.path(\'$.name\')).replaceAll("\\\\\'","\'")"',
-        fixable=False,
+        fixable=True,
     )
 
     def check(self, unit: "TemplateUnit") -> Iterator[Diagnostic]:
@@ -407,7 +407,7 @@ class EscapeJavaScriptApostropheRule(TemplateRule):
                 continue
             if _leaves_apostrophe_escaped(ref, f):
                 start, end = span(ref)
-                yield unit.diagnostic(type(self), start, end)
+                yield unit.diagnostic(type(self), start, end, fix=_replace_all_fix(unit, [ref]))
             elif not ref.parts and f.bindings.get(ref.name) and all(
                     isinstance(v, n.Ref) and _leaves_apostrophe_escaped(v, f) for v in f.bindings[ref.name]):
                 # #set($name = $util.escapeJavaScript(...)) then "…$name…"
@@ -416,7 +416,24 @@ class EscapeJavaScriptApostropheRule(TemplateRule):
                 yield unit.diagnostic(type(self), start, end,
                                       message=f"${ref.name} holds escapeJavaScript output (set at {first.line}:"
                                               f"{first.column}): add .replaceAll(\"\\\\'\",\"'\") there; "
-                                              "its \\' is not valid JSON")
+                                              "its \\' is not valid JSON",
+                                      fix=_replace_all_fix(unit, f.bindings[ref.name]))
+
+
+#: What VTL106's fix appends to the escapeJavaScript call, as the API Gateway documentation writes it.
+REPLACE_ALL = ".replaceAll(\"\\\\'\",\"'\")"
+
+
+def _replace_all_fix(unit: "TemplateUnit", refs: list) -> Fix | None:
+    """Insert the replaceAll right after each escapeJavaScript call (None where the file cannot be edited)."""
+    edits = []
+    for ref in refs:
+        end = span(ref.parts[0])[1]
+        edit = unit.edit(end, end, REPLACE_ALL)
+        if edit is None:
+            return None
+        edits.append(edit)
+    return Fix("append .replaceAll(\"\\\\'\",\"'\") to escapeJavaScript", tuple(edits))
 
 
 def _leaves_apostrophe_escaped(ref: n.Ref, f: TreeFacts) -> bool:
@@ -729,6 +746,7 @@ class FormValueNotEncodedRule(TemplateRule):
             "'&' or '=' splits the value, '+' turns into a space, and '%' sequences are decoded.",
         example="Action=SendMessage&MessageBody=$input.body\n",
         fix="Action=SendMessage&MessageBody=$util.urlEncode($input.body)",
+        fixable=True,
     )
 
     def check(self, unit: "TemplateUnit") -> Iterator[Diagnostic]:
@@ -743,9 +761,11 @@ class FormValueNotEncodedRule(TemplateRule):
             if not printed.form_value or self._encoded(ref, f) or cloudformation_placeholder(unit, ref):
                 continue
             start, end = span(ref)
+            wrapped = f"$util.urlEncode({_plain_source(ref)})"
+            edit = unit.edit(start, end, wrapped)
             yield unit.diagnostic(type(self), start, end,
-                                  message=f"form value {ref.source} is not URL-encoded: write "
-                                          f"$util.urlEncode({_plain_source(ref)})")
+                                  message=f"form value {ref.source} is not URL-encoded: write {wrapped}",
+                                  fix=Fix(f"wrap {ref.source} in $util.urlEncode", (edit,)) if edit else None)
 
     @classmethod
     def _encoded(cls, expr: Any, f: TreeFacts, depth: int = 0) -> bool:
