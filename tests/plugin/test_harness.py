@@ -126,6 +126,26 @@ def test_warnings_carry_their_diagnostic():
                                            "(API Gateway's limit per loop)"
 
 
+def test_snapshots_store_warnings_as_data_without_the_file_path():
+    loop = "a\n#foreach($i in [1..1001])#end"
+    with pytest.warns(VtlgwWarning):
+        result = Harness(REPO).render_text(loop, name="/somewhere/on/this/machine/t.vtl")
+    assert result.snapshot_data()["warnings"] == [{
+        "severity": "warning", "message": "#foreach stopped after 1000 iterations (API Gateway's limit per loop)",
+        "line": 2, "column": 1}]
+
+
+def test_explain_indents_every_line_of_a_warning():
+    from vtlgw.testing.results import Headers, Invoked
+    from vtlgw.vtl.diagnostics import Diagnostic, Severity
+
+    warning = Diagnostic(Severity.WARNING, None, "a loop stopped", Location("t.vtl", 2, 1, source_line="#foreach"))
+    invoked = Invoked(200, Headers(), {}, "", False, None, "log", ["step"], [warning], None, 0, "GET /")
+    text = invoked.explain()
+    block = text.split("  warnings:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert block == ["    " + line for line in str(warning).splitlines()] and len(block) > 1
+
+
 def test_strict_mode_names_every_warning():
     twice = "#foreach($i in [1..1001])#end#foreach($j in [1..1001])#end"
     with pytest.raises(StrictModeError) as info:

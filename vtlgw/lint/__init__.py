@@ -20,11 +20,12 @@ if TYPE_CHECKING:
     from vtlgw.lint.config import LintConfig
     from vtlgw.vtl.diagnostics import Diagnostic
 
-__all__ = ["lint", "lint_text", "LintConfig", "load_config", "LintConfigError", "LintInputError",
+__all__ = ["lint", "lint_text", "fix_text", "LintConfig", "load_config", "LintConfigError", "LintInputError",
            "Diagnostic", "Location", "Severity"]
 
 
 _LAZY = {
+    "fix_text": "vtlgw.lint.fix",
     "LintConfig": "vtlgw.lint.config",
     "load_config": "vtlgw.lint.config",
     "LintConfigError": "vtlgw.lint.errors",

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 
 from vtlgw.apigw.request import MethodRequest, load_request, request_from_dict
 from vtlgw.vtl.errors import VtlError
+from vtlgw.vtl.diagnostics import Diagnostic
 
 __all__ = ["REQUEST_KEYWORDS", "RequestKeywordError", "build_request", "split_context"]
 
@@ -73,7 +74,7 @@ def _base(request: Any, base_dir: Path) -> dict[str, Any]:
 def build_request(base_dir: Path, *, method: str | None = None, path: str | None = None, json: Any = _MISSING,
                   body: Any = None, headers: Mapping[str, Any] | None = None, query: Mapping[str, Any] | None = None,
                   path_params: Mapping[str, str] | None = None,
-                  request: Any = None) -> tuple[MethodRequest, list[str]]:
+                  request: Any = None) -> tuple[MethodRequest, list[Diagnostic]]:
     """The method request these keywords describe, and the request reader's warnings.
 
     ``json=`` is serialised compactly and, like HTTP clients do, sets

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from vtlgw.vtl.diagnostics import Diagnostic
 from vtlgw.vtl.errors import VtlError
 
 __all__ = ["Rendered", "Invoked", "IntegrationRequestView", "Headers", "OutputNotJsonError", "parsed_by_vtlgw"]
@@ -51,6 +52,14 @@ def _not_json(text: str, exc: json.JSONDecodeError, what: str, origin: str | Non
     return OutputNotJsonError("\n".join(parts))
 
 
+def snapshot_warning(d: Diagnostic) -> dict[str, Any]:
+    """A warning as a snapshot stores it: what and where in the template, not the machine's file path."""
+    loc = d.location
+    data = {"severity": str(d.severity), "code": d.code, "message": d.message, "line": loc.line,
+            "column": loc.column, "pointer": loc.pointer}
+    return {key: value for key, value in data.items() if value is not None}
+
+
 class Headers(dict):
     """Response headers: a plain dict (names as API Gateway spells them) that also looks names up in any case."""
 
@@ -82,7 +91,7 @@ class Rendered:
     text: str
     request_override: dict[str, Any]
     response_override: dict[str, Any]
-    warnings: list[str]
+    warnings: list[Diagnostic]
     template: str
     origin: Callable[[int], str | None] = field(default=lambda offset: None, repr=False, compare=False)
     stamps: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -123,7 +132,7 @@ class Rendered:
         if overrides:
             data["responseOverride"] = overrides
         if self.warnings:
-            data["warnings"] = list(self.warnings)
+            data["warnings"] = [snapshot_warning(w) for w in self.warnings]
         return data
 
 
@@ -173,7 +182,7 @@ class Invoked:
     integration_request: IntegrationRequestView | None
     log: str
     trace: list[str]
-    warnings: list[str]
+    warnings: list[Diagnostic]
     error: str | None
     latency: int
     route: str
@@ -208,7 +217,7 @@ class Invoked:
         if self.error:
             lines += ["  error:"] + [f"    {line}" for line in self.error.splitlines()]
         if self.warnings:
-            lines += ["  warnings:"] + [f"    {w}" for w in self.warnings]
+            lines += ["  warnings:"] + [f"    {line}" for w in self.warnings for line in str(w).splitlines()]
         lines += ["", self.log]
         return "\n".join(lines)
 
