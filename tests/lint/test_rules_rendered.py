@@ -120,6 +120,13 @@ def test_comma_written_by_the_last_iteration_is_found_once() -> None:
     assert codes(text) == [("VTL202", 3, 7)]  # rendered and static agree: one finding
 
 
+def test_unescaped_strings_do_not_hide_a_dangling_comma() -> None:
+    text = '[\n#foreach($o in $input.path(\'$\'))\n  {"type": "$o.type"},\n#end\n]'
+    [message] = messages(text, "VTL202")  # the hostile strings break the JSON first; their plain twin shows the comma
+    assert message.startswith("dangling comma for a body with every field the template reads, arrays of 2 items "
+                              "(plain strings)")
+
+
 def test_unguarded_loop_comma_found_in_the_tree() -> None:
     text = '[\n#foreach($k in $context.authorizer.claims.keySet())\n  "$k",\n#end\n]'
     assert codes(text) == [("VTL202", 3, 7)]  # no sample fills the claims: only the tree shows it

@@ -81,7 +81,7 @@ def _notes(run: RenderRun, outcome: Outcome, problem: "JsonProblem") -> tuple[st
     return (f"sample: {outcome.sample.label}",) + tuple(f"output: {line}" for line in problem.excerpt)
 
 
-def _findings(rule: type, unit: "TemplateUnit", failing: Callable[[str], bool]) -> Iterator[tuple[Outcome, Any]]:
+def _findings(unit: "TemplateUnit", failing: Callable[[str], bool]) -> Iterator[tuple[Outcome, Any]]:
     """The failing outcomes the template's structure causes, each with its JSON problem.
 
     A failure the sample's plain-string twin does not share comes from data and is skipped; where the twin
@@ -89,13 +89,15 @@ def _findings(rule: type, unit: "TemplateUnit", failing: Callable[[str], bool]) 
     that fails only because a value it lacks printed nothing is data as well (a missing field).
     """
     run = render_run(unit)
-    for outcome in run.failures(failing):
+    for outcome in run.failures(lambda text: run.problem(text) is not None):
         twin = outcome.sample.benign
         if twin is not None:
             text = run.render(twin, outcome.forced)
-            if text is None or not failing(text):
+            if text is None:
                 continue
-            outcome = Outcome(twin, outcome.forced, text)
+            outcome = Outcome(twin, outcome.forced, text)  # the hostile strings' own failures are data
+        if not failing(outcome.text):
+            continue
         problem = run.problem(outcome.text)
         assert problem is not None
         yield outcome, problem
@@ -103,7 +105,7 @@ def _findings(rule: type, unit: "TemplateUnit", failing: Callable[[str], bool]) 
 
 def _json_findings(rule: type, unit: "TemplateUnit", consequence: str) -> Iterator[Diagnostic]:
     run = render_run(unit)
-    for outcome, problem in _findings(rule, unit, _not_json(run)):
+    for outcome, problem in _findings(unit, _not_json(run)):
         offset = run.source_offset(outcome, problem.pos)
         start, end, why, missing = _culprit(unit, run, outcome, problem, offset)
         if missing and outcome.sample.request is None:
@@ -162,7 +164,7 @@ class DanglingCommaRule(TemplateRule):
             return
         run = render_run(unit)
         reported: set[int] = set()
-        for outcome, problem in _findings(type(self), unit, _dangling(run)):
+        for outcome, problem in _findings(unit, _dangling(run)):
             assert problem.comma is not None
             offset = run.source_offset(outcome, problem.comma)
             if offset is None or offset in reported:
