@@ -195,3 +195,13 @@ def test_rule_list_and_explain():
     for title, body in (("What it catches", "prints-foo: what"), ("Why it matters on API Gateway", "prints-foo: why"),
                         ("Example", "prints-foo: example"), ("Fix", "prints-foo: fix")):
         assert f"\n\n{title}\n    {body}" in text
+
+
+def test_docs_rules_table_is_current():
+    from pathlib import Path
+
+    from vtlgw.lint.output import rules_markdown
+    from vtlgw.lint.registry import all_rules
+
+    docs = (Path(__file__).parents[2] / "docs" / "lint.md").read_text(encoding="utf-8")
+    assert rules_markdown(all_rules()) in docs, "regenerate the table with vtlgw.lint.output.rules_markdown"
