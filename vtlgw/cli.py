@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
@@ -20,9 +20,15 @@ EXIT_TEMPLATE_ERROR = 1
 EXIT_BAD_INPUT = 2
 
 
-def _fail(message: str, code: int) -> NoReturn:
-    click.echo(message, err=True)
-    sys.exit(code)
+class CliError(click.ClickException):
+    """A message already in its final form (located where it can be), shown once on stderr, with its exit code."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.message, err=True)
 
 
 def _read_text(path: str, what: str) -> tuple[str, str]:
@@ -33,20 +39,146 @@ def _read_text(path: str, what: str) -> tuple[str, str]:
         with open(path, "rb") as fh:
             return fh.read().decode("utf-8"), path
     except FileNotFoundError:
-        _fail(f"error: {what} {path!r} does not exist", EXIT_BAD_INPUT)
+        raise CliError(f"error: {what} {path!r} does not exist") from None
     except IsADirectoryError:
-        _fail(f"error: {what} {path!r} is a directory", EXIT_BAD_INPUT)
+        raise CliError(f"error: {what} {path!r} is a directory") from None
     except UnicodeDecodeError as exc:
-        _fail(f"{path}: error: {what} is not UTF-8 text (byte {exc.start}: {exc.reason})", EXIT_BAD_INPUT)
+        raise CliError(f"{path}: error: {what} is not UTF-8 text (byte {exc.start}: {exc.reason})") from None
     except OSError as exc:
-        _fail(f"error: cannot read {what} {path!r}: {exc.strerror}", EXIT_BAD_INPUT)
+        raise CliError(f"error: cannot read {what} {path!r}: {exc.strerror}") from None
 
 
-def _assignments(items: tuple[str, ...], option: str) -> list[str]:
-    for item in items:
-        if "=" not in item or item.startswith("="):
-            _fail(f"error: {option} expects NAME=VALUE, got {item!r}", EXIT_BAD_INPUT)
-    return list(items)
+# ---------------------------------------------------------------- parameter types
+
+
+def _request_problem(shape: dict[str, Any]) -> str | None:
+    """What the request reader says of ``shape`` (the one set of rules a request file follows too), or None."""
+    from vtlgw.apigw.request import request_from_dict
+    from vtlgw.vtl import VtlError
+
+    try:
+        request_from_dict(shape, "<option>")
+    except VtlError as exc:
+        return getattr(exc, "message", str(exc))
+    return None
+
+
+class Assignment(click.ParamType):
+    """``NAME=VALUE`` as a ``(name, value)`` pair."""
+
+    name = "K=V"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[str, str]:
+        if isinstance(value, tuple):
+            return value
+        text = str(value)
+        key, sep, rest = text.partition("=")
+        if not sep or not key:
+            self.fail(f"expected NAME=VALUE, got {text!r}", param, ctx)
+        return key, rest
+
+
+class StageVariable(Assignment):
+    """``NAME=VALUE`` checked as a request file's ``stageVariables`` entry is."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[str, str]:
+        key, rest = super().convert(value, param, ctx)
+        problem = _request_problem({"stageVariables": {key: rest}})
+        if problem:
+            self.fail(f"{key}={rest}: {problem}", param, ctx)
+        return key, rest
+
+
+class HttpMethod(click.ParamType):
+    """An HTTP method a method request can have (any case; upper-cased)."""
+
+    name = "METHOD"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        from vtlgw.apigw.request import HTTP_METHODS
+
+        text = str(value).upper()
+        if text not in HTTP_METHODS:
+            self.fail(f"{value!r} is not one of {', '.join(HTTP_METHODS)}", param, ctx)
+        return text
+
+
+class RequestPath(click.ParamType):
+    """A request path with an optional ``?query``, checked as a request file's ``path`` is."""
+
+    name = "PATH"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        text = str(value)
+        if not text.startswith("/"):
+            self.fail(f"{text!r} must start with \"/\" (the path without the stage, e.g. /orders/42)", param, ctx)
+        problem = _request_problem({"httpMethod": "GET", "pathWithQueryString": text})
+        if problem:
+            self.fail(f"{text!r}: {problem}", param, ctx)
+        return text
+
+
+_METHOD = HttpMethod()
+_PATH = RequestPath()
+
+
+def _shared_request_options(f: Any) -> Any:
+    """The options ``render`` and ``invoke`` share, declared once (they override the request file)."""
+    options = [
+        click.option("--stage", metavar="NAME",
+                     help="The stage name ($context.stage; default 'test'); overrides the request file's."),
+        click.option("--stage-variable", "-s", "stage_variables", multiple=True, type=StageVariable(),
+                     metavar="K=V", help="Set $stageVariables.K (repeatable); overrides the request file's."),
+        click.option("--context", "-c", "context_items", multiple=True, type=Assignment(), metavar="K=V",
+                     help="Override a $context value, dotted for nested keys: identity.sourceIp=203.0.113.7 "
+                          "(repeatable); overrides the request file's."),
+        click.option("--fresh", is_flag=True,
+                     help="A new request id, the current time and the measured latency instead of fixed defaults."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _context_overrides(items: tuple[tuple[str, str], ...], stage: str | None) -> dict:
+    """``-c`` assignments (and ``--stage``) as nested override maps, the highest layer of ``$context``."""
+    from vtlgw.apigw.context import build_context, parse_context_assignments
+    from vtlgw.apigw.request import MethodRequest
+    from vtlgw.vtl import VtlError
+
+    defaults = build_context(MethodRequest())
+    for key, value in items:
+        if "." not in key and isinstance(defaults.get(key), dict):
+            members = ", ".join(f"{key}.{k}" for k in list(defaults[key])[:3])
+            raise click.BadParameter(f"{key}={value}: $context.{key} is a map; assign one of its keys ({members}, ...)",
+                                     param_hint="'--context'")
+    try:
+        overrides = parse_context_assignments([f"{k}={v}" for k, v in items])
+    except VtlError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--context "), param_hint="'--context'") from None
+    if stage is not None:
+        if "stage" in overrides and overrides["stage"] != stage:
+            raise click.UsageError("--stage and --context stage=... name different stages; give one")
+        overrides["stage"] = stage
+    return overrides
+
+
+def _apply_flags(request: Any, http_method: str | None, path: str | None) -> Any:
+    """The request with ``-X``/``-p`` put in (a new path also drops the file's resource and path parameters)."""
+    import dataclasses
+
+    from vtlgw.apigw.request import request_from_dict
+
+    if http_method:
+        request = dataclasses.replace(request, http_method=http_method)
+    if path:
+        parsed, _ = request_from_dict({"httpMethod": request.http_method, "pathWithQueryString": path}, "--path")
+        request = dataclasses.replace(request, path=parsed.path, resource="/", path_parameters={},
+                                      query=parsed.query if "?" in path else request.query)
+    return request
+
+
+# ---------------------------------------------------------------- commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,24 +193,19 @@ def main() -> None:
               help="Method request file (a REST v1 proxy event or a TestInvokeMethod request); '-' for stdin.")
 @click.option("--integration-response", "-i", "response_path", metavar="BODY",
               help="Render TEMPLATE as a response template over this integration response body (raw text).")
-@click.option("--stage-variable", "-s", "stage_variables", multiple=True, metavar="K=V",
-              help="Set $stageVariables.K (repeatable).")
-@click.option("--context", "-c", "context_items", multiple=True, metavar="K=V",
-              help="Override a $context value, dotted for nested keys: identity.sourceIp=203.0.113.7 (repeatable).")
-@click.option("--stage", metavar="NAME", help="The stage name ($context.stage); default 'test'.")
+@_shared_request_options
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: the output exactly; json: an envelope with output, overrides and warnings "
                    "(objects: severity, message, file, line, column, pointer, text).")
-@click.option("--fresh", is_flag=True,
-              help="Use a new request id and the current time instead of the fixed defaults.")
-def render(template: str, request_path: str | None, response_path: str | None, stage_variables: tuple[str, ...],
-           context_items: tuple[str, ...], stage: str | None, fmt: str, fresh: bool) -> None:
+def render(template: str, request_path: str | None, response_path: str | None,
+           stage_variables: tuple[tuple[str, str], ...], context_items: tuple[tuple[str, str], ...],
+           stage: str | None, fmt: str, fresh: bool) -> None:
     """Render one mapping TEMPLATE ('-' for stdin) for a method request.
 
     Prints the rendered text to stdout byte for byte (no newline added).
     Warnings and the final requestOverride/responseOverride go to stderr.
+    Options override what the request file gives.
     """
-    from vtlgw.apigw.context import parse_context_assignments
     from vtlgw.apigw.mapping import MappingContext, duplicate_override_warnings, render_with
     from vtlgw.apigw.request import MethodRequest, load_request
     from vtlgw.vtl import Template, VtlError
@@ -87,7 +214,8 @@ def render(template: str, request_path: str | None, response_path: str | None, s
     from vtlgw.vtl.warning import to_json
 
     if template == "-" and request_path == "-":
-        _fail("error: TEMPLATE and --request cannot both read stdin", EXIT_BAD_INPUT)
+        raise click.UsageError("TEMPLATE and --request cannot both read stdin")
+    overrides = _context_overrides(context_items, stage)
     source, name = _read_text(template, "template")
     request_warnings: list[Diagnostic] = []
     request = MethodRequest()
@@ -96,25 +224,23 @@ def render(template: str, request_path: str | None, response_path: str | None, s
         try:
             request, request_warnings = load_request(data, req_name)
         except VtlError as exc:
-            _fail(str(exc), EXIT_BAD_INPUT)
+            raise CliError(str(exc)) from None
     body = None
     if response_path:
         body, _ = _read_text(response_path, "integration response body")
     try:
-        overrides = parse_context_assignments(_assignments(context_items, "--context"))
-        variables = dict(item.split("=", 1) for item in _assignments(stage_variables, "--stage-variable"))
-        mctx = MappingContext.for_request(request, stage=stage, context_overrides=overrides,
-                                          stage_variables=variables, fresh=fresh)
+        mctx = MappingContext.for_request(request, context_overrides=overrides,
+                                          stage_variables=dict(stage_variables), fresh=fresh)
     except VtlError as exc:
-        _fail(f"error: {exc}", EXIT_BAD_INPUT)
+        raise CliError(f"error: {exc}") from None
     warnings = list(request_warnings)
     try:
         compiled = Template.cached(source, name)
         output = render_with(compiled, mctx, body=body, warnings=warnings)
     except TemplateError as exc:
-        _fail(str(exc), EXIT_TEMPLATE_ERROR)
+        raise CliError(str(exc), EXIT_TEMPLATE_ERROR) from None
     except VtlError as exc:
-        _fail(f"{name}: error: {exc}", EXIT_TEMPLATE_ERROR)
+        raise CliError(f"{name}: error: {exc}", EXIT_TEMPLATE_ERROR) from None
     warnings += duplicate_override_warnings(mctx, compiled)
     if fmt == "json":
         envelope: dict[str, Any] = {
@@ -141,10 +267,15 @@ def render(template: str, request_path: str | None, response_path: str | None, s
               help="API definition: OpenAPI/Swagger (JSON/YAML), CloudFormation/SAM template, or CDK output "
                    "(a cdk.out folder or *.template.json).")
 @click.option("--api-id", metavar="ID", help="Which API, when the file defines several (logical id).")
-@click.option("--method", "-X", "http_method", metavar="M", help="HTTP method (default: the request file's, or GET).")
-@click.option("--path", "-p", "path", metavar="P", help="Request path, optionally with ?query (default: the request file's).")
+@click.option("--method", "-X", "http_method", type=_METHOD, metavar="M",
+              help="HTTP method (default: the request file's, or GET); overrides the request file's.")
+@click.option("--path", "-p", "path", type=_PATH, metavar="P",
+              help="Request path, optionally with ?query (default: the request file's); overrides the request "
+                   "file's path (and, with ?query, its query string).")
 @click.option("--request", "-r", "request_path", metavar="REQ", help="Method request file; '-' for stdin.")
-@click.option("--lambda-handler", metavar="MOD:FN", help="Call this Python function as the Lambda (in-process).")
+@click.option("--lambda-handler", metavar="MOD:FN",
+              help="Call this Python function as the Lambda (in-process); MOD is imported with the current "
+                   "directory first on sys.path, like `python -m`.")
 @click.option("--lambda-result", metavar="FILE", help="JSON the Lambda function returned (a success).")
 @click.option("--lambda-error", metavar="FILE", help='A Lambda function error: {"errorMessage", "errorType", "stackTrace"}.')
 @click.option("--http-response", metavar="FILE",
@@ -152,12 +283,9 @@ def render(template: str, request_path: str | None, response_path: str | None, s
 @click.option("--backend", "backend_path", metavar="FILE",
               help='A backend file in any shape: {"result": ...}, {"payload": "..."}, {"error": {...}}, '
                    '{"failure": "timeout"} or an HTTP response.')
-@click.option("--stage", metavar="NAME", help="The stage name ($context.stage); default 'test'.")
-@click.option("--stage-variable", "-s", "stage_variables", multiple=True, metavar="K=V", help="Set a stage variable.")
-@click.option("--context", "-c", "context_items", multiple=True, metavar="K=V", help="Override a $context value.")
+@_shared_request_options
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--truncate-log", is_flag=True, help="Cut logged values at 1,024 bytes as API Gateway does.")
-@click.option("--fresh", is_flag=True, help="A new request id and the current time instead of fixed defaults.")
 @click.option("--proxy-headers", "proxy_headers", type=click.Choice(["recorded", "docs"]), default="recorded",
               show_default=True,
               help="Lambda proxy responses: a name in both headers and multiValueHeaders keeps both values "
@@ -165,18 +293,18 @@ def render(template: str, request_path: str | None, response_path: str | None, s
 def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str | None, request_path: str | None,
            lambda_handler: str | None, lambda_result: str | None, lambda_error: str | None,
            http_response: str | None, backend_path: str | None, stage: str | None,
-           stage_variables: tuple[str, ...], context_items: tuple[str, ...], fmt: str, truncate_log: bool,
-           fresh: bool, proxy_headers: str) -> None:
+           stage_variables: tuple[tuple[str, str], ...], context_items: tuple[tuple[str, str], ...], fmt: str,
+           truncate_log: bool, fresh: bool, proxy_headers: str) -> None:
     """Run one request through a custom or Lambda proxy integration, as API Gateway's test-invoke would.
 
     Prints the status, headers, body and execution log. Exit code 0 when the
     pipeline ran (whatever the HTTP status), 1 when it hit a template or
     configuration error, or a Lambda proxy response API Gateway refuses (the
     emulated 500 or 502 is still printed, the reasons go to stderr), 2 for bad input.
+    Options override what the request file gives; the latency is 0 ms unless --fresh.
     """
     import os
 
-    from vtlgw.apigw.context import parse_context_assignments
     from vtlgw.apigw.definition import load_definition
     from vtlgw.apigw.pipeline import (
         LambdaHandler,
@@ -185,7 +313,7 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
         invoke as run_invoke,
         to_json,
     )
-    from vtlgw.apigw.request import load_request, request_from_dict
+    from vtlgw.apigw.request import MethodRequest, load_request
     from vtlgw.vtl import VtlError
     from vtlgw.vtl.diagnostics import Diagnostic
 
@@ -193,21 +321,17 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
                                        ("--lambda-error", lambda_error), ("--http-response", http_response),
                                        ("--backend", backend_path)) if value]
     if len(chosen) > 1:
-        _fail(f"error: choose one backend, not {' and '.join(chosen)}", EXIT_BAD_INPUT)
+        raise click.UsageError(f"choose one backend, not {' and '.join(chosen)}")
+    overrides = _context_overrides(context_items, stage)
     try:
         definition = load_definition(api_path, api=api_id)
         warnings: list[Diagnostic] = []
+        request = MethodRequest()
         if request_path:
             data, req_name = _read_text(request_path, "request file")
             request, warnings = load_request(data, req_name)
-        else:
-            shape: dict[str, Any] = {"httpMethod": (http_method or "GET").upper()}
-            if path and "?" in path:
-                shape["pathWithQueryString"] = path
-            else:
-                shape["path"] = path or "/"
-            request, warnings = request_from_dict(shape, "--path")
-            http_method = path = None
+        request = _apply_flags(request, http_method or (None if request_path else "GET"), path or
+                               (None if request_path else "/"))
         backend = None
         if lambda_handler:
             if os.getcwd() not in sys.path:
@@ -221,14 +345,11 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
             backend = backend_from_file(http_response, "http-response")
         elif backend_path:
             backend = backend_from_file(backend_path)
-        overrides = parse_context_assignments(_assignments(context_items, "--context"))
-        variables = dict(item.split("=", 1) for item in _assignments(stage_variables, "--stage-variable"))
-        result = run_invoke(definition, request, method=http_method.upper() if http_method else None, path=path,
-                            backend=backend, stage=stage, stage_variables=variables or None,
+        result = run_invoke(definition, request, backend=backend, stage_variables=dict(stage_variables) or None,
                             context_overrides=overrides or None, truncate_log=truncate_log, fresh=fresh,
-                            proxy_header_merge=proxy_headers)
+                            proxy_header_merge=proxy_headers, report_latency=fresh)
     except VtlError as exc:
-        _fail(str(exc), EXIT_BAD_INPUT)
+        raise CliError(str(exc)) from None
     for warning in warnings + list(result.warnings):
         click.echo(str(warning), err=True)
     if fmt == "json":
