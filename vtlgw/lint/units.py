@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable
 
 from vtlgw.vtl.diagnostics import Diagnostic, Edit, Fix, Location
@@ -70,21 +69,11 @@ def display_path(path: str | os.PathLike[str]) -> str:
     return rel.replace(os.sep, "/")
 
 
-@lru_cache(maxsize=64)
-def _file_lines(path: str) -> tuple[str, ...]:
-    try:
-        with open(path, "rb") as fh:
-            return tuple(fh.read().decode("utf-8", "replace").splitlines())
-    except OSError:
-        return ()
-
-
 def file_line(path: str, line: int | None) -> str | None:
     """The text of 1-based ``line`` of ``path``, or None when unknown."""
-    if not line or path.startswith("<"):
-        return None
-    lines = _file_lines(path)
-    return lines[line - 1] if 0 < line <= len(lines) else None
+    from vtlgw.apigw.definition.placement import file_line as read_line
+
+    return read_line(path, line)
 
 
 @dataclass
@@ -152,31 +141,30 @@ class TemplateUnit:
     @property
     def in_block_scalar(self) -> bool:
         """Whether template lines map one to one onto the definition file's lines (YAML ``|``)."""
-        source = self.source
-        return source is not None and source.style == "|" and bool(source.content_line)
+        from vtlgw.apigw.definition.placement import in_block_scalar
 
-    def location(self, start: int, end: int | None = None) -> Location:
-        """File coordinates of the template text ``[start, end)``."""
+        return in_block_scalar(self.source)
+
+    def _placed(self, start: int, end: int | None = None) -> Any:
+        """The template text ``[start, end)`` placed in the file (see :mod:`vtlgw.apigw.definition.placement`)."""
+        from vtlgw.apigw.definition.placement import place
+
         line, column, text = locate(self.text, start)
         end_line = end_column = None
         if end is not None and end > start:
             end_line, end_column, _ = locate(self.text, end)
-        source = self.source
-        if source is None:
-            return Location(self.file, line, column, end_line, end_column, source_line=text)
-        if self.in_block_scalar:
-            first = source.content_line or 1
-            indent = (source.content_column or 1) - 1
-            file_no = first + line - 1
-            shown = file_line(source.file, file_no)
-            return Location(self.file, file_no, column + indent,
-                            None if end_line is None else first + end_line - 1,
-                            None if end_column is None else end_column + indent,
-                            pointer=source.pointer, source_line=shown if shown is not None else " " * indent + text)
-        key_line = source.key_line or source.line
-        key_column = source.key_column or source.column
-        return Location(self.file, key_line, key_column, pointer=source.pointer,
-                        source_line=file_line(source.file, key_line))
+        where = Location(self.file, line, column, end_line, end_column, source_line=text)
+        return place(self.source, where, self.file)
+
+    def location(self, start: int, end: int | None = None) -> Location:
+        """File coordinates of the template text ``[start, end)``."""
+        return self._placed(start, end).location
+
+    def in_file(self, message: str) -> str:
+        """A message whose template positions ("opened at 2:4") are moved into the file's lines."""
+        from vtlgw.apigw.definition.placement import cited_positions
+
+        return cited_positions(message, self.source)
 
     def offset_of(self, line: int, column: int) -> int:
         """The template offset of a 1-based template ``line:col`` (as a syntax error reports it)."""
@@ -229,12 +217,9 @@ class TemplateUnit:
                    notes: Iterable[str] = (), fix: Fix | None = None) -> Diagnostic:
         """A finding of ``rule`` at template offsets ``[start, end)``, with the rule's code and severity."""
         doc = rule.doc
-        text = message or doc.message
-        location = self.location(start, end)
-        if self.source is not None and not self.in_block_scalar:
-            line, column, _ = locate(self.text, start)
-            text = f"{text} (template {self.source.pointer}, at {line}:{column})"
-        made = Diagnostic(doc.severity, doc.code, text, location, tuple(notes), fix)
+        placed = self._placed(start, end)
+        made = Diagnostic(doc.severity, doc.code, (message or doc.message) + placed.suffix, placed.location,
+                          tuple(notes), fix)
         self._template_lines[id(made)] = (made, locate(self.text, start)[0])
         return made
 

@@ -72,7 +72,7 @@ class SyntaxErrorRule(TemplateRule):
         if err is None or _oversized(unit.text):
             return
         start = unit.offset_of(err.line, err.column)
-        message = err.message
+        message = unit.in_file(err.message)
         for m in _CFN_PLACEHOLDER.finditer(unit.text):
             if m.start() <= start < m.end():
                 if unit.mapping is not None and unit.mapping.symbolic:
