@@ -27,7 +27,7 @@ def __getattr__(name: str) -> Any:
 
         return Template
     if name == "Limits":
-        from vtlgw.vtl.runtime import Limits
+        from vtlgw.vtl.limits import Limits
 
         return Limits
     raise AttributeError(f"module 'vtlgw.vtl' has no attribute {name!r}")

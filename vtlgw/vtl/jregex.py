@@ -20,8 +20,9 @@ from typing import Any
 import regex
 
 from vtlgw.vtl.errors import JavaException
+from vtlgw.vtl.limits import REGEX_TIMEOUT
 
-DEFAULT_TIMEOUT = 1.0
+DEFAULT_TIMEOUT = REGEX_TIMEOUT
 _LINE_TERMINATORS = "\\n\\r\\u0085\\u2028\\u2029"
 _DOT = f"[^{_LINE_TERMINATORS}]"
 _END_BEFORE_FINAL_TERMINATOR = "(?=(?:\\r\\n|[\\n\\r\\u0085\\u2028\\u2029])?\\Z)"

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from vtlgw.vtl.errors import JavaException, LimitExceeded
+from vtlgw.vtl.errors import JavaException
+from vtlgw.vtl.limits import check_collection, string_error
 from vtlgw.vtl.values import (
     ArrayList,
     Entry,
@@ -54,7 +55,7 @@ def _is_int(a: Any) -> bool:
 
 def _check(st: Any, s: str) -> str:
     if len(s) > st.limits.max_string_chars:
-        raise LimitExceeded(f"string longer than {st.limits.max_string_chars} characters (engine limit)")
+        raise string_error(st.limits)
     return s
 
 
@@ -207,7 +208,9 @@ def _str_split(st, s, a):
     if not 1 <= len(a) <= 2 or type(a[0]) is not str or (len(a) == 2 and not _is_int(a[1])):
         return NO_MATCH
     limit = a[1] if len(a) == 2 else 0
-    return JArray(_regex(st, a[0]).split(s, limit, timeout=st.limits.regex_timeout))
+    parts = _regex(st, a[0]).split(s, limit, timeout=st.limits.regex_timeout)
+    check_collection(st.limits, "split() array", len(parts))
+    return JArray(parts)
 
 
 def _str_lower(st, s, a):
@@ -382,13 +385,21 @@ def _list_last_index_of(st, x, a):
     return -1
 
 
+def _grow(st, kind: str, size: int, more: int) -> None:
+    """Refuse growing a list or map of ``size`` elements by ``more``, before anything is copied."""
+    if size + more > st.limits.max_collection_size:
+        check_collection(st.limits, kind, size + more)
+
+
 def _list_add(st, x, a):
     if len(a) == 1:
+        _grow(st, "list", len(x), 1)
         x.append(a[0])
         return True
     if len(a) == 2 and _is_int(a[0]):
         if not 0 <= a[0] <= len(x):
             raise _bounds(a[0], len(x))
+        _grow(st, "list", len(x), 1)
         x.insert(a[0], a[1])
         return None
     return NO_MATCH
@@ -396,12 +407,14 @@ def _list_add(st, x, a):
 
 def _list_add_all(st, x, a):
     if len(a) == 1 and isinstance(a[0], (list, dict)):
+        _grow(st, "list", len(x), len(a[0]))
         items = list(a[0]) if isinstance(a[0], list) else list(a[0].values())
         x.extend(items)
         return bool(items)
     if len(a) == 2 and _is_int(a[0]) and isinstance(a[1], list):
         if not 0 <= a[0] <= len(x):
             raise _bounds(a[0], len(x))
+        _grow(st, "list", len(x), len(a[1]))
         x[a[0]:a[0]] = list(a[1])
         return bool(a[1])
     return NO_MATCH
@@ -508,6 +521,8 @@ def _map_put(st, m, a):
     if len(a) != 2:
         return NO_MATCH
     k = _key(a[0])
+    if len(m) >= st.limits.max_collection_size and k not in m:
+        _grow(st, "map", len(m), 1)
     old = m.get(k)
     m[k] = a[1]
     return old
@@ -516,6 +531,8 @@ def _map_put(st, m, a):
 def _map_put_all(st, m, a):
     if len(a) != 1 or not isinstance(a[0], dict):
         return NO_MATCH
+    if len(m) + len(a[0]) > st.limits.max_collection_size:
+        _grow(st, "map", len(m), sum(1 for k in a[0] if _key(k) not in m))
     for k in map_keys(a[0]):
         m[_key(k)] = a[0][k]
     return None
@@ -527,6 +544,8 @@ def _map_put_if_absent(st, m, a):
     k = _key(a[0])
     old = m.get(k)
     if old is None:
+        if len(m) >= st.limits.max_collection_size and k not in m:
+            _grow(st, "map", len(m), 1)
         m[k] = a[1]
     return old
 

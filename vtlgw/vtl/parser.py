@@ -25,6 +25,7 @@ from vtlgw.vtl.lexer import (
     scan_token,
     skip_ws,
 )
+from vtlgw.vtl.limits import MAX_PARSE_DEPTH
 
 SPECIAL_RE = re.compile(r"[$#\\]")
 LONE_CHAR_BEFORE_SET_RE = re.compile(r"[#$][ \t]+(?=#set[ \t]*\(|#\{set\}[ \t]*\()")
@@ -42,7 +43,7 @@ KNOWN_DIRECTIVES = frozenset(
 VERBATIM_DIRECTIVES = frozenset(["evaluate"])
 BLOCK_TERMINATORS = ("end", "else", "elseif")
 
-DEFAULT_MAX_DEPTH = 200
+DEFAULT_MAX_DEPTH = MAX_PARSE_DEPTH
 
 
 class Parser:

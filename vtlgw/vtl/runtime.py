@@ -9,12 +9,20 @@ never on Python attributes.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from vtlgw.vtl import methods
 from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.errors import JavaException, LimitExceeded
+from vtlgw.vtl.limits import (  # noqa: F401  (Limits, DEFAULT_LIMITS: importable from here, as before)
+    DEFAULT_LIMITS,
+    Limits,
+    check_collection,
+    define_depth_error,
+    integer_error,
+    output_error,
+    string_error,
+)
 from vtlgw.vtl.values import (
     PLAIN_DOUBLE_MAX,
     PLAIN_DOUBLE_MIN,
@@ -27,26 +35,6 @@ from vtlgw.vtl.values import (
     to_text,
 )
 from vtlgw.vtl.warning import warning
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Engine limits. The AWS facts (template size, 1,000 iterations per loop) come first."""
-
-    max_template_bytes: int = 307_200  # API Gateway: 300 KB per template
-    max_loop_iterations: int = 1000  # API Gateway: #foreach stops after 1,000 (U06)
-    loop_limit_is_error: bool = False  # U06 option: fail instead of warn
-    max_output_chars: int = 10 * 1024 * 1024
-    max_string_chars: int = 10 * 1024 * 1024
-    max_integer_bits: int = 4096  # BigInteger growth
-    max_define_depth: int = 20
-    max_parse_depth: int = 200
-    max_total_iterations: int = 1_000_000
-    max_range_size: int = 1_000_000
-    regex_timeout: float = 1.0  # seconds per regular expression operation
-
-
-DEFAULT_LIMITS = Limits()
 
 
 class Break(Exception):
@@ -112,7 +100,7 @@ class RenderState:
             self._out_chars += sum(map(len, out[self._out_counted:]))
             self._out_counted = len(out)
         if self._out_chars > self.limits.max_output_chars:
-            raise LimitExceeded(f"output larger than {self.limits.max_output_chars} characters (engine limit)")
+            raise output_error(self.limits)
 
 
 class ForeachState(HostObject):
@@ -170,7 +158,7 @@ class DefineBlock:
     def vtl_text(self) -> str:
         st = self.state
         if st.define_depth >= st.limits.max_define_depth:
-            raise LimitExceeded(f"#define blocks nested deeper than {st.limits.max_define_depth} (engine limit)")
+            raise define_depth_error(st.limits)
         st.define_depth += 1
         buf: list[str] = []
         try:
@@ -204,7 +192,7 @@ class TracedDefineBlock(DefineBlock):
         """
         st = self.state
         if st.define_depth >= st.limits.max_define_depth:
-            raise LimitExceeded(f"#define blocks nested deeper than {st.limits.max_define_depth} (engine limit)")
+            raise define_depth_error(st.limits)
         st.define_depth += 1
         try:
             self.fn(st, self.variables, w)
@@ -249,7 +237,7 @@ def nn(x: Any) -> Any:
 
 def check_str(st: RenderState, s: str) -> str:
     if len(s) > st.limits.max_string_chars:
-        raise LimitExceeded(f"string longer than {st.limits.max_string_chars} characters (engine limit)")
+        raise string_error(st.limits)
     return s
 
 
@@ -406,8 +394,10 @@ def make_range(st: RenderState, a: Any, b: Any) -> ArrayList | None:
     """``[a..b]``: inclusive, either direction; a bound that is not an integer gives null."""
     if type(a) is not int or type(b) is not int:
         return None
-    if abs(b - a) + 1 > st.limits.max_range_size:
+    size = abs(b - a) + 1
+    if size > st.limits.max_range_size:
         raise LimitExceeded(f"range [{a}..{b}] has more than {st.limits.max_range_size} elements (engine limit)")
+    check_collection(st.limits, "range", size)
     step = 1 if b >= a else -1
     return ArrayList(range(a, b + step, step))
 
@@ -465,7 +455,7 @@ def ge(a: Any, b: Any) -> bool:
 
 def _check_int(st: RenderState, r: int) -> int:
     if r.bit_length() > st.limits.max_integer_bits:
-        raise LimitExceeded(f"integer larger than {st.limits.max_integer_bits} bits (engine limit)")
+        raise integer_error(st.limits)
     return r
 
 
@@ -507,7 +497,7 @@ def mul(st: RenderState, a: Any, b: Any) -> Any:
     ta, tb = type(a), type(b)
     if ta is int and tb is int:
         if a.bit_length() + b.bit_length() > st.limits.max_integer_bits + 1:
-            raise LimitExceeded(f"integer larger than {st.limits.max_integer_bits} bits (engine limit)")
+            raise integer_error(st.limits)
         return _check_int(st, a * b)
     if (ta is int or ta is float) and (tb is int or tb is float):
         return _float(a) * _float(b)

@@ -33,6 +33,7 @@ from vtlgw.vtl.errors import (
     VtlError,
     locate,
 )
+from vtlgw.vtl.limits import output_error, template_too_large_message
 from vtlgw.vtl.parser import parse
 from vtlgw.vtl.values import HostObject, JHashMap
 from vtlgw.vtl.warning import text_location
@@ -133,8 +134,7 @@ class Template:
         size = len(source.encode("utf-8", "surrogatepass"))
         if size > self.limits.max_template_bytes:
             raise TemplateSyntaxError(
-                f"template is {size} bytes; API Gateway accepts at most {self.limits.max_template_bytes} "
-                f"bytes (300 KB) per mapping template", name=name, line=1, column=1,
+                template_too_large_message(size, self.limits.max_template_bytes), name=name, line=1, column=1,
                 source_line=source.split("\n", 1)[0][:200])
         self.tree: list[n.Stmt] = self._without_gc(
             lambda: parse(source, name, max_depth=self.limits.max_parse_depth))
@@ -308,7 +308,7 @@ class Template:
                 pass
             result = "".join(out)
             if len(result) > self.limits.max_output_chars:
-                raise LimitExceeded(f"output larger than {self.limits.max_output_chars} characters (engine limit)")
+                raise output_error(self.limits)
         except TemplateError as exc:
             if not exc.line:
                 self._locate(exc, exc.__traceback__, compiled)

@@ -18,6 +18,10 @@ class DefinitionError(InputFileError):
     default_file = "<definition>"
 
 
+class DefinitionTooLargeError(DefinitionError):
+    """A definition over one of vtlgw's caps (file size, values, alias expansion, nesting); the message names it."""
+
+
 class UnsupportedDefinitionError(DefinitionError):
     """A construct that is valid for AWS but cannot be loaded offline (S3 bodies, AWS::Include, ...)."""
 

@@ -36,7 +36,10 @@ from typing import Any, Protocol
 
 import yaml
 
-from .errors import DefinitionError
+from vtlgw.apigw.files import DEFINITION as DEFINITION_FILE
+from vtlgw.apigw.files import read_capped
+
+from .errors import DefinitionError, DefinitionTooLargeError
 
 # ---------------------------------------------------------------------------
 # Positions
@@ -136,10 +139,11 @@ class Document:
 
 
 def read_text(path: Path, name: str | None = None) -> str:
-    """Read a definition file as UTF-8 (a BOM is dropped)."""
+    """Read a definition file as UTF-8 (a BOM is dropped), at most :data:`~vtlgw.apigw.limits.MAX_DEFINITION_FILE_BYTES`."""
     display = name or str(path)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = read_capped(fh, DEFINITION_FILE, display, DefinitionTooLargeError)
     except OSError as exc:
         raise DefinitionError(f"cannot read file: {exc.strerror or exc}", file=display) from None
     try:
