@@ -16,6 +16,7 @@ from vtlgw.apigw.context import build_context, stage_variables_map
 from vtlgw.apigw.input import Input, MethodParams
 from vtlgw.apigw.request import MethodRequest
 from vtlgw.apigw.util import Util
+from vtlgw.apigw.wire import as_sent, as_sent_deep, strip_bom
 from vtlgw.vtl import Limits, Template
 from vtlgw.vtl import nodes
 from vtlgw.vtl.diagnostics import Diagnostic, Location
@@ -93,7 +94,7 @@ class MappingContext:
     def request_override(self) -> dict[str, dict]:
         """``$context.requestOverride`` as plain maps: ``{"header": {...}, "querystring": {...}, "path": {...}}``."""
         section = self._section("requestOverride")
-        return {key: _plain(section.get(key)) for key in ("header", "querystring", "path")}
+        return as_sent_deep({key: _plain(section.get(key)) for key in ("header", "querystring", "path")})
 
     def response_override(self) -> dict[str, Any]:
         """``$context.responseOverride``: ``{"header": {...}}`` plus ``status`` (and custom keys) once set."""
@@ -102,7 +103,7 @@ class MappingContext:
         for key in map_keys(section):
             if key != "header":
                 out[key] = section[key]
-        return out
+        return as_sent_deep(out)
 
     def _override_maps(self) -> list[tuple[str, OverrideMap]]:
         """The tracked override maps with their names (``responseOverride.header`` …)."""
@@ -146,8 +147,12 @@ _UTIL = Util()  # stateless, so one serves every render
 
 def render_with(template: Template, mctx: MappingContext, *, body: str | None = None,
                 warnings: list[Diagnostic] | None = None) -> str:
-    """Render ``template`` in ``mctx``; ``$input`` reads ``body`` (default: the method request body)."""
-    return template.render(_variables(mctx, body), warnings=warnings, copy=False)
+    """Render ``template`` in ``mctx``; ``$input`` reads ``body`` (default: the method request body).
+
+    The output is the text API Gateway sends: a lone surrogate a value carried
+    is ``?``, as Java's UTF-8 encoder writes it (:mod:`vtlgw.apigw.wire`).
+    """
+    return as_sent(template.render(_variables(mctx, body), warnings=warnings, copy=False))
 
 
 def _variables(mctx: MappingContext, body: str | None) -> dict[str, Any]:
@@ -240,7 +245,7 @@ def render_mapping(template_text: str, request: MethodRequest | None = None, *, 
     request = request or MethodRequest()
     mctx = MappingContext.for_request(request, stage=stage, context_overrides=context_overrides,
                                       stage_variables=stage_variables)
-    template = Template.cached(template_text, name, limits)
+    template = Template.cached(strip_bom(template_text), name, limits)
     warnings: list[Diagnostic] = []
     output = render_with(template, mctx, body=integration_response, warnings=warnings)
     return RenderResult(output, mctx.request_override(), mctx.response_override(), warnings,

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from vtlgw.apigw.errors import InputFileError
+from vtlgw.apigw.wire import java_utf8
 from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.warning import warning
 
@@ -181,12 +182,13 @@ class MethodRequest:
         return self.header_any_case("Accept")
 
     def body_bytes(self) -> bytes | None:
-        """The raw payload: base64-decoded when ``isBase64Encoded``, else UTF-8; ``None`` if absent."""
+        """The raw payload: base64-decoded when ``isBase64Encoded``, else UTF-8 (a lone surrogate as ``?``);
+        ``None`` if absent."""
         if self.body is None:
             return None
         if self.is_base64_encoded:
             return base64.b64decode(self.body)
-        return self.body.encode("utf-8", "surrogatepass")
+        return java_utf8(self.body)
 
     def body_text(self) -> str:
         """The payload as text (``""`` when absent); binary payloads decode as UTF-8 with U+FFFD.

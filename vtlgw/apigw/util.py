@@ -29,6 +29,7 @@ import re
 import unicodedata
 from typing import Any, Callable
 
+from vtlgw.apigw.wire import java_utf8
 from vtlgw.vtl.errors import JavaException
 from vtlgw.vtl.values import HostObject, parse_json_text, to_text
 
@@ -93,7 +94,7 @@ def _code_units(s: str) -> str:
 
 def _utf8_bytes(s: str) -> bytes:
     """``String.getBytes(UTF_8)``: an unpaired surrogate becomes ``?``, as Java's encoder replaces it."""
-    return _java_chars(s).encode("utf-8", "replace")
+    return java_utf8(s)
 
 
 def _java_utf8_decode(data: bytes) -> str:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
+from vtlgw.apigw.wire import strip_bom
+
 from . import intrinsics
 from .errors import DefinitionError
 from .model import (
@@ -231,6 +233,8 @@ def templates(ctx: Context, value: Any, pointer: str) -> list[MappingTemplate]:
         else:
             ctx.report(child, f"expected the template text as a string, got {describe(text)}")
             continue
+        if body:
+            body = strip_bom(body)  # a template pasted with its file's byte order mark: not template text
         result.append(MappingTemplate(key, body or None, ctx.source(child), symbolic))
     return result
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Protocol, runtime_checkable
 
 from vtlgw.apigw.errors import InputFileError
+from vtlgw.apigw.wire import java_utf8
 
 from .failures import BackendError
 
@@ -113,7 +114,7 @@ def _lambda_headers(call: BackendCall, body: bytes, error: bool) -> dict[str, li
 
 
 def _lambda_response(call: BackendCall, payload: str, error: Any = None, is_error: bool = False) -> BackendResponse:
-    body = payload.encode("utf-8", "surrogatepass")
+    body = java_utf8(payload)
     return BackendResponse(200, _lambda_headers(call, body, is_error), body, error, is_error)
 
 
@@ -281,7 +282,7 @@ class HttpResponse:
                 except (binascii.Error, ValueError) as exc:
                     raise BackendError(f"isBase64Encoded is true but body is not base64: {exc}") from None
             else:
-                data = body.encode("utf-8", "surrogatepass")
+                data = java_utf8(body)
         else:
             data = _compact(body).encode("utf-8")
         return BackendResponse(int(self.statusCode), headers, data)

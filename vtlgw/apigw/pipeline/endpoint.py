@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
+from vtlgw.apigw.wire import java_utf8
 from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.warning import warning
 
@@ -51,7 +52,7 @@ class IntegrationRequest:
     def body_bytes(self) -> bytes:
         if self.is_base64_encoded:
             return base64.b64decode(self.body)
-        return self.body.encode("utf-8", "surrogatepass")
+        return java_utf8(self.body)
 
     def header(self, name: str) -> str | None:
         """A header's last value, matched case-insensitively."""

@@ -21,6 +21,7 @@ from urllib.parse import unquote
 from vtlgw.apigw.definition.model import ApiDefinition, Integration, MappingTemplate, Method
 from vtlgw.apigw.mapping import MappingContext, override_location, render_with
 from vtlgw.apigw.request import MethodRequest
+from vtlgw.apigw.wire import as_sent, java_utf8
 from vtlgw.vtl import Template
 from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.errors import TemplateError
@@ -98,7 +99,7 @@ class InvokeResult:
 
     @property
     def body_bytes(self) -> bytes:
-        return base64.b64decode(self.body) if self.is_base64_encoded else self.body.encode("utf-8", "surrogatepass")
+        return base64.b64decode(self.body) if self.is_base64_encoded else java_utf8(self.body)
 
     def json(self) -> Any:
         """The body parsed as JSON (raises ValueError when it is not JSON)."""
@@ -253,7 +254,7 @@ class _Run:
         self._request_bytes()  # the size check
         binary = is_binary_type(self.request.content_type, self.definition.binary_media_types)
         event = rest_event(self.request, self.mctx.context, self.mctx.stage_variables, binary=binary)
-        body = json.dumps(event, ensure_ascii=False)
+        body = as_sent(json.dumps(event, ensure_ascii=False))  # as the event goes over the wire
         url = endpoint_url(integration.uri or "", integration.type, to_text(self.mctx.context.get("accountId")))
         # As for a custom Lambda integration; the client's headers travel in the event.
         headers = {**self._endpoint_headers(), "Content-Type": ["application/json"]}
@@ -567,7 +568,7 @@ class _Run:
         if template is not None and template.template:
             rendered = self._render(template, Payload(data, payload_binary), "response", _UNABLE_RESPONSE)
             self._check_duplicates()
-            data, payload_binary = rendered.encode("utf-8", "surrogatepass"), False
+            data, payload_binary = java_utf8(rendered), False
 
         final_status = int(chosen.status_code)
         override = self.mctx.response_override()
@@ -646,6 +647,9 @@ class _Run:
 
     def _result(self, status: int, headers: dict[str, list[str]], body: str, b64: bool,
                 error: str | None) -> InvokeResult:
+        # What the client receives is bytes: a lone surrogate a header or body still holds is `?` (wire.py).
+        headers = {as_sent(name): [as_sent(v) for v in values] for name, values in headers.items()}
+        body = as_sent(body)
         return InvokeResult(
             status=status,
             headers={k: v[-1] for k, v in headers.items() if v},

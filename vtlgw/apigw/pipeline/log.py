@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Iterable, Mapping
 
+from vtlgw.apigw.wire import as_sent, java_utf8
+
 __all__ = ["ExecutionLog", "java_date", "java_map", "TRUNCATE_BYTES"]
 
 #: AWS truncates each logged value to this many bytes [D:api-gateway-known-issues].
@@ -48,8 +50,8 @@ class ExecutionLog:
         self.lines: list[str] = [f"Execution log for request {request_id}"]
 
     def add(self, text: str) -> None:
-        """One ``<timestamp> : <text>`` line (no truncation: for fixed texts)."""
-        self.lines.append(f"{self.stamp} : {text}")
+        """One ``<timestamp> : <text>`` line (no truncation: for fixed texts); lone surrogates print as ``?``."""
+        self.lines.append(f"{self.stamp} : {as_sent(text)}")
 
     def value(self, label: str, value: str) -> None:
         """A ``<label>: <value>`` line whose value may be truncated."""
@@ -58,7 +60,7 @@ class ExecutionLog:
     def _cut(self, value: str) -> str:
         if not self.truncate:
             return value
-        raw = value.encode("utf-8", "surrogatepass")
+        raw = java_utf8(value)
         if len(raw) <= TRUNCATE_BYTES:
             return value
         return raw[:TRUNCATE_BYTES].decode("utf-8", "ignore") + _TRUNCATED

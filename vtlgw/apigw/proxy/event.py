@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from vtlgw.apigw.request import MethodRequest
+from vtlgw.apigw.wire import java_utf8
 from vtlgw.vtl.values import map_keys
 
 __all__ = ["rest_event", "http_api_event", "REST_CONTEXT_KEYS", "IDENTITY_KEYS"]
@@ -46,7 +47,7 @@ def _body(request: MethodRequest, binary: bool) -> tuple[str | None, bool]:
     if binary:
         if request.is_base64_encoded:
             return request.body, True
-        return base64.b64encode(request.body.encode("utf-8", "surrogatepass")).decode("ascii"), True
+        return base64.b64encode(java_utf8(request.body)).decode("ascii"), True
     return request.body_text(), False
 
 
