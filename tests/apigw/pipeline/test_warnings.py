@@ -123,12 +123,15 @@ def test_an_invalid_override_status_points_at_its_set(definition):
     assert where.pointer == f"/paths/~1status/get{INTEGRATION}/responses/default/responseTemplates/application~1json"
 
 
-def test_a_template_that_is_not_a_block_keeps_its_own_coordinates(definition):
+def test_a_template_that_is_not_a_block_is_reported_at_its_key_with_its_own_position(definition):
     (warning,) = warnings_of(definition, "/quoted")
     where = warning.location
-    assert where.file.endswith(f"api.yaml#/paths/~1quoted/get{INTEGRATION}/requestTemplates/application~1json")
-    assert (where.line, where.column, where.pointer) == (1, len("#set(") + 1, None)
-    assert where.source_line == '#set($context.responseOverride.status = 7){"statusCode": 200}'
+    pointer = f"/paths/~1quoted/get{INTEGRATION}/requestTemplates/application~1json"
+    assert where.file.endswith("api.yaml") and where.pointer == pointer
+    assert (where.line, where.column) == (line_of("requestTemplates: {application/json: '#set"),
+                                          column_of("application/json: '#set"))
+    assert where.source_line == LINES[where.line - 1]
+    assert warning.message.endswith(f" (template {pointer}, at 1:{len('#set(') + 1})")
 
 
 def test_an_unmapped_uri_placeholder_points_at_the_uri(definition):
@@ -136,3 +139,51 @@ def test_an_unmapped_uri_placeholder_points_at_the_uri(definition):
     assert "{missing}" in warning.message
     where = warning.location
     assert (where.line, where.pointer) == (line_of("uri: "), f"/paths/~1uri/get{INTEGRATION}/uri")
+
+
+# ---------------------------------------------------------------- template errors, the same coordinates
+
+BROKEN_API = """openapi: 3.0.1
+info: {title: t, version: "1"}
+paths:
+  /block:
+    get:
+      responses: {"200": {description: ok}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates:
+          application/json: |
+            {"statusCode": 200}
+            #if($input.params('x')
+            x
+        responses: {default: {statusCode: "200"}}
+  /quoted:
+    get:
+      responses: {"200": {description: ok}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates:
+          application/json: "{\\"statusCode\\": 200} #if($x"
+        responses: {default: {statusCode: "200"}}
+"""
+
+
+def test_template_errors_in_a_block_scalar_are_in_file_coordinates_throughout(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text(BROKEN_API, encoding="utf-8")
+    result = invoke(load_definition(path), request_from_dict({"httpMethod": "GET", "path": "/block"})[0])
+    head, line, caret = result.error.splitlines()[-3:]
+    assert head == f"{path}:13:13: error: expected ')' to close #if( opened at 12:16, found 'x'"
+    assert (line, caret) == ("              x", "              ^")
+    assert BROKEN_API.splitlines()[11][15] == "("  # 12:16 is the #if('s parenthesis in the file
+
+
+def test_template_errors_in_a_quoted_template_are_at_the_key_with_the_template_position(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text(BROKEN_API, encoding="utf-8")
+    result = invoke(load_definition(path), request_from_dict({"httpMethod": "GET", "path": "/quoted"})[0])
+    head, line, caret = result.error.splitlines()[-3:]
+    assert head == (f"{path}:21:11: error: expected ')' to close #if( opened at 1:24, found end of template "
+                    "(template /paths/~1quoted/get/x-amazon-apigateway-integration/requestTemplates/"
+                    "application~1json, at 1:27)")
+    assert line == "  " + BROKEN_API.splitlines()[20] and caret == "  " + " " * 10 + "^"  # the key's line

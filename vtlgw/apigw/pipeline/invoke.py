@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from vtlgw.apigw.definition.model import ApiDefinition, Integration, MappingTemplate, Method
+from vtlgw.apigw.definition.placement import place, relocate_error
 from vtlgw.apigw.mapping import MappingContext, override_location, render_with
 from vtlgw.apigw.request import MethodRequest
 from vtlgw.apigw.wire import as_sent, java_utf8
@@ -333,8 +334,7 @@ class _Run:
         except TemplateError as exc:
             raise Failure.config(failure_text, _relocate(exc, template)) from None
         finally:
-            self.warnings.extend(dataclasses.replace(w, location=_in_definition(w.location, template))
-                                 for w in warnings)
+            self.warnings.extend(_placed(w, template) for w in warnings)
 
     def _check_duplicates(self) -> None:
         duplicates = self.mctx.duplicate_overrides()
@@ -610,22 +610,24 @@ class _Run:
         elif isinstance(value, str) and value.strip().isdecimal():  # as Integer.parseInt reads it
             candidate = int(value.strip())
         if candidate is None or not 100 <= candidate <= 599:
+            where, suffix = self._setter_location("responseOverride.status")
             self.warnings.append(warning(f"$context.responseOverride.status {to_text(value)!r} is not a status "
-                                         "code from 100 to 599; it is ignored (U26)",
-                                         self._setter_location("responseOverride.status")))
+                                         f"code from 100 to 599; it is ignored (U26){suffix}", where))
             return current
         return candidate
 
-    def _setter_location(self, key: str) -> Location:
-        """Where the templates run so far assign ``$context.<key>`` (the last one that does)."""
+    def _setter_location(self, key: str) -> tuple[Location, str]:
+        """Where the templates run so far assign ``$context.<key>`` (the last one that does), and the suffix
+        a quoted template's report adds to the message (see ``placement``)."""
         for compiled, template in reversed(self.rendered):
             where = override_location(compiled, key)
             if where.line is not None:
-                return _in_definition(where, template)
+                placed = place(template.source, where)
+                return placed.location, placed.suffix
         if self.rendered:
             compiled, template = self.rendered[-1]
-            return template.source.to_location() if template.source is not None else Location(compiled.name)
-        return Location("<template>")
+            return (template.source.to_location() if template.source is not None else Location(compiled.name)), ""
+        return Location("<template>"), ""
 
     # ------------------------------------------------------------------ results
 
@@ -740,32 +742,14 @@ def _mapping_error(obj: Any, detail: str) -> str:
 
 
 def _relocate(exc: TemplateError, template: MappingTemplate) -> str:
-    """The template error, pointing into the definition file when the template is a YAML literal block."""
-    if exc.line:
-        where = _in_definition(exc.location, template)
-        if where.file != exc.name:
-            exc.name, exc.line, exc.column, exc.source_line = where.file, where.line, where.column, where.source_line
-    return str(exc)
+    """The template error in the definition file's coordinates (docs: one format for every report)."""
+    return str(relocate_error(exc, template.source))
 
 
-def _in_definition(where: Location, template: MappingTemplate) -> Location:
-    """A location in a template's text, moved into the definition file when the template is a YAML ``|`` block.
-
-    There template line N is file line ``content_line + N - 1``, indented by the
-    block's indentation; a location in any other template stays as it is (its
-    name cites the file and the template's pointer).
-    """
-    source = template.source
-    if source is None or source.style != "|" or not source.content_line or not where.line:
-        return where
-    indent = (source.content_column or 1) - 1
-    shift = source.content_line - 1
-    return Location(
-        source.file, where.line + shift, None if where.column is None else where.column + indent,
-        end_line=None if where.end_line is None else where.end_line + shift,
-        end_column=None if where.end_column is None else where.end_column + indent,
-        pointer=source.pointer or None,
-        source_line=None if where.source_line is None else " " * indent + where.source_line)
+def _placed(warning: Diagnostic, template: MappingTemplate) -> Diagnostic:
+    """A template warning in the definition file's coordinates, its message saying where in a quoted template."""
+    placed = place(template.source, warning.location)
+    return dataclasses.replace(warning, location=placed.location, message=warning.message + placed.suffix)
 
 
 def _definition_location(source: Any) -> Location:
