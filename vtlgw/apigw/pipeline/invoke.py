@@ -240,7 +240,7 @@ class _Run:
         self._reset_override_tracking()
 
         if integration.is_mock:
-            response, status = self._mock(rendered)
+            response, status = self._mock(rendered, choice.template)
         else:
             response, status = self._call_backend(integration, choice.key, choice.passthrough, payload, rendered)
         return self._respond(integration, response, status, rendered is None and integration.is_mock)
@@ -346,15 +346,16 @@ class _Run:
     def _reset_override_tracking(self) -> None:
         self.mctx.reset_override_tracking()
 
-    def _mock(self, rendered: str | None) -> tuple[BackendResponse, int | None]:
+    def _mock(self, rendered: str | None, template: MappingTemplate | None) -> tuple[BackendResponse, int | None]:
         if rendered is None:
             return BackendResponse(200), None  # passthrough: the default response is used
         status = mock_status_code(rendered)
         if status is None:
+            where = template.source if template is not None else None
+            detail = (f"the MOCK request template rendered {rendered[:200]!r}, which has no integer "
+                      "statusCode (U28)")
             raise Failure.config("Unable to parse statusCode. It should be an integer that is defined in the "
-                                 "request template.",
-                                 f"the MOCK request template rendered {rendered[:200]!r}, which has no integer "
-                                 "statusCode (U28)")
+                                 "request template.", f"{where.location}: {detail}" if where is not None else detail)
         self.match_value = str(status)
         self.trace.append(f"selection: match value {self.match_value!r} (the MOCK template's statusCode)")
         return BackendResponse(status), status
@@ -531,7 +532,11 @@ class _Run:
             raise Failure.config("No match for output mapping and no default output mapping configured. "
                                  f"Endpoint Response Status Code: {shown}")
         if chosen.status_code not in self.method.method_responses:
-            raise Failure.config(f"Output mapping refers to an invalid method response: {chosen.status_code}")
+            text = f"Output mapping refers to an invalid method response: {chosen.status_code}"
+            declared = ", ".join(self.method.method_responses) or "none"
+            raise Failure.config(text, _mapping_error(chosen, f"{text} (the method declares {declared}; add "
+                                                              f"{chosen.status_code} to its responses)",
+                                                      "status_code"))
         method_response = self.method.method_responses[chosen.status_code]
 
         text = response.text
@@ -736,8 +741,9 @@ def _body_out(payload: Payload) -> tuple[str, bool]:
         return base64.b64encode(payload.data).decode("ascii"), True
 
 
-def _mapping_error(obj: Any, detail: str) -> str:
-    where = obj.where() if hasattr(obj, "where") else None
+def _mapping_error(obj: Any, detail: str, field: str | None = None) -> str:
+    """``file:line:col: detail`` at the model object (or one of its fields), as far as its place is known."""
+    where = (obj.where(field) if field else obj.where()) if hasattr(obj, "where") else None
     return f"{where.location}: {detail}" if where is not None else detail
 
 
