@@ -44,5 +44,5 @@ def test_a_status_without_method_response_is_located_at_its_status_code(tmp_path
 def test_a_mock_template_without_status_code_is_located_at_the_template(tmp_path):
     file, result = run(tmp_path, "/no-status")
     assert result.status == 500
-    assert result.error == (f"{file}:18:29: the MOCK request template rendered '{{\"status\": 200}}', which has "
+    assert result.error == (f"{file}:19:29: the MOCK request template rendered '{{\"status\": 200}}', which has "
                             "no integer statusCode (U28)")
