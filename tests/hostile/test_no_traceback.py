@@ -126,3 +126,48 @@ def test_definition_templates_drop_a_leading_bom(tmp_path):
     request = write(tmp_path, "r.json", '{"httpMethod": "POST", "path": "/echo"}')
     out = clean(vtlgw_cli("invoke", "--api", api, "-r", request, "-f", "json"), 0)
     assert json.loads(out.stdout)["body"] == '{"ok": true}'
+
+
+# ---------------------------------------------------------------------------- dates out of range
+
+
+@pytest.mark.parametrize("context, pointer", [
+    ('{"requestTime": "31/Dec/9999:23:59:59 -0100"}', "/requestContext/requestTime"),
+    ('{"requestTime": "01/Jan/0001:00:00:00 +0100"}', "/requestContext/requestTime"),
+    ('{"requestTimeEpoch": 100000000000000000000000000000}', "/requestContext/requestTimeEpoch"),
+    ('{"requestTimeEpoch": -100000000000000000000000000000}', "/requestContext/requestTimeEpoch"),
+    ('{"requestTimeEpoch": 1e29}', "/requestContext/requestTimeEpoch"),
+])
+@pytest.mark.parametrize("command", ["render", "invoke"])
+def test_request_times_out_of_range_are_located_in_the_request_file(tmp_path, context, pointer, command):
+    request = write(tmp_path, "r.json", '{"httpMethod": "GET", "path": "/health",\n "requestContext": ' + context + "}")
+    if command == "render":
+        out = clean(vtlgw_cli("render", write(tmp_path, "t.vtl", "$context.requestTime"), "-r", request), 2)
+    else:
+        out = clean(vtlgw_cli("invoke", "--api", ORDERS_API, "-r", request), 2)
+    assert f"{request}:2:" in out.stderr and pointer in out.stderr
+    assert "range" in out.stderr or "integer" in out.stderr
+
+
+@pytest.mark.parametrize("assignment", ["requestTimeEpoch=100000000000000000000000000000", "requestTimeEpoch=1e29",
+                                        "requestTime=31/Dec/9999:23:59:59 -0100"])
+def test_request_times_out_of_range_from_the_context_option(tmp_path, assignment):
+    out = clean(vtlgw_cli("render", write(tmp_path, "t.vtl", "$context.requestTime"), "-c", assignment), 2)
+    assert "requestTime" in out.stderr
+
+
+def test_request_time_epoch_bounds_are_the_years_1_to_9999():
+    import vtlgw
+    from vtlgw.apigw.request import MAX_EPOCH_MS, MIN_EPOCH_MS
+
+    assert vtlgw.render("$context.requestTime", context={"requestTimeEpoch": MAX_EPOCH_MS}) == \
+        "31/Dec/9999:23:59:59 +0000"
+    assert vtlgw.render("$context.requestTime", context={"requestTimeEpoch": MIN_EPOCH_MS}) == \
+        "01/Jan/0001:00:00:00 +0000"
+    for epoch in (MAX_EPOCH_MS + 1, MIN_EPOCH_MS - 1, 10 ** 29):
+        with pytest.raises(vtlgw.VtlError, match=r"\$context\.requestTimeEpoch: .* out of range"):
+            vtlgw.render("x", context={"requestTimeEpoch": epoch})
+    with pytest.raises(vtlgw.VtlError, match=r"requestTimeEpoch must be an integer"):
+        vtlgw.render("x", context={"requestTimeEpoch": 1e29})
+    with pytest.raises(vtlgw.VtlError, match=r"\$context\.requestTime: .* out of range"):
+        vtlgw.render("x", context={"requestTime": "01/Jan/0001:00:00:00 +0100"})

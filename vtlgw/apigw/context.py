@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable
 from vtlgw.vtl.errors import VtlError
 from vtlgw.vtl.values import OpaqueMap, to_text
 
-from .request import MethodRequest, format_request_time, parse_request_time
+from .request import MethodRequest, epoch_problem, format_request_time, parse_request_time
 
 __all__ = [
     "ContextError",
@@ -222,19 +222,21 @@ def _resolve_time(layers: list[dict], default_epoch: int) -> tuple[int, str]:
             raise ContextError(f"requestTimeEpoch must be an integer of milliseconds, not {epoch!r}")
         if text is not None and not isinstance(text, str):
             raise ContextError(f"requestTime must be a string, not {text!r}")
+        if epoch is not None and epoch_problem(epoch):
+            raise ContextError(f"$context.requestTimeEpoch: {epoch_problem(epoch)}")
         try:
-            if epoch is None:
-                return parse_request_time(text), text
-            if text is not None and parse_request_time(text) // 1000 != epoch // 1000:
-                raise ContextError(f"requestTime {text!r} and requestTimeEpoch {epoch} describe different "
-                                   "instants; give one of them (the other is derived) or make them agree")
-            return epoch, text if text is not None else format_request_time(epoch)
-        except (ValueError, OverflowError) as exc:
-            raise ContextError(f"requestTime: {exc}") from None
-    try:
-        return default_epoch, format_request_time(default_epoch)
-    except OverflowError as exc:
-        raise ContextError(f"requestTimeEpoch {default_epoch}: {exc}") from None
+            from_text = None if text is None else parse_request_time(text)
+        except ValueError as exc:
+            raise ContextError(f"$context.requestTime: {exc}") from None
+        if epoch is None:
+            return from_text, text
+        if from_text is not None and from_text // 1000 != epoch // 1000:
+            raise ContextError(f"requestTime {text!r} and requestTimeEpoch {epoch} describe different "
+                               "instants; give one of them (the other is derived) or make them agree")
+        return epoch, text if text is not None else format_request_time(epoch)
+    if epoch_problem(default_epoch):
+        raise ContextError(f"$context.requestTimeEpoch: {epoch_problem(default_epoch)}")
+    return default_epoch, format_request_time(default_epoch)
 
 
 def _host_and_user_agent(request: MethodRequest) -> tuple[str | None, str | None]:

@@ -41,6 +41,9 @@ __all__ = [
     "resource_parameter_names",
     "format_request_time",
     "parse_request_time",
+    "epoch_problem",
+    "MIN_EPOCH_MS",
+    "MAX_EPOCH_MS",
     "HTTP_METHODS",
     "PROXY_KEYS",
     "TEST_INVOKE_KEYS",
@@ -276,15 +279,34 @@ _CLF = re.compile(r"(\d{2})/([A-Za-z]{3})/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
+#: The instants a request time can name here: years 1 to 9999 in UTC (Python's date range), in ms since 1970.
+MIN_EPOCH_MS = -62135596800000           # 01/Jan/0001:00:00:00 +0000
+MAX_EPOCH_MS = 253402300799999           # 31/Dec/9999:23:59:59 +0000, the last millisecond
+
+
+def epoch_problem(epoch: int) -> str | None:
+    """Why ``epoch`` (ms) cannot be a ``requestTimeEpoch``, or None when it can."""
+    if MIN_EPOCH_MS <= epoch <= MAX_EPOCH_MS:
+        return None
+    return (f"{epoch} is out of range: a requestTimeEpoch is milliseconds since 1970 from {MIN_EPOCH_MS} to "
+            f"{MAX_EPOCH_MS} (the years 1 to 9999)")
+
+
 @functools.lru_cache(maxsize=64)
 def format_request_time(epoch_ms: int) -> str:
-    """``requestTime`` for an epoch in ms: ``dd/MMM/yyyy:HH:mm:ss +0000``, English months, UTC."""
+    """``requestTime`` for an epoch in ms: ``dd/MMM/yyyy:HH:mm:ss +0000``, English months, UTC.
+
+    ValueError (naming the range) for an epoch outside the years 1 to 9999.
+    """
+    problem = epoch_problem(epoch_ms)
+    if problem:
+        raise ValueError(problem)
     t = _EPOCH + timedelta(milliseconds=epoch_ms)
     return f"{t.day:02d}/{_MONTHS[t.month - 1]}/{t.year:04d}:{t.hour:02d}:{t.minute:02d}:{t.second:02d} +0000"
 
 
 def parse_request_time(text: str) -> int:
-    """The epoch in ms of a CLF ``requestTime``; ValueError if it is not in that form."""
+    """The epoch in ms of a CLF ``requestTime``; ValueError if it is not in that form or not in the years 1 to 9999."""
     m = _CLF.fullmatch(text)
     month = m.group(2).capitalize() if m else ""
     if not m or month not in _MONTHS:
@@ -295,8 +317,10 @@ def parse_request_time(text: str) -> int:
     except ValueError as exc:
         raise ValueError(f'"{text}" is not a valid time: {exc}') from None
     offset = timedelta(hours=int(off_h), minutes=int(off_m))
-    utc = local.replace(tzinfo=timezone.utc) - (offset if sign == "+" else -offset)
-    return (utc - _EPOCH) // timedelta(milliseconds=1)
+    epoch = (local - _EPOCH.replace(tzinfo=None) - (offset if sign == "+" else -offset)) // timedelta(milliseconds=1)
+    if epoch_problem(epoch):
+        raise ValueError(f'"{text}" is out of range: in UTC it falls outside the years 1 to 9999')
+    return epoch
 
 
 # ---------------------------------------------------------------------------
@@ -706,6 +730,9 @@ class _Reader:
             epoch = rc["requestTimeEpoch"]
             if not isinstance(epoch, int) or isinstance(epoch, bool):
                 raise self.error("/requestContext/requestTimeEpoch", "expected an integer (milliseconds since 1970)")
+            problem = epoch_problem(epoch)
+            if problem:
+                raise self.error("/requestContext/requestTimeEpoch", problem)
         if rc.get("requestTime") is not None:
             try:
                 from_text = parse_request_time(rc["requestTime"])
