@@ -66,9 +66,14 @@ def test_u16_escaping():
     assert render("$input.json('$.s')", body) == '"q\\" b\\\\ n\\n t\\t c\\u0001 / é \u2603"'
 
 
-def test_u12_missing_path_or_non_json_gives_empty_quotes():
+def test_u12_missing_path_gives_empty_quotes():
     assert render("$input.json('$.missing')", '{"a": 1}') == '""'
-    assert render("$input.json('$')", "not json") == '""'
+    assert render("$input.json('$.a')", "not json") == '""'
+
+
+def test_u14_non_json_payload_is_one_string_to_json():
+    assert render("$input.json('$')", "not json") == '"not json"'
+    assert render("$input.json('$')", 'say "hi"\n') == '"say \\"hi\\"\\n"'
 
 
 def test_u13_empty_payload_is_empty_object():
@@ -95,8 +100,15 @@ def test_path_missing_or_null_is_nullish():
     assert render(t, "{}") == "[]E[]"
 
 
-def test_u14_non_json_payload_path_is_nullish():
-    assert render("[$input.path('$')]", "<xml/>") == "[]"
+def test_u14_non_json_payload_is_one_string_to_path():
+    # Recorded: the form-body recipe of the Serverless Framework's default template and of StackOverflow
+    # q/32057053 ($input.path('$').split('&')) reached AWS and put the form's values into the payload
+    # (serverless/serverless#2270, #2807); Jayway JsonPath, which the oracle runs, reads such text as one String.
+    assert render("[$input.path('$')]", "<xml/>") == "[<xml/>]"
+    assert render("[$input.path('$.a')][$input.path('$[0]')]", "<xml/>") == "[][]"
+    form = ("#foreach($kv in $input.path('$').split('&'))#set($p = $kv.split('='))"
+            '"$p[0]": "$util.urlDecode($p[1])"#if($foreach.hasNext), #end#end')
+    assert render(form, "name=Ann+Lee&city=Z%C3%BCrich") == '"name": "Ann Lee", "city": "Zürich"'
 
 
 def test_path_navigation_and_iteration():

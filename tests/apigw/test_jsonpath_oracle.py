@@ -89,3 +89,17 @@ def test_matches_jayway(jayway, path):
             select(path, DOCUMENT)
         return
     assert select(path, DOCUMENT) == json.loads(text), f"Jayway: {text}"
+
+
+@pytest.mark.parametrize("body", ["a=1&b=2", "not json", "payload=%7B%22a%22%7D", "Action=SendMessage&x=y+z"])
+def test_a_payload_that_is_not_json_is_one_string_as_jayway_reads_it(body):
+    """U14: Jayway reads text that is not JSON as one String root; $input.path/json follow it."""
+    reason = jsonpath_unavailable()
+    if reason:
+        pytest.skip(f"Jayway JsonPath oracle unavailable: {reason}")
+    from vtlgw.apigw.input import Input
+
+    (root_ok, root), (member_ok, member) = evaluate_all(body, ["$", "$.a"])
+    assert root_ok and json.loads(root) == body == Input(body).path("$")
+    assert json.loads(Input(body).json("$")) == body
+    assert not member_ok and member.startswith("PathNotFoundException") and Input(body).path("$.a") is None

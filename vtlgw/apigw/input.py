@@ -117,10 +117,14 @@ class Input(HostObject):
         return self._parsed
 
     def json(self, path: str) -> str:
-        """``$input.json(path)``: compact JSON text; ``""`` when missing or not JSON (U12)."""
+        """``$input.json(path)``: compact JSON text; ``""`` when missing (U12).
+
+        A payload that is not JSON is one String to JSONPath (U14): ``$`` gives it as a JSON string, any
+        other path ``""``.
+        """
         data = self.parsed()
         if data is _NOT_JSON:
-            return '""'
+            return self._dump(self.body) if path.strip() == "$" else '""'
         if path.strip() == "$":
             return self._dump(data)
         definite, result = evaluate(path, data)
@@ -138,10 +142,14 @@ class Input(HostObject):
         return json_text(value)
 
     def path(self, path: str) -> Any:
-        """``$input.path(path)``: a model value; nullish when missing, null, or not JSON (U14)."""
+        """``$input.path(path)``: a model value; nullish when missing or null.
+
+        A payload that is not JSON is read as one String (U14): ``$input.path('$')`` is the payload itself
+        (the form-body recipe ``$input.path('$').split('&')`` relies on it), any other path nullish.
+        """
         data = self.parsed()
         if data is _NOT_JSON:
-            return None
+            return self.body if path.strip() == "$" else None
         return select(path, data)
 
     # ------------------------------------------------------------ parameters
