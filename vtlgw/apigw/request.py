@@ -10,8 +10,9 @@ A bad file is reported as one line a user can act on, naming the file, the
 
     req.json:3:15: error: /headers/X-Count: expected a string
 
-That is why the loader keeps its own small index of where every JSON value
-sits (:class:`_JsonIndex`) next to the data ``json`` parses.
+The ``line:col`` comes from the shared position index
+(:class:`vtlgw.apigw.jsonpos.JsonPositions`), built only when a message needs
+a position; the body's insides are never indexed.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from vtlgw.apigw.errors import InputFileError
+from vtlgw.apigw.jsonpos import JsonPositions, join_pointer
 from vtlgw.apigw.wire import java_utf8
 from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.warning import warning
@@ -344,19 +346,44 @@ def load_request(data: bytes | str, source: str) -> tuple[MethodRequest, list[Di
             raise RequestFileError(f"not UTF-8 text (byte 0x{bad:02x})", source=source, line=line, column=column) from None
     else:
         text = data[1:] if data.startswith("\ufeff") else data
+    repeated: list[bool] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) < len(items) and not repeated:
+            repeated.append(True)
+        return obj
+
+    non_finite: list[bool] = []  # NaN, Infinity or a float that overflows: then the reader looks for them
+
+    def constant(name: str) -> float:
+        non_finite.append(True)
+        return float(name)
+
+    def number(token: str) -> float:
+        value = float(token)
+        if value in _INFINITIES:
+            non_finite.append(True)
+        return value
+
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, object_pairs_hook=pairs, parse_constant=constant, parse_float=number)
     except json.JSONDecodeError as exc:
         raise RequestFileError(f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno) from None
     except RecursionError:
         raise RequestFileError("invalid JSON: nested too deeply", source=source) from None
     except ValueError as exc:  # e.g. an integer longer than Python's digit limit
         raise RequestFileError(f"invalid JSON: {exc}", source=source) from None
-    index = _JsonIndex(text)
+    index = JsonPositions(text, opaque=("/body",))
     reader = _Reader(source, index)
-    for pointer in index.duplicates:
-        reader.warn(pointer, "duplicate key; the last value is used", key=True)
+    reader.may_be_non_finite = bool(non_finite)
+    if repeated:  # only then is the whole file scanned before an error needs it
+        for pointer, _, _ in index.duplicates:
+            reader.warn(pointer, "duplicate key; the last value is used", key=True)
     return reader.read(obj), reader.warnings
+
+
+_INFINITIES = (math.inf, -math.inf)
 
 
 def request_from_dict(obj: Any, source: str = "<request>") -> tuple[MethodRequest, list[Diagnostic]]:
@@ -376,111 +403,29 @@ def _line_col(prefix: str) -> tuple[int, int]:
     return prefix.count("\n") + 1, len(prefix) - (prefix.rfind("\n") + 1) + 1
 
 
-def _escape(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
+_join = join_pointer
 
 
-def _join(pointer: str, token: str | int) -> str:
-    return f"{pointer}/{_escape(token)}"
-
-
-_TOKEN = re.compile(
-    r"""
-      (?P<ws>[ \t\r\n]+)
-    | (?P<str>"[^"\\]*(?:\\.[^"\\]*)*")
-    | (?P<num>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
-    | (?P<lit>true|false|null|NaN|-?Infinity)
-    | (?P<punct>[{}\[\],:])
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-
-@dataclass
-class _Span:
-    start: int
-    end: int
-    key_start: int | None = None
-
-
-class _JsonIndex:
-    """Where each value of a (valid) JSON text sits, by JSON pointer.
-
-    ``json`` gives the data but no positions; this scanner walks the same text
-    once and records, for every pointer, the value's start and end offsets and
-    the offset of its key. Duplicate keys are noted (the last one wins, as in
-    ``json.loads``).
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.spans: dict[str, _Span] = {}
-        self.duplicates: list[str] = []
-        self._tokens = [(m.lastgroup, m.start(), m.end()) for m in _TOKEN.finditer(text) if m.lastgroup != "ws"]
-        if self._tokens:
-            try:
-                self._value(0, "", None)
-            except RecursionError:  # absurdly deep file: errors lose their line:col, nothing else
-                pass
-
-    def _value(self, i: int, pointer: str, key_start: int | None) -> int:
-        kind, start, end = self._tokens[i]
-        opener = self.text[start] if kind == "punct" else ""
-        if opener not in ("{", "["):
-            self._record(pointer, _Span(start, end, key_start))
-            return i + 1
-        closer = "}" if opener == "{" else "]"
-        i += 1
-        n = 0
-        seen: set[str] = set()
-        while self.text[self._tokens[i][1]] != closer:
-            if opener == "{":
-                _, k_start, k_end = self._tokens[i]
-                child = _join(pointer, json.loads(self.text[k_start:k_end]))
-                if child in seen and child not in self.duplicates:
-                    self.duplicates.append(child)
-                seen.add(child)
-                i = self._value(i + 2, child, k_start)  # skip the key and ":"
-            else:
-                i = self._value(i, _join(pointer, n), None)
-                n += 1
-            if self.text[self._tokens[i][1]] == ",":
-                i += 1
-        self._record(pointer, _Span(start, self._tokens[i][2], key_start))
-        return i + 1
-
-    def _record(self, pointer: str, span: _Span) -> None:
-        self.spans[pointer] = span
-
-    def position(self, pointer: str, *, key: bool = False) -> tuple[int, int] | None:
-        span = self.spans.get(pointer)
-        if span is None:
-            return None
-        offset = span.key_start if key and span.key_start is not None else span.start
-        return _line_col(self.text[:offset])
-
-    def compact(self, pointer: str) -> str | None:
-        """The value's JSON text without whitespace, numbers exactly as written, non-ASCII kept."""
-        span = self.spans.get(pointer)
-        if span is None:
-            return None
-        out = []
-        for m in _TOKEN.finditer(self.text, span.start, span.end):
-            kind = m.lastgroup
-            if kind == "ws":
-                continue
-            token = m.group()
-            out.append(json.dumps(json.loads(token), ensure_ascii=False) if kind == "str" else token)
-        return "".join(out)
+def _path_pointer(path: tuple) -> str:
+    """The JSON pointer of a ``(parent path, token)`` chain whose root is ``(None, pointer)``."""
+    tokens = []
+    while path[0] is not None:
+        path, token = path
+        tokens.append(token)
+    pointer = path[1]
+    for token in reversed(tokens):
+        pointer = _join(pointer, token)
+    return pointer
 
 
 class _Reader:
     """Validates one parsed request object and builds the :class:`MethodRequest`."""
 
-    def __init__(self, source: str, index: _JsonIndex | None) -> None:
+    def __init__(self, source: str, index: JsonPositions | None) -> None:
         self.source = source
         self.index = index
         self.warnings: list[Diagnostic] = []
+        self.may_be_non_finite = True  # a parsed file says False when its text cannot hold NaN or an overflow
 
     # -- reporting
 
@@ -518,7 +463,8 @@ class _Reader:
     def read(self, obj: Any) -> MethodRequest:
         if not isinstance(obj, dict):
             raise self.error("", "expected a JSON object with the keys of a REST v1 proxy event")
-        self._reject_non_finite(obj, "")
+        if self.may_be_non_finite:
+            self._reject_non_finite(obj, "")
         if obj.get("version") == "2.0" and ("rawPath" in obj or "routeKey" in obj):
             raise self.error(
                 "/version",
@@ -540,16 +486,20 @@ class _Reader:
         return self._read_test_invoke(obj) if test_shape else self._read_proxy(obj)
 
     def _reject_non_finite(self, value: Any, pointer: str) -> None:
-        """NaN and Infinity are accepted by Python's json but are not JSON."""
-        if isinstance(value, float) and not math.isfinite(value):
-            name = "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
-            raise self.error(pointer, f"{name} is not valid JSON")
-        if isinstance(value, dict):
-            for k, v in value.items():
-                self._reject_non_finite(v, _join(pointer, k))
-        elif isinstance(value, list):
-            for n, v in enumerate(value):
-                self._reject_non_finite(v, _join(pointer, n))
+        """NaN and Infinity are accepted by Python's json but are not JSON (walked without recursion)."""
+        todo: list[tuple[Any, Any]] = [(value, (None, pointer))]  # (value, its path: (parent path, token))
+        while todo:
+            value, path = todo.pop()
+            if isinstance(value, float):
+                if not math.isfinite(value):
+                    name = "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+                    raise self.error(_path_pointer(path), f"{name} is not valid JSON")
+            elif isinstance(value, dict):
+                todo.extend((v, (path, k)) for k, v in reversed(value.items())
+                            if isinstance(v, (float, dict, list)))
+            elif isinstance(value, list):
+                todo.extend((value[n], (path, n)) for n in range(len(value) - 1, -1, -1)
+                            if isinstance(value[n], (float, dict, list)))
 
     def _read_proxy(self, obj: dict) -> MethodRequest:
         body = self._body(obj)

@@ -27,7 +27,6 @@ YAML merge keys (``<<``) and aliases are honoured.
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from dataclasses import dataclass, field
@@ -36,8 +35,10 @@ from typing import Any, Protocol
 
 import yaml
 
+from vtlgw.apigw import limits
 from vtlgw.apigw.files import DEFINITION as DEFINITION_FILE
 from vtlgw.apigw.files import read_capped
+from vtlgw.apigw.jsonpos import JsonPositions, nesting_offset
 
 from .errors import DefinitionError, DefinitionTooLargeError
 
@@ -82,17 +83,26 @@ class _DictPositions:
         return self._table.get(pointer)
 
 
-class _LazyJsonPositions:
-    """Positions of a JSON file, indexed on first use (CDK templates can be large)."""
+class _JsonPositionMap:
+    """Positions of a JSON file, from the shared lazy index (built on the first lookup)."""
 
     def __init__(self, text: str) -> None:
-        self._text = text
-        self._table: dict[str, Position] | None = None
+        self.index = JsonPositions(text)
+
+    def position_of(self, span: tuple) -> Position:
+        index = self.index
+        start, end, key_at = span
+        line, column = index.line_col(start)
+        end_line, end_column = index.line_col(end)
+        key_line = key_column = None
+        if key_at >= 0:
+            key_line, key_column = index.line_col(key_at)
+        return Position(line, column, end_line, end_column, key_line, key_column,
+                        '"' if index.text.startswith('"', start) else None)
 
     def lookup(self, pointer: str) -> Position | None:
-        if self._table is None:
-            self._table, _ = _index_json(self._text)
-        return self._table.get(pointer)
+        span = self.index.span(pointer)
+        return self.position_of(span) if span is not None else None
 
 
 def escape_pointer_token(token: str) -> str:
@@ -208,91 +218,54 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _parse_json(text: str, path: Path, name: str) -> Document:
     duplicates: list[DefinitionError] = []
+    positions = _JsonPositionMap(text)
     try:
         data = json.loads(text, object_pairs_hook=_reject_duplicates)
     except json.JSONDecodeError as exc:
         raise DefinitionError(f"invalid JSON: {exc.msg}", file=name, line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        raise _json_too_deep(positions, name) from None
     except _DuplicateKey:
         data = json.loads(text)  # last value wins, as most parsers do
-        _, dups = _index_json(text)
-        for pointer, pos, first in dups:
+        index = positions.index
+        for pointer, span, first in index.duplicates:
+            line, column = index.line_col(span[2])
             duplicates.append(
                 DefinitionError(
-                    f"duplicate key (first defined at line {first.key_line})",
+                    f"duplicate key (first defined at line {index.line_col(first[2])[0]})",
                     file=name,
                     pointer=pointer,
-                    line=pos.key_line,
-                    column=pos.key_column,
+                    line=line,
+                    column=column,
                 )
             )
-    return Document(path, name, data, "json", text, _LazyJsonPositions(text), duplicates)
+    _check_json_bounds(data, positions, name)
+    return Document(path, name, data, "json", text, positions, duplicates)
 
 
-_JSON_TOKEN = re.compile(
-    r"""[ \t\r\n]*(?:
-      (?P<str>"(?:[^"\\]|\\.)*")
-    | (?P<punct>[{}\[\]:,])
-    | (?P<lit>[-+0-9.eE]+|true|false|null|NaN|-?Infinity)
-    )""",
-    re.X | re.S,
-)
+def _json_too_deep(positions: _JsonPositionMap, name: str) -> DefinitionError:
+    offset = nesting_offset(positions.index.text, limits.MAX_DEFINITION_DEPTH)
+    line, column = positions.index.line_col(offset) if offset is not None else (None, None)
+    return DefinitionTooLargeError(
+        f"nested too deeply: more than {limits.MAX_DEFINITION_DEPTH} levels of lists and maps "
+        "(vtlgw's limit for definitions)", file=name, line=line, column=column)
 
 
-def _index_json(text: str) -> tuple[dict[str, Position], list[tuple[str, Position, Position]]]:
-    """Map every JSON pointer of (valid) JSON ``text`` to its position.
-
-    Also returns duplicate keys as (pointer, position, first position).
-    """
-    line_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
-
-    def line_col(offset: int) -> tuple[int, int]:
-        index = bisect.bisect_right(line_starts, offset) - 1
-        return index + 1, offset - line_starts[index] + 1
-
-    tokens = [(m.lastgroup, m.group(m.lastgroup), m.start(m.lastgroup)) for m in _JSON_TOKEN.finditer(text)]
-    table: dict[str, Position] = {}
-    duplicates: list[tuple[str, Position, Position]] = []
-    i = 0
-
-    def record(pointer: str, start: int, end: int, key: int | None, style: str | None) -> Position:
-        line, column = line_col(start)
-        end_line, end_column = line_col(end)
-        key_line = key_column = None
-        if key is not None:
-            key_line, key_column = line_col(key)
-        pos = Position(line, column, end_line, end_column, key_line, key_column, style)
-        if pointer in table and key is not None:
-            duplicates.append((pointer, pos, table[pointer]))
-        table[pointer] = pos
-        return pos
-
-    def value(pointer: str, key_offset: int | None) -> None:
-        nonlocal i
-        kind, token, offset = tokens[i]
-        i += 1
-        if token in ("{", "["):
-            closer = "}" if token == "{" else "]"
-            index = 0
-            while tokens[i][1] != closer:
-                if token == "{":
-                    _, key_token, key_at = tokens[i]
-                    i += 2  # key and ':'
-                    key = json.loads(key_token) if "\\" in key_token else key_token[1:-1]
-                    value(join_pointer(pointer, key), key_at)
-                else:
-                    value(join_pointer(pointer, index), None)
-                    index += 1
-                if tokens[i][1] == ",":
-                    i += 1
-            end = tokens[i][2] + 1
-            i += 1
-            record(pointer, offset, end, key_offset, None)
-        else:
-            record(pointer, offset, offset + len(token), key_offset, '"' if kind == "str" else None)
-
-    if tokens:
-        value("", None)
-    return table, duplicates
+def _check_json_bounds(data: Any, positions: _JsonPositionMap, name: str) -> None:
+    """Refuse parsed JSON nested deeper than, or holding more values than, the definition caps."""
+    values = 1
+    todo: list[tuple[Any, int]] = [(data, 1)] if isinstance(data, (dict, list)) else []
+    while todo:
+        value, depth = todo.pop()
+        if depth > limits.MAX_DEFINITION_DEPTH:
+            raise _json_too_deep(positions, name)
+        children = value.values() if isinstance(value, dict) else value
+        values += len(children)
+        if values > limits.MAX_DEFINITION_NODES:
+            raise DefinitionTooLargeError(
+                f"the definition has more than {limits.MAX_DEFINITION_NODES} values (vtlgw's limit); "
+                "split it or use a smaller file", file=name)
+        todo.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
 
 
 # ---------------------------------------------------------------------------
@@ -421,8 +394,71 @@ def resolve_plain(text: str, yaml11: bool) -> Any:
     return text
 
 
+def _check_yaml_bounds(text: str, name: str) -> None:
+    """Refuse YAML that would expand past the caps, before anything is built from it.
+
+    Walks the event stream (libyaml's parser keeps its own stack, so a file
+    nested 100,000 deep costs no recursion here, while composing it would
+    overflow the C stack), counting every value as the builder will see it:
+    an alias ``*a`` adds as many values, and as much depth, as the node it
+    names. The first event past :data:`~vtlgw.apigw.limits.MAX_DEFINITION_DEPTH`,
+    :data:`~vtlgw.apigw.limits.MAX_YAML_ALIAS_NODES` or
+    :data:`~vtlgw.apigw.limits.MAX_DEFINITION_NODES` is the error's location,
+    so a "billion laughs" file is refused at its first alias that expands too far.
+    """
+    total = 0  # values so far, aliases expanded
+    expanded = 0  # values added by aliases
+    anchors: dict[str, tuple[int, int]] = {}  # anchor -> (values, height) of the node it names
+    stack: list[list[Any]] = []  # open collections: [anchor, total before it, its depth, deepest inside]
+
+    def fail(event: Any, message: str) -> None:
+        mark = event.start_mark
+        raise DefinitionTooLargeError(message, file=name, line=mark.line + 1, column=mark.column + 1)
+
+    for event in yaml.parse(text, Loader=_LOADER):
+        kind = type(event)
+        if kind is yaml.ScalarEvent or kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
+            total += 1
+            depth = len(stack) + 1
+            if kind is yaml.ScalarEvent:
+                if event.anchor is not None:
+                    anchors[event.anchor] = (1, 1)
+            else:
+                stack.append([event.anchor, total - 1, depth, depth])
+        elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
+            anchor, before, own, deepest = stack.pop()
+            if anchor is not None:
+                anchors[anchor] = (total - before, deepest - own + 1)
+            if stack and deepest > stack[-1][3]:
+                stack[-1][3] = deepest
+            continue
+        elif kind is yaml.AliasEvent:
+            named = anchors.get(event.anchor)
+            if named is None:  # undefined, or inside its own anchor: compose or the builder says which
+                continue
+            values, height = named
+            total += values
+            expanded += values
+            depth = len(stack) + height
+            if expanded > limits.MAX_YAML_ALIAS_NODES:
+                fail(event, f"YAML aliases expand to more than {limits.MAX_YAML_ALIAS_NODES} values here "
+                            f"(*{event.anchor} alone is {values}); vtlgw refuses alias bombs: write the values "
+                            "out, or use fewer aliases")
+        else:
+            continue
+        if depth > limits.MAX_DEFINITION_DEPTH:
+            fail(event, f"nested too deeply: more than {limits.MAX_DEFINITION_DEPTH} levels of lists and maps "
+                        "(vtlgw's limit for definitions)")
+        if total > limits.MAX_DEFINITION_NODES:
+            fail(event, f"the definition has more than {limits.MAX_DEFINITION_NODES} values (vtlgw's limit, "
+                        "aliases expanded); split it or use a smaller file")
+        if stack and depth > stack[-1][3]:
+            stack[-1][3] = depth
+
+
 def _parse_yaml(text: str, path: Path, name: str, yaml11: bool | None) -> Document:
     try:
+        _check_yaml_bounds(text, name)
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
