@@ -102,6 +102,33 @@ def test_collection_cap_leaves_room_up_to_the_limit() -> None:
     assert Template(src, limits=limits).render() == "10-10"
 
 
+PRINT_BOMB = ('#set($a = ["' + "x" * 80 + '"])\n#foreach($i in [1..40])#set($a = [$a, $a])#end\n$a')
+
+
+def test_nested_shared_lists_are_refused_before_they_print(tmp_path: Path) -> None:
+    """40 small lists that share their elements would print 2**40 strings: refused, not built."""
+    template = tmp_path / "print.vtl"
+    template.write_text(PRINT_BOMB)
+    out = clean(vtlgw_cli("render", str(template), timeout=20), 1)
+    assert f"{template}:3:1: error: this list or map would print as more than {vtl_limits.MAX_STRING_CHARS} " \
+           "characters" in out.stderr
+
+
+@pytest.mark.parametrize("tail", ["$a.toString()", '#set($s = "$a")', "#set($s = $a + 'x')", '#set($m = {"k": $a})$m'],
+                         ids=["toString", "interpolated", "concatenated", "in-a-map"])
+def test_every_way_of_printing_a_list_is_bounded(tail: str) -> None:
+    source = '#set($a = ["0123456789"])#foreach($i in [1..30])#set($a = [$a, $a])#end' + tail
+    started = time.monotonic()
+    with pytest.raises(LimitExceeded, match=r"(string longer than|would print as more than) \d+ characters"):
+        Template(source).render()
+    assert time.monotonic() - started < 2
+
+
+def test_lists_below_the_cap_print_as_before() -> None:
+    src = '#set($m = {"a": [1, {"b": 2.5}], "t": true})$m $m.toString() [$m] #set($e = [])$e $e.toString()'
+    assert Template(src).render() == "{a=[1, {b=2.5}], t=true} {a=[1, {b=2.5}], t=true} [{a=[1, {b=2.5}], t=true}] [] []"
+
+
 # ---------------------------------------------------------------------------- definitions
 
 

@@ -22,6 +22,7 @@ from vtlgw.vtl.values import (
     OpaqueMap,
     java_equals,
     map_keys,
+    text_longer_than,
     to_text,
 )
 
@@ -274,7 +275,11 @@ def _str_compare_to_ignore_case(st, s, a):
 
 
 def _to_string(st, x, a):
-    return to_text(x) if not a else NO_MATCH
+    if a:
+        return NO_MATCH
+    if isinstance(x, (list, dict)) and x and text_longer_than(x, st.limits.max_string_chars):
+        raise string_error(st.limits)
+    return to_text(x)
 
 
 STRING_METHODS: dict[str, Callable] = {

@@ -16,6 +16,7 @@ from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.errors import JavaException, LimitExceeded
 from vtlgw.vtl.limits import (  # noqa: F401  (Limits, DEFAULT_LIMITS: importable from here, as before)
     DEFAULT_LIMITS,
+    MAX_STRING_CHARS,
     Limits,
     check_collection,
     define_depth_error,
@@ -32,6 +33,7 @@ from vtlgw.vtl.values import (
     JHashMap,
     java_double_str,
     java_equals,
+    text_longer_than,
     to_text,
 )
 from vtlgw.vtl.warning import warning
@@ -227,6 +229,9 @@ def text(x: Any) -> str:
         return str(x)
     if x is None:
         return ""
+    if (t is list or isinstance(x, (list, dict))) and x and text_longer_than(x, MAX_STRING_CHARS):
+        raise LimitExceeded(f"this list or map would print as more than {MAX_STRING_CHARS} characters "
+                            "(engine limit on strings); print a part of it")
     return to_text(x)
 
 

@@ -244,6 +244,58 @@ def to_text(value: Any) -> str:
     return ""
 
 
+def text_longer_than(value: Any, limit: int) -> bool:
+    """Whether the text of a list or map (:func:`to_text`, :func:`json_text`) would be longer than ``limit``.
+
+    Counts a lower bound (strings unescaped, other scalars as one character)
+    without building any text, each distinct list or map once: nested lists
+    that share their elements (``#set($a = [$a, $a])`` in a loop) print
+    exponentially more than they hold, and are caught here before a character
+    is written. A list inside itself counts once (printing it fails on its own).
+    """
+    sizes: dict[int, int] = {}
+    open_ids = {id(value)}
+    # Open containers: [id, iterator over its elements (a map's keys and values), size so far].
+    stack: list[list] = [[id(value), _elements(value), 1 + max(len(value), 1)]]
+    while stack:
+        frame = stack[-1]
+        size = frame[2]
+        for e in frame[1]:
+            t = type(e)
+            if t is str:
+                size += len(e)
+            elif isinstance(e, (list, dict)):
+                key = id(e)
+                known = sizes.get(key)
+                if known is None:
+                    if key in open_ids:
+                        continue
+                    frame[2] = size
+                    open_ids.add(key)
+                    stack.append([key, _elements(e), 1 + max(len(e), 1)])
+                    break
+                size += known
+            else:
+                size += 1
+            if size > limit:
+                return True
+        else:
+            stack.pop()
+            open_ids.discard(frame[0])
+            sizes[frame[0]] = size
+            if size > limit:
+                return True
+            if stack:
+                stack[-1][2] += size
+    return False
+
+
+def _elements(container: Any) -> Iterator[Any]:
+    if isinstance(container, dict):
+        return (part for pair in container.items() for part in pair)
+    return iter(container)
+
+
 _JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
