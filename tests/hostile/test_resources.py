@@ -323,3 +323,17 @@ def test_json_positions_scan_any_depth_without_recursion() -> None:
     assert index.position("/0" * (depth - 1)) == (1, depth)
     assert jsonpos.nesting_offset("[" * depth + "]" * depth, 128) == 128
     assert jsonpos.nesting_offset('["[[[[", [[1]]]', 2) == 10
+
+
+def test_a_request_file_nested_too_deeply_is_located(tmp_path: Path) -> None:
+    template = tmp_path / "t.vtl"
+    template.write_text("x")
+    request = tmp_path / "deep.json"
+    request.write_text('{"httpMethod": "POST",\n "body": ' + "[" * 5000 + "]" * 5000 + "}")
+    out = clean(vtlgw_cli("render", str(template), "--request", str(request)), 2)
+    assert f"{request}:2:5009: error: invalid JSON: nested too deeply (5001 levels of lists and objects)" in out.stderr
+
+
+def test_deepest_and_nesting_offset_skip_strings() -> None:
+    assert jsonpos.deepest('[["[[["],[[1]]]') == (3, 10)
+    assert jsonpos.deepest("{}") == (1, 0) and jsonpos.deepest("1") == (0, 0)

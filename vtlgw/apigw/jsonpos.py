@@ -19,7 +19,7 @@ from array import array
 from bisect import bisect_right
 from typing import Iterable, Iterator
 
-__all__ = ["JsonPositions", "Span", "join_pointer", "escape_token", "nesting_offset"]
+__all__ = ["JsonPositions", "Span", "join_pointer", "escape_token", "nesting_offset", "deepest"]
 
 # One token of a valid JSON text (Python's extensions NaN and Infinity included); whitespace is skipped.
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]|[^\s{}\[\],:"]+', re.S)
@@ -51,6 +51,7 @@ def _blanks_outside_strings():
 
 
 _ESCAPED_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)+"', re.S)
+_BRACKETS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]', re.S)
 # Everything up to the next bracket, strings (and the brackets inside them) included.
 _TO_BRACKET = re.compile(r'(?:[^"\[\]{}]+|"[^"\\]*(?:\\.[^"\\]*)*")*', re.S)
 
@@ -70,10 +71,25 @@ def _skip_container(text: str, start: int) -> int:
         i = _TO_BRACKET.match(text, i + 1).end()
 
 
+def deepest(text: str) -> tuple[int, int]:
+    """The deepest nesting of lists and maps in ``text``, and the offset of the first opener that reaches it."""
+    depth = best = 0
+    at = 0
+    for m in _BRACKETS.finditer(text):
+        c = text[m.start()]
+        if c == "[" or c == "{":
+            depth += 1
+            if depth > best:
+                best, at = depth, m.start()
+        elif c != '"':
+            depth -= 1
+    return best, at
+
+
 def nesting_offset(text: str, limit: int) -> int | None:
     """Offset of the first ``[`` or ``{`` nested deeper than ``limit`` levels (None: none is)."""
     depth = 0
-    for m in re.finditer(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[{]|[\]}]', text):
+    for m in _BRACKETS.finditer(text):
         c = text[m.start()]
         if c == "[" or c == "{":
             depth += 1

@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from vtlgw.apigw.errors import InputFileError
-from vtlgw.apigw.jsonpos import JsonPositions, join_pointer
+from vtlgw.apigw.jsonpos import JsonPositions, deepest, join_pointer
 from vtlgw.apigw.wire import java_utf8
 from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.warning import warning
@@ -371,7 +371,11 @@ def load_request(data: bytes | str, source: str) -> tuple[MethodRequest, list[Di
     except json.JSONDecodeError as exc:
         raise RequestFileError(f"invalid JSON: {exc.msg}", source=source, line=exc.lineno, column=exc.colno) from None
     except RecursionError:
-        raise RequestFileError("invalid JSON: nested too deeply", source=source) from None
+        depth, offset = deepest(text)
+        line, column = _line_col(text[:offset])
+        raise RequestFileError(f"invalid JSON: nested too deeply ({depth} levels of lists and objects); "
+                               "vtlgw reads JSON nested up to about 900 levels", source=source, line=line,
+                               column=column) from None
     except ValueError as exc:  # e.g. an integer longer than Python's digit limit
         raise RequestFileError(f"invalid JSON: {exc}", source=source) from None
     index = JsonPositions(text, opaque=("/body",))
