@@ -337,3 +337,15 @@ def test_a_request_file_nested_too_deeply_is_located(tmp_path: Path) -> None:
 def test_deepest_and_nesting_offset_skip_strings() -> None:
     assert jsonpos.deepest('[["[[["],[[1]]]') == (3, 10)
     assert jsonpos.deepest("{}") == (1, 0) and jsonpos.deepest("1") == (0, 0)
+
+
+def test_read_capped_raises_the_readers_own_error(tmp_path: Path) -> None:
+    import io
+
+    class Mine(VtlError):
+        pass
+
+    kind = files.InputKind("backend file", 4, "why")
+    assert files.read_capped(io.BytesIO(b"1234"), kind, "b.json", lambda m: Mine(m)) == b"1234"
+    with pytest.raises(Mine, match=r"^backend file is larger than 4 bytes; vtlgw reads at most 4 bytes"):
+        files.read_capped(io.BytesIO(b"12345"), kind, "b.json", lambda m: Mine(m))

@@ -15,7 +15,7 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 from vtlgw.apigw import limits
 from vtlgw.apigw.errors import InputFileError
@@ -65,8 +65,12 @@ def _human(n: int) -> str:
 
 
 def read_capped(fh: BinaryIO, kind: InputKind, name: str,
-                error: type[InputFileError] = InputTooLargeError) -> bytes:
-    """Read an open binary file up to the cap of ``kind``; one byte more raises ``error`` (nothing more is read)."""
+                error: Callable[[str], Exception] | None = None) -> bytes:
+    """Read an open binary file up to the cap of ``kind``; one byte more is refused, nothing more is read.
+
+    The refusal is ``error(message)`` (default: an :class:`InputTooLargeError` naming ``name``), so each
+    reader raises its own error class: ``lambda m: BackendFileError(m, source=name)``.
+    """
     data = fh.read(kind.max_bytes + 1)
     if len(data) > kind.max_bytes:
         size = None
@@ -76,7 +80,8 @@ def read_capped(fh: BinaryIO, kind: InputKind, name: str,
                 size = info.st_size
         except (OSError, ValueError, AttributeError):
             pass
-        raise error(too_large_message(kind, size), file=name)
+        message = too_large_message(kind, size)
+        raise error(message) if error is not None else InputTooLargeError(message, file=name)
     return data
 
 

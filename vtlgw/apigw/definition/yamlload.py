@@ -153,7 +153,7 @@ def read_text(path: Path, name: str | None = None) -> str:
     display = name or str(path)
     try:
         with open(path, "rb") as fh:
-            raw = read_capped(fh, DEFINITION_FILE, display, DefinitionTooLargeError)
+            raw = read_capped(fh, DEFINITION_FILE, display, lambda m: DefinitionTooLargeError(m, file=display))
     except OSError as exc:
         raise DefinitionError(f"cannot read file: {exc.strerror or exc}", file=display) from None
     try:
