@@ -17,6 +17,11 @@ MiB = 1024 * 1024
 
 #: API Gateway: a method request payload (or an integration response) is at most 10 MB [D:limits].
 MAX_PAYLOAD_BYTES = 10 * MiB
+#: API Gateway: stage variables per stage, and the characters of a name and of a value
+#: [API:CreateStage; D:api-gateway-execution-service-limits-table].
+MAX_STAGE_VARIABLES = 100
+MAX_STAGE_VARIABLE_NAME_CHARS = 64
+MAX_STAGE_VARIABLE_VALUE_CHARS = 512
 #: API Gateway ImportRestApi: an API definition file is at most 6 MB (CloudFormation: 1 MB per template).
 MAX_AWS_DEFINITION_BYTES = 6 * MiB
 

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote
 
+from vtlgw.apigw import limits
 from vtlgw.apigw.errors import InputFileError
 from vtlgw.apigw.jsonpos import JsonPositions, deepest, join_pointer
 from vtlgw.apigw.wire import java_utf8
@@ -90,9 +91,9 @@ _TEST_IGNORED = ("restApiId", "resourceId", "clientCertificateId")
 # Stage variables [API:CreateStage; D:api-gateway-execution-service-limits-table].
 _STAGE_VAR_NAME = re.compile(r"[A-Za-z0-9_]+")
 _STAGE_VAR_VALUE = re.compile(r"[A-Za-z0-9\-._~:/?#&=,]+")
-_STAGE_VAR_NAME_MAX = 64
-_STAGE_VAR_VALUE_MAX = 512
-_STAGE_VARS_MAX = 100
+_STAGE_VAR_NAME_MAX = limits.MAX_STAGE_VARIABLE_NAME_CHARS
+_STAGE_VAR_VALUE_MAX = limits.MAX_STAGE_VARIABLE_VALUE_CHARS
+_STAGE_VARS_MAX = limits.MAX_STAGE_VARIABLES
 
 # $context keys whose values are strings; the loader type-checks them so that the
 # mistake is reported with its position rather than surfacing in a render.
