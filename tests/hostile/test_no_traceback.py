@@ -171,3 +171,220 @@ def test_request_time_epoch_bounds_are_the_years_1_to_9999():
         vtlgw.render("x", context={"requestTimeEpoch": 1e29})
     with pytest.raises(vtlgw.VtlError, match=r"\$context\.requestTime: .* out of range"):
         vtlgw.render("x", context={"requestTime": "01/Jan/0001:00:00:00 +0100"})
+
+
+# ---------------------------------------------------------------------------- in-process handlers
+
+HANDLERS = '''\
+import os, sys
+print("module imported")
+
+
+class Boom(BaseException):
+    pass
+
+
+def base_exception(event, context):
+    print("about to fail")
+    sys.stderr.write("on stderr\\n")
+    raise Boom("boom")
+
+
+def exits(event, context):
+    print("bye")
+    sys.exit(3)
+
+
+def exits_with_message(event, context):
+    sys.exit("fatal: no config")
+
+
+def deep(event, context):
+    value = []
+    for _ in range(100_000):
+        value = [value]
+    return value
+
+
+def prints(event, context):
+    print("from print")
+    os.write(1, b"from fd 1\\n")
+    os.write(2, b"from fd 2\\n")
+    os.system("echo from a child process")
+    return {"id": "12", "status": "shipped", "total": 1}
+
+
+def interrupted(event, context):
+    raise KeyboardInterrupt
+'''
+
+LAMBDA_RUN = ("--api", ORDERS_API, "-X", "GET", "-p", "/orders/12")
+
+
+def handler_dir(tmp_path: Path) -> Path:
+    (tmp_path / "hostile_handlers.py").write_text(HANDLERS, encoding="utf-8")
+    return tmp_path
+
+
+def endpoint_body(log: str) -> dict:
+    line = next(x for x in log.splitlines() if "Endpoint response body before transformations: " in x)
+    return json.loads(line.split("Endpoint response body before transformations: ", 1)[1])
+
+
+@pytest.mark.parametrize("name, error_type, message", [
+    ("base_exception", "Boom", "boom"),
+    ("exits", "Runtime.ExitError", "Runtime exited with error: exit status 3"),
+    ("exits_with_message", "Runtime.ExitError", "Runtime exited with error: exit status 1"),
+    ("deep", "Runtime.MarshalError", "Unable to marshal response: maximum recursion depth exceeded"),
+])
+def test_a_failing_handler_is_a_lambda_function_error(tmp_path, name, error_type, message):
+    cwd = handler_dir(tmp_path)
+    out = clean(vtlgw_cli("invoke", *LAMBDA_RUN, "--lambda-handler", f"hostile_handlers:{name}", "-f", "json",
+                          cwd=cwd), 0, 1)
+    result = json.loads(out.stdout)  # stdout is the JSON object alone, whatever the handler printed
+    error = endpoint_body(result["log"])
+    assert error["errorType"] == error_type
+    assert message in error["errorMessage"]
+    assert "Lambda execution failed with status 200 due to customer function error" in result["log"]
+    assert "module imported" not in out.stdout and "bye" not in out.stdout
+
+
+def test_exit_error_has_the_runtime_shape(tmp_path):
+    cwd = handler_dir(tmp_path)
+    out = clean(vtlgw_cli("invoke", *LAMBDA_RUN, "--lambda-handler", "hostile_handlers:exits", "-f", "json",
+                          cwd=cwd), 0)
+    error = endpoint_body(json.loads(out.stdout)["log"])
+    assert error == {"errorType": "Runtime.ExitError",
+                     "errorMessage": f"RequestId: {error['errorMessage'].split()[1]} Error: Runtime exited with "
+                                     "error: exit status 3"}
+
+
+def test_handler_output_is_captured_and_shown_apart(tmp_path):
+    cwd = handler_dir(tmp_path)
+    out = clean(vtlgw_cli("invoke", *LAMBDA_RUN, "--lambda-handler", "hostile_handlers:prints", "-f", "json",
+                          cwd=cwd), 0)
+    result = json.loads(out.stdout)
+    assert result["status"] == 200
+    for text in ("from print", "from fd 1", "from fd 2", "from a child process"):
+        assert text not in out.stdout
+    text = clean(vtlgw_cli("invoke", *LAMBDA_RUN, "--lambda-handler", "hostile_handlers:prints", cwd=cwd), 0)
+    section = text.stdout.split("Handler output (stdout and stderr of the in-process function):\n", 1)[1]
+    assert section.rstrip("\n").splitlines() == ["module imported", "from print", "from fd 1", "from fd 2",
+                                    "from a child process"]
+
+
+def test_keyboard_interrupt_stops_vtlgw_without_a_traceback(tmp_path):
+    cwd = handler_dir(tmp_path)
+    out = clean(vtlgw_cli("invoke", *LAMBDA_RUN, "--lambda-handler", "hostile_handlers:interrupted", cwd=cwd), 1)
+    assert "Aborted" in out.stderr
+
+
+def test_lambda_proxy_handler_that_exits_is_a_502(tmp_path):
+    cwd = handler_dir(tmp_path)
+    sam = str(ROOT / "fixtures" / "orders-sam.yaml")
+    out = clean(vtlgw_cli("invoke", "--api", sam, "-X", "GET", "-p", "/orders",
+                          "--lambda-handler", "hostile_handlers:exits", "-f", "json", cwd=cwd), 1)
+    result = json.loads(out.stdout)
+    assert result["status"] == 502
+    assert endpoint_body(result["log"])["errorType"] == "Runtime.ExitError"
+
+
+SAM = '''\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: src/}
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        openapi: 3.0.1
+        info: {title: t, version: "1"}
+        paths:
+          /x:
+            get:
+              responses: {"200": {description: ok}}
+              x-amazon-apigateway-integration:
+                type: aws
+                httpMethod: POST
+                uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations
+                responses: {default: {statusCode: "200"}}
+'''
+
+
+@pytest.mark.parametrize("module, status, expect", [
+    ('print("cold start")\ndef handler(event, context):\n    print("warm")\n    raise SystemExit(4)\n', 0,
+     "exit status 4"),
+    ('import sys\nprint("init")\nsys.exit(2)\n', 2, "importing"),
+    ('class E(BaseException):\n    pass\nraise E("at import")\n', 2, "E: at import"),
+])
+def test_template_functions_run_in_process_are_contained(tmp_path, module, status, expect):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text(module, encoding="utf-8")
+    template = write(tmp_path, "template.yaml", SAM)
+    out = clean(vtlgw_cli("invoke", "--api", template, "-X", "GET", "-p", "/x", "-f", "json"), status)
+    if status == 0:
+        result = json.loads(out.stdout)
+        assert expect in endpoint_body(result["log"])["errorMessage"]
+        assert "cold start" not in out.stdout and "warm" not in out.stdout
+    else:
+        assert expect in out.stderr and out.stdout == ""
+
+
+def test_python_api_keeps_the_handler_output_on_the_result():
+    out = clean(python_api(
+        "import sys\n"
+        "from vtlgw.apigw.definition import load_definition\n"
+        "from vtlgw.apigw.pipeline import LambdaHandler, invoke\n"
+        "from vtlgw.apigw.request import request_from_dict\n"
+        f"api = load_definition({ORDERS_API!r})\n"
+        "def handler(event, context):\n"
+        "    print('hi'); sys.exit(0)\n"
+        "request, _ = request_from_dict({'httpMethod': 'GET', 'path': '/orders/12'})\n"
+        "result = invoke(api, request, backend=LambdaHandler(handler))\n"
+        "assert result.handler_output == 'hi\\n', result.handler_output\n"
+        "assert 'Runtime exited without providing a reason' in result.log\n"
+        "print('done')\n"), 0)
+    assert out.stdout == "done\n"
+
+
+# ---------------------------------------------------------------------------- HTTP handlers
+
+
+def test_an_http_handler_that_raises_is_an_unreachable_endpoint():
+    import vtlgw
+    from vtlgw.apigw.definition import load_definition
+    from vtlgw.apigw.pipeline import HttpHandler, invoke
+    from vtlgw.apigw.request import request_from_dict
+
+    api = load_definition(ORDERS_API)
+    request, _ = request_from_dict({"httpMethod": "GET", "path": "/stock/SKU-1"})
+    for handler in (lambda r: 1 / 0, lambda r: sys_exit(3)):
+        result = invoke(api, request, backend=HttpHandler(handler))
+        assert result.status == 500
+        assert json.loads(result.body) == {"message": "Internal server error"}
+        assert "Execution failed due to configuration error: Invalid endpoint address" in result.log
+        assert result.log.splitlines()[-1].endswith("Method completed with status: 500")
+        assert "the HTTP handler" in result.error
+    assert isinstance(vtlgw.VtlError, type)
+
+
+def sys_exit(code: int) -> None:
+    raise SystemExit(code)
+
+
+def test_an_http_handler_that_prints_does_not_reach_stdout():
+    out = clean(python_api(
+        "from vtlgw.apigw.definition import load_definition\n"
+        "from vtlgw.apigw.pipeline import HttpHandler, HttpResponse, invoke\n"
+        "from vtlgw.apigw.request import request_from_dict\n"
+        f"api = load_definition({ORDERS_API!r})\n"
+        "def backend(request):\n"
+        "    print('noise'); return HttpResponse(200, {}, '{\"sku\": \"x\", \"count\": 1}')\n"
+        "request, _ = request_from_dict({'httpMethod': 'GET', 'path': '/stock/SKU-1'})\n"
+        "result = invoke(api, request, backend=HttpHandler(backend))\n"
+        "assert result.handler_output == 'noise\\n' and result.status == 200, (result.status, result.log)\n"
+        "print('done')\n"), 0)
+    assert out.stdout == "done\n"

@@ -30,6 +30,7 @@ from urllib.parse import unquote
 
 from vtlgw.apigw import limits
 from vtlgw.apigw.errors import InputFileError
+from vtlgw.apigw.jsonvalue import json_problem
 from vtlgw.apigw.jsonpos import JsonPositions, deepest, join_pointer
 from vtlgw.apigw.wire import java_utf8
 from vtlgw.vtl.diagnostics import Diagnostic, Location
@@ -394,6 +395,7 @@ _INFINITIES = (math.inf, -math.inf)
 def request_from_dict(obj: Any, source: str = "<request>") -> tuple[MethodRequest, list[Diagnostic]]:
     """Build a request from already-parsed data (errors carry the pointer but no ``line:col``)."""
     reader = _Reader(source, None)
+    reader.python_values = True
     return reader.read(obj), reader.warnings
 
 
@@ -431,6 +433,7 @@ class _Reader:
         self.index = index
         self.warnings: list[Diagnostic] = []
         self.may_be_non_finite = True  # a parsed file says False when its text cannot hold NaN or an overflow
+        self.python_values = False  # a dict from Python: it may hold what no JSON text can (bytes, sets, …)
 
     # -- reporting
 
@@ -468,7 +471,9 @@ class _Reader:
     def read(self, obj: Any) -> MethodRequest:
         if not isinstance(obj, dict):
             raise self.error("", "expected a JSON object with the keys of a REST v1 proxy event")
-        if self.may_be_non_finite:
+        if self.python_values:
+            obj = self._python_values(obj)
+        elif self.may_be_non_finite:
             self._reject_non_finite(obj, "")
         if obj.get("version") == "2.0" and ("rawPath" in obj or "routeKey" in obj):
             raise self.error(
@@ -489,6 +494,24 @@ class _Reader:
             if key not in known:
                 self.warn(_join("", key), f'unknown key "{key}" ignored', key=True)
         return self._read_test_invoke(obj) if test_shape else self._read_proxy(obj)
+
+    def _python_values(self, obj: dict) -> dict:
+        """A request dict built in Python: JSON values only, found without recursion; a bytes ``body`` is raw.
+
+        A bytes body is the payload itself, sent base64-encoded (``isBase64Encoded``
+        implied); anything else no JSON text can hold (a set, ``object()``, a
+        non-string key, a cycle, NaN, nesting past 500) is an error at its pointer.
+        """
+        if isinstance(obj.get("body"), (bytes, bytearray)) and not any(k in obj for k in _TEST_ONLY):
+            if obj.get("isBase64Encoded") is False:
+                raise self.error("/body", "a bytes body is sent base64-encoded, but isBase64Encoded is false; "
+                                          "drop isBase64Encoded, or give the body as text")
+            obj = {**obj, "body": base64.b64encode(bytes(obj["body"])).decode("ascii"), "isBase64Encoded": True}
+        problem = json_problem(obj)
+        if problem:
+            pointer, message = problem
+            raise self.error(pointer, message)
+        return obj
 
     def _reject_non_finite(self, value: Any, pointer: str) -> None:
         """NaN and Infinity are accepted by Python's json but are not JSON (walked without recursion)."""

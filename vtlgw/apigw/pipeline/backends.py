@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any, Callable, Protocol, runtime_checkable
 
 from vtlgw.apigw.errors import InputFileError
-from vtlgw.apigw.wire import java_utf8
+from vtlgw.apigw.jsonvalue import describe_type, json_problem
+from vtlgw.apigw.wire import as_sent, java_utf8
 
+from .capture import describe_exception, run_user_code
 from .failures import BackendError
 
 __all__ = [
@@ -61,6 +63,8 @@ class BackendResponse:
     function_error: Any = None
     is_function_error: bool = False
     timed_out: bool = False
+    handler_output: str = ""        # what an in-process handler wrote to stdout/stderr during the call
+    failure: str | None = None      # the endpoint could not be reached: why (an HTTP handler that raised)
 
     @property
     def text(self) -> str:
@@ -129,8 +133,19 @@ class LambdaResult:
     value: Any
     kinds = (LAMBDA,)
 
+    def __post_init__(self) -> None:
+        _check_json("LambdaResult(value)", self.value)
+
     def call(self, call: BackendCall) -> BackendResponse:
         return _lambda_response(call, _compact(self.value))
+
+
+def _check_json(argument: str, value: Any) -> None:
+    """A :class:`BackendError` naming ``argument`` and the field when ``value`` is not a JSON value."""
+    problem = json_problem(value)
+    if problem:
+        pointer, message = problem
+        raise BackendError(f"{argument}: {pointer + ': ' if pointer else ''}{message}")
 
 
 @dataclass
@@ -139,6 +154,13 @@ class LambdaPayload:
 
     text: str
     kinds = (LAMBDA,)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, str):
+            hint = ("; for a value, use LambdaResult(value)" if not isinstance(self.text, (bytes, bytearray))
+                    else "; decode the bytes")
+            raise BackendError(f"LambdaPayload(text): expected the payload as a str, not "
+                               f"{describe_type(self.text)}{hint}")
 
     def call(self, call: BackendCall) -> BackendResponse:
         return _lambda_response(call, self.text)
@@ -153,6 +175,19 @@ class LambdaError:
     stackTrace: list[str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     kinds = (LAMBDA,)
+
+    def __post_init__(self) -> None:
+        _check_json("LambdaError(errorMessage)", self.errorMessage)
+        if self.errorType is not None and not isinstance(self.errorType, str):
+            raise BackendError(f"LambdaError(errorType): expected a str or None, not {describe_type(self.errorType)}")
+        if self.stackTrace is not None:
+            if not isinstance(self.stackTrace, (list, tuple)):
+                raise BackendError("LambdaError(stackTrace): expected a list of str or None, not "
+                                   + describe_type(self.stackTrace))
+            _check_json("LambdaError(stackTrace)", self.stackTrace)
+        if not isinstance(self.extra, dict):
+            raise BackendError(f"LambdaError(extra): expected a dict, not {describe_type(self.extra)}")
+        _check_json("LambdaError(extra)", self.extra)
 
     @classmethod
     def from_object(cls, obj: dict[str, Any]) -> "LambdaError":
@@ -198,18 +233,42 @@ class LambdaContext:
 
 
 def _import(target: str) -> Callable[..., Any]:
+    handler, _output = _import_captured(target)
+    return handler
+
+
+def _import_captured(target: str) -> tuple[Callable[..., Any], str]:
+    """Import ``"module:function"`` with the module's output captured; the callable and that output.
+
+    A module that fails to import (any exception, ``sys.exit`` included) is a
+    :class:`BackendError` naming the target, with what it printed.
+    """
+    if not isinstance(target, str):
+        raise BackendError(f'expected "module:function", not {_type_name(target)}')
     module_name, sep, attr = target.partition(":")
     if not sep or not module_name or not attr:
         raise BackendError(f'"{target}": expected "module:function"')
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise BackendError(f'"{target}": cannot import {module_name}: {exc}') from None
+    outcome = run_user_code(importlib.import_module, module_name)
+    exc = outcome.exception
+    if exc is not None:
+        why = describe_exception(exc) if isinstance(exc, ImportError) else \
+            f"{type(exc).__name__}: {describe_exception(exc)}"
+        printed = f"; it printed: {outcome.output.strip()[:500]}" if outcome.output.strip() else ""
+        raise BackendError(f'"{target}": cannot import {module_name}: {why}{printed}') from None
+    module = outcome.value
+    return _attribute(target, module, module_name, attr), outcome.output
+
+
+def _attribute(target: str, module: Any, module_name: str, attr: str) -> Callable[..., Any]:
     obj: Any = module
     for part in attr.split("."):
-        if not hasattr(obj, part):
-            raise BackendError(f'"{target}": {module_name} has no attribute {attr}')
-        obj = getattr(obj, part)
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise BackendError(f'"{target}": {module_name} has no attribute {attr}') from None
+        except Exception as exc:  # noqa: BLE001 - a module __getattr__ of the user's
+            raise BackendError(f'"{target}": reading {attr} from {module_name} failed: '
+                               f"{type(exc).__name__}: {describe_exception(exc)}") from None
     if not callable(obj):
         raise BackendError(f'"{target}" is not callable')
     return obj
@@ -219,35 +278,98 @@ class LambdaHandler:
     """A Python handler ``handler(event, context)`` run in-process, as the Python runtime would.
 
     ``event`` is the parsed integration request body; the return value is
-    serialised with ``json.dumps`` defaults; an exception becomes the runtime's
-    error object ``{errorMessage, errorType, requestId, stackTrace}``.
+    serialised with ``json.dumps`` defaults. Whatever the handler does becomes
+    a Lambda result, as the runtime reports it:
+
+    - an exception, of any ``BaseException`` class, is the error object
+      ``{errorMessage, errorType, requestId, stackTrace}``;
+    - ``sys.exit(n)`` is ``Runtime.ExitError`` ("Runtime exited with error:
+      exit status n"), the runtime process having exited;
+    - a value ``json.dumps`` refuses (a set, a cycle, nesting too deep) is
+      ``Runtime.MarshalError``;
+    - what it prints (stdout and stderr, Python's streams and the descriptors)
+      is captured, never written to vtlgw's own output, and returned as the
+      response's ``handler_output`` (the function's CloudWatch lines).
+
+    ``KeyboardInterrupt`` alone is not caught: it stops vtlgw, as Ctrl-C should.
+    ``init_output`` is what importing the handler's module printed; it leads
+    the first call's ``handler_output``, as a cold start's lines precede
+    ``START`` in CloudWatch.
     """
 
     kinds = (LAMBDA,)
 
-    def __init__(self, handler: Callable[[Any, Any], Any] | str) -> None:
-        self.handler = _import(handler) if isinstance(handler, str) else handler
+    def __init__(self, handler: Callable[[Any, Any], Any] | str, *, init_output: str = "") -> None:
+        if isinstance(handler, str):
+            handler, output = _import_captured(handler)
+            init_output += output
+        elif not callable(handler):
+            raise BackendError(f"LambdaHandler(handler): expected a callable handler(event, context) or "
+                               f'"module:function", not {_type_name(handler)}')
+        self.handler = handler
+        self.init_output = init_output
 
     def call(self, call: BackendCall) -> BackendResponse:
         event = json.loads(call.request.body) if call.request.body else {}
         context = LambdaContext(call)
-        try:
-            result = self.handler(event, context)
-        except Exception as exc:  # the function's own error: a Lambda function error
+        outcome = run_user_code(self.handler, event, context)
+        output, self.init_output = self.init_output + outcome.output, ""
+        exc = outcome.exception
+        if isinstance(exc, SystemExit):
+            status, message = _exit_status(exc)
+            output += message
+            # The runtime process is gone: Lambda reports the exit, with no stack trace [Lambda runtime errors].
+            reason = (f"Runtime exited with error: exit status {status}" if status else
+                      "Runtime exited without providing a reason")
+            error: dict[str, Any] = {"errorType": "Runtime.ExitError",
+                                     "errorMessage": f"RequestId: {call.lambda_request_id} Error: {reason}"}
+            return _with_output(_lambda_response(call, json.dumps(error), error, True), output)
+        if exc is not None:  # the function's own error: a Lambda function error
             error = {
-                "errorMessage": str(exc),
+                "errorMessage": describe_exception(exc),
                 "errorType": type(exc).__name__,
                 "requestId": call.lambda_request_id,
-                "stackTrace": traceback.format_list(traceback.extract_tb(exc.__traceback__)[1:]),
+                "stackTrace": _stack_trace(exc),
             }
-            return _lambda_response(call, json.dumps(error), error, True)
+            return _with_output(_lambda_response(call, json.dumps(error), error, True), output)
         try:
-            payload = json.dumps(result)
-        except (TypeError, ValueError) as exc:
-            error = {"errorMessage": f"Unable to marshal response: {exc}", "errorType": "Runtime.MarshalError",
-                     "requestId": call.lambda_request_id, "stackTrace": []}
-            return _lambda_response(call, json.dumps(error), error, True)
-        return _lambda_response(call, payload)
+            payload = json.dumps(outcome.value)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - TypeError, ValueError (a cycle), RecursionError, or user code
+            error = {"errorMessage": f"Unable to marshal response: {describe_exception(exc)}",
+                     "errorType": "Runtime.MarshalError", "requestId": call.lambda_request_id, "stackTrace": []}
+            return _with_output(_lambda_response(call, json.dumps(error), error, True), output)
+        return _with_output(_lambda_response(call, payload), output)
+
+
+def _with_output(response: BackendResponse, output: str) -> BackendResponse:
+    response.handler_output = as_sent(output)
+    return response
+
+
+def _stack_trace(exc: BaseException) -> list[str]:
+    """The runtime's ``stackTrace``: the frames below the call into the handler, formatted."""
+    try:
+        return traceback.format_list(traceback.extract_tb(exc.__traceback__)[1:])
+    except Exception:  # noqa: BLE001 - a traceback too deep to walk, or source lines that fail to load
+        return []
+
+
+def _exit_status(exc: SystemExit) -> tuple[int, str]:
+    """The process exit status ``sys.exit(code)`` gives, and what Python prints on stderr for it."""
+    code = exc.code
+    if code is None:
+        return 0, ""
+    if isinstance(code, int) and not isinstance(code, bool):
+        return code & 0xFF, ""
+    if isinstance(code, bool):
+        return int(code), ""
+    return 1, describe_exception(SystemExit(code)) + "\n"
+
+
+def _type_name(value: Any) -> str:
+    return "None" if value is None else f"a {type(value).__name__}"
 
 
 # ---------------------------------------------------------------------------- HTTP / AWS service
@@ -255,14 +377,66 @@ class LambdaHandler:
 
 @dataclass
 class HttpResponse:
-    """An HTTP (or AWS service) response: ``body`` is text or a JSON value (sent as compact JSON)."""
+    """An HTTP (or AWS service) response: ``HttpResponse(status, headers, body)``.
+
+    ``body`` is text, bytes, None, or a JSON value (sent as compact JSON);
+    ``multiValueHeaders`` and ``isBase64Encoded`` (a base64 text ``body``)
+    follow, best given by keyword. ``statusCode`` may be a string of digits.
+    Anything else is a :class:`BackendError` naming the field.
+    """
 
     statusCode: int = 200
     headers: dict[str, str] = field(default_factory=dict)
-    multiValueHeaders: dict[str, list[str]] = field(default_factory=dict)
     body: Any = ""
+    multiValueHeaders: dict[str, list[str]] = field(default_factory=dict)
     isBase64Encoded: bool = False
     kinds = (HTTP, AWS)
+
+    def __post_init__(self) -> None:
+        status = self.statusCode
+        if isinstance(status, str) and status.strip().isdecimal():
+            status = self.statusCode = int(status.strip())
+        if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+            raise BackendError(f"HttpResponse(statusCode): expected an HTTP status code (an integer from 100 to "
+                               f"599), not {status!r}" if isinstance(status, (int, str)) else
+                               f"HttpResponse(statusCode): expected an HTTP status code (an integer from 100 to "
+                               f"599), not {describe_type(status)}")
+        if self.headers is None:
+            self.headers = {}
+        if not isinstance(self.headers, dict):
+            raise BackendError(f"HttpResponse(headers): expected a dict of header names to values, not "
+                               f"{describe_type(self.headers)}")
+        for name, value in self.headers.items():
+            if not isinstance(name, str):
+                raise BackendError(f"HttpResponse(headers): header names must be strings, not {describe_type(name)}")
+            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                raise BackendError(f"HttpResponse(headers): /{name}: expected a string, not {describe_type(value)}")
+        if self.multiValueHeaders is None:
+            self.multiValueHeaders = {}
+        if not isinstance(self.multiValueHeaders, dict):
+            raise BackendError(f"HttpResponse(multiValueHeaders): expected a dict of header names to lists of "
+                               f"strings, not {describe_type(self.multiValueHeaders)}")
+        for name, values in self.multiValueHeaders.items():
+            if not isinstance(name, str):
+                raise BackendError(f"HttpResponse(multiValueHeaders): header names must be strings, not "
+                                   f"{describe_type(name)}")
+            if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
+                raise BackendError(f"HttpResponse(multiValueHeaders): /{name}: expected a list of strings")
+        if not isinstance(self.isBase64Encoded, bool):
+            raise BackendError(f"HttpResponse(isBase64Encoded): expected True or False, not "
+                               f"{describe_type(self.isBase64Encoded)}")
+        body = self.body
+        if self.isBase64Encoded:
+            if not isinstance(body, str):
+                raise BackendError(f"HttpResponse(body): isBase64Encoded is true, so the body must be base64 text, "
+                                   f"not {describe_type(body)}")
+            try:
+                base64.b64decode(body, validate=True)
+            except (binascii.Error, ValueError) as exc:
+                raise BackendError(f"HttpResponse(body): isBase64Encoded is true but the body is not base64: "
+                                   f"{exc}") from None
+        elif body is not None and not isinstance(body, (str, bytes, bytearray)):
+            _check_json("HttpResponse(body)", body)
 
     def response(self) -> BackendResponse:
         headers: dict[str, list[str]] = {}
@@ -273,8 +447,8 @@ class HttpResponse:
         body = self.body
         if body is None:
             data = b""
-        elif isinstance(body, bytes):
-            data = body
+        elif isinstance(body, (bytes, bytearray)):
+            data = bytes(body)
         elif isinstance(body, str):
             if self.isBase64Encoded:
                 try:
@@ -284,7 +458,7 @@ class HttpResponse:
             else:
                 data = java_utf8(body)
         else:
-            data = _compact(body).encode("utf-8")
+            data = java_utf8(_compact(body))
         return BackendResponse(int(self.statusCode), headers, data)
 
     def call(self, call: BackendCall) -> BackendResponse:
@@ -301,19 +475,37 @@ class HttpHandler:
     kinds = (HTTP, AWS)
 
     def __init__(self, handler: Callable[[Any], Any] | str) -> None:
-        self.handler = _import(handler) if isinstance(handler, str) else handler
+        if isinstance(handler, str):
+            handler, self.init_output = _import_captured(handler)
+        elif not callable(handler):
+            raise BackendError(f'HttpHandler(handler): expected a callable handler(request) or "module:function", '
+                               f"not {_type_name(handler)}")
+        else:
+            self.init_output = ""
+        self.handler = handler
 
     def call(self, call: BackendCall) -> BackendResponse:
-        result = self.handler(call.request)
+        outcome = run_user_code(self.handler, call.request)
+        output, self.init_output = self.init_output + outcome.output, ""
+        exc = outcome.exception
+        if exc is not None:
+            # The endpoint failed to answer: the pipeline answers as API Gateway does for an unreachable one.
+            what = (f"exited (sys.exit({exc.code!r}))" if isinstance(exc, SystemExit) else
+                    f"raised {type(exc).__name__}: {describe_exception(exc)}")
+            return _with_output(BackendResponse(failure=f"the HTTP handler {what}"), output)
+        result = outcome.value
         if isinstance(result, HttpResponse):
-            return result.response()
-        if isinstance(result, BackendResponse):
-            return result
-        if isinstance(result, str):
-            return HttpResponse(200, body=result).response()
-        if isinstance(result, dict):
-            return _http_from_dict(result, "<handler>").response()
-        raise BackendError(f"the HTTP handler returned a {type(result).__name__}; expected an HttpResponse or a dict")
+            response = result.response()
+        elif isinstance(result, BackendResponse):
+            response = result
+        elif isinstance(result, str):
+            response = HttpResponse(200, body=result).response()
+        elif isinstance(result, dict):
+            response = _http_from_dict(result, "<handler>").response()
+        else:
+            raise BackendError(f"the HTTP handler returned {_type_name(result)}; expected an HttpResponse, a dict "
+                               "or a string")
+        return _with_output(response, output)
 
 
 # ---------------------------------------------------------------------------- files
@@ -378,7 +570,7 @@ def _http_from_dict(obj: Any, source: str) -> HttpResponse:
             base64.b64decode(body, validate=True)
         except (binascii.Error, ValueError):
             raise BackendFileError("not valid base64", source=source, pointer="/body") from None
-    return HttpResponse(status, {k: str(v) for k, v in headers.items()}, multi, body, b64)
+    return HttpResponse(status, {k: str(v) for k, v in headers.items()}, body, multi, b64)
 
 
 def _lambda_error(obj: Any, source: str, pointer: str) -> LambdaError:

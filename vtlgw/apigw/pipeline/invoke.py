@@ -78,6 +78,9 @@ class InvokeResult:
     prints, the trace what a test author needs when a result surprises them.
     ``warnings`` are warning :class:`~vtlgw.vtl.diagnostics.Diagnostic` objects
     located in the definition (or the template) that caused them.
+    ``handler_output`` is what an in-process handler (a Python Lambda function or
+    HTTP callable) printed during the call, stdout and stderr together: the
+    function's log lines, kept apart from the execution log and the response.
     """
 
     status: int
@@ -97,6 +100,7 @@ class InvokeResult:
     request_id: str = ""
     request_time: str = ""
     request_time_epoch: int = 0
+    handler_output: str = ""
 
     @property
     def body_bytes(self) -> bytes:
@@ -164,6 +168,7 @@ class _Run:
         self.integration_status: int | None = None
         self.method: Method | None = None
         self.trace: list[str] = []
+        self.handler_output = ""
 
     # ------------------------------------------------------------------ top level
 
@@ -468,9 +473,15 @@ class _Run:
         began = time.perf_counter()
         response = backend.call(call)
         latency = int((time.perf_counter() - began) * 1000)
+        self.handler_output += response.handler_output
         if response.timed_out or latency > integration.timeout_in_millis:
             raise Failure("Execution failed due to a timeout error", response_type="INTEGRATION_TIMEOUT",
                           body='{"message": "Endpoint request timed out"}')
+        if response.failure is not None:
+            # No response at all (an HTTP handler that raised): API Gateway answers an HTTP endpoint it cannot
+            # reach (a name that does not resolve, a refused connection) with its 500 and this log line.
+            raise Failure.config("Invalid endpoint address",
+                                 f"{response.failure}; API Gateway answers an endpoint it cannot reach with 500")
         shown = latency if self.report_latency else 0
         self.log.add(f"Received response. Status: {response.status}, Integration latency: {shown} ms")
         return response, call
@@ -491,11 +502,12 @@ class _Run:
         function = self.definition.functions.get(integration.function_id or "")
         if backend is None and kind == LAMBDA and function is not None:
             from .backends import LambdaHandler
-            from .local_functions import local_handler
+            from .local_functions import local_handler, take_init_output
 
             self.trace.append(f"backend: the template's function {function.logical_id} ({function.handler}, "
                               f"{function.code_dir}), run in-process")
-            return LambdaHandler(local_handler(function))
+            handler = local_handler(function)
+            return LambdaHandler(handler, init_output=take_init_output(function))
         if backend is None:
             what = {LAMBDA: "Lambda", AWS: "AWS service", HTTP: "HTTP"}[kind]
             raise BackendError(f"{self.verb} {integration_label(self.method)} has a {what} integration; "
@@ -672,6 +684,7 @@ class _Run:
             match_value=self.match_value,
             integration_status=self.integration_status,
             trace=list(self.trace),
+            handler_output=self.handler_output,
             request_id=self.request_id,
             request_time=to_text(self.mctx.context.get("requestTime")),
             request_time_epoch=self.epoch_ms,

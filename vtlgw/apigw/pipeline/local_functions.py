@@ -18,12 +18,14 @@ from typing import Any, Callable
 
 from vtlgw.apigw.definition.model import LambdaFunction
 
+from .capture import describe_exception, run_user_code
 from .failures import BackendError
 
-__all__ = ["local_handler"]
+__all__ = ["local_handler", "take_init_output"]
 
 _LOCK = threading.Lock()
 _LOADED: dict[tuple[str, str], Callable[..., Any]] = {}
+_INIT_OUTPUT: dict[tuple[str, str], str] = {}  # what importing a module printed, until the first call shows it
 
 
 def local_handler(function: LambdaFunction) -> Callable[..., Any]:
@@ -39,11 +41,17 @@ def local_handler(function: LambdaFunction) -> Callable[..., Any]:
     key = (function.code_dir, function.handler)
     with _LOCK:
         if key not in _LOADED:
-            _LOADED[key] = _load(function.code_dir, function.handler, name)
+            _LOADED[key], _INIT_OUTPUT[key] = _load(function.code_dir, function.handler, name)
         return _LOADED[key]
 
 
-def _load(code_dir: str, handler: str, name: str) -> Callable[..., Any]:
+def take_init_output(function: LambdaFunction) -> str:
+    """What importing ``function``'s module printed, once (the cold start's lines); ``""`` afterwards."""
+    with _LOCK:
+        return _INIT_OUTPUT.pop((function.code_dir, function.handler), "")
+
+
+def _load(code_dir: str, handler: str, name: str) -> tuple[Callable[..., Any], str]:
     module_path, _, attr = handler.rpartition(".")
     folder = Path(code_dir)
     parts = module_path.split(".")
@@ -59,12 +67,19 @@ def _load(code_dir: str, handler: str, name: str) -> Callable[..., Any]:
         raise BackendError(f"the function {name}: cannot import {file}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[unique] = module
+    # The module's top level runs with its output captured; any exception, sys.exit included, is an init error.
+    outcome = run_user_code(spec.loader.exec_module, module)
+    exc = outcome.exception
+    if exc is not None:
+        sys.modules.pop(unique, None)
+        what = f"exited (sys.exit({exc.code!r}))" if isinstance(exc, SystemExit) else \
+            f"{type(exc).__name__}: {describe_exception(exc)}"
+        printed = f"; it printed: {outcome.output.strip()[:500]}" if outcome.output.strip() else ""
+        raise BackendError(f"the function {name}: importing {file} failed: {what}{printed}") from None
     try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # the user's module failed to import: an init error, as Lambda reports it
-        del sys.modules[unique]
-        raise BackendError(f"the function {name}: importing {file} failed: {type(exc).__name__}: {exc}") from None
-    target = getattr(module, attr, None)
+        target = getattr(module, attr, None)
+    except Exception:  # noqa: BLE001 - a module __getattr__ of the user's
+        target = None
     if not callable(target):
         raise BackendError(f"the function {name}: {file} has no function {attr}")
-    return target
+    return target, outcome.output

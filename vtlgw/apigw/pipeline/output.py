@@ -10,7 +10,11 @@ __all__ = ["to_json", "format_text"]
 
 
 def to_json(result: InvokeResult) -> dict[str, Any]:
-    """The TestInvokeMethod-like JSON object; ``isBase64Encoded`` only for binary bodies."""
+    """The TestInvokeMethod-like JSON object; ``isBase64Encoded`` only for binary bodies.
+
+    An in-process handler's output (``result.handler_output``) is not part of it:
+    the CLI shows it on stderr, so that stdout stays this object alone.
+    """
     out: dict[str, Any] = {
         "status": result.status,
         "body": result.body,
@@ -25,7 +29,7 @@ def to_json(result: InvokeResult) -> dict[str, Any]:
 
 
 def format_text(result: InvokeResult) -> str:
-    """Console-like text: status and latency, headers, body, then the execution log."""
+    """Console-like text: status and latency, headers, body, the execution log, then any handler output."""
     lines = [f"Status: {result.status}", f"Latency: {result.latency_ms} ms", "", "Response headers:"]
     for name, values in result.multi_value_headers.items():
         lines.extend(f"  {name}: {value}" for value in values)
@@ -35,4 +39,8 @@ def format_text(result: InvokeResult) -> str:
     lines.append("")
     lines.append("Logs:")
     lines.append(result.log.rstrip("\n"))
+    if result.handler_output:
+        lines.append("")
+        lines.append("Handler output (stdout and stderr of the in-process function):")
+        lines.append(result.handler_output.rstrip("\n"))
     return "\n".join(lines) + "\n"
