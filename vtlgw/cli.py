@@ -32,12 +32,17 @@ class CliError(click.ClickException):
 
 
 def _read_text(path: str, what: str) -> tuple[str, str]:
-    """Read a file (or stdin for ``-``) as UTF-8; return (text, display name)."""
+    """Read a file (or stdin for ``-``) as UTF-8, up to the cap of its kind; return (text, display name)."""
+    from vtlgw.apigw import files
+
+    kind = {"template": files.TEMPLATE, "request file": files.REQUEST}.get(what, files.RESPONSE_BODY)
     try:
         if path == "-":
-            return sys.stdin.buffer.read().decode("utf-8"), "<stdin>"
+            return files.read_capped(sys.stdin.buffer, kind, "<stdin>").decode("utf-8"), "<stdin>"
         with open(path, "rb") as fh:
-            return fh.read().decode("utf-8"), path
+            return files.read_capped(fh, kind, path).decode("utf-8"), path
+    except files.InputTooLargeError as exc:
+        raise CliError(str(exc)) from None
     except FileNotFoundError:
         raise CliError(f"error: {what} {path!r} does not exist") from None
     except IsADirectoryError:
@@ -216,7 +221,10 @@ def render(template: str, request_path: str | None, response_path: str | None,
     if template == "-" and request_path == "-":
         raise click.UsageError("TEMPLATE and --request cannot both read stdin")
     overrides = _context_overrides(context_items, stage)
+    from vtlgw.apigw.wire import strip_bom
+
     source, name = _read_text(template, "template")
+    source = strip_bom(source)  # a file's byte order mark is not template text
     request_warnings: list[Diagnostic] = []
     request = MethodRequest()
     if request_path:
