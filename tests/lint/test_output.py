@@ -205,3 +205,10 @@ def test_docs_rules_table_is_current():
 
     docs = (Path(__file__).parents[2] / "docs" / "lint.md").read_text(encoding="utf-8")
     assert rules_markdown(all_rules()) in docs, "regenerate the table with vtlgw.lint.output.rules_markdown"
+
+
+def test_summary_is_not_all_clean_when_an_input_could_not_be_linted():
+    from vtlgw.lint.errors import LintInputError
+
+    result = LintResult(files=["a.yaml"], errors=[LintInputError("too big", file="a.yaml")])
+    assert text_report(result) == "0 findings in 1 file; 1 input could not be linted (see stderr)"

@@ -49,11 +49,12 @@ def summary_line(result: LintResult) -> str:
     files = _plural(len(result.files), "file")
     counts = [(result.count(s), str(s)) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
     parts = [_plural(n, word) for n, word in counts if n]
+    unread = f"; {_plural(len(result.errors), 'input')} could not be linted (see stderr)" if result.errors else ""
     if not parts:
-        return f"All clean: 0 findings in {files}"
+        return f"0 findings in {files}{unread}" if unread else f"All clean: 0 findings in {files}"
     fixable = sum(1 for f in result.findings if f.diagnostic.fix is not None)
     hint = f" ({fixable} fixable with vtlgw lint --fix)" if fixable else ""
-    return f"{', '.join(parts)} in {files}{hint}"
+    return f"{', '.join(parts)} in {files}{hint}{unread}"
 
 
 def _styled_text(d: Diagnostic, colour: bool) -> str:
