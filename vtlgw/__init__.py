@@ -19,17 +19,21 @@ def render(template: str, request: Any = None, *, name: str = "<template>",
     TestInvokeMethod request), a :class:`vtlgw.apigw.request.MethodRequest`, or
     None for an empty ``GET /``. With ``integration_response`` the template is
     rendered as a response template over that body. ``context`` overrides
-    ``$context`` values (nested dicts). Raises :class:`VtlError` subclasses only.
+    ``$context`` values (nested dicts). A leading byte order mark in
+    ``template`` is dropped. Raises :class:`VtlError` subclasses only; an
+    argument of the wrong kind is an ``ArgumentError`` naming it.
     """
+    from vtlgw.apigw import arguments as args
     from vtlgw.apigw.mapping import render_mapping
-    from vtlgw.apigw.request import MethodRequest, request_from_dict
 
-    if request is None:
-        method_request = MethodRequest()
-    elif isinstance(request, MethodRequest):
-        method_request = request
-    else:
-        method_request, _warnings = request_from_dict(request, "<request>")
+    template = args.text_argument("render", "template", template, "template text")
+    name = args.text_argument("render", "name", name, "template name")
+    integration_response = args.optional_text("render", "integration_response", integration_response,
+                                              "integration response body")
+    stage = args.optional_text("render", "stage", stage, "stage name")
+    stage_variables = args.stage_variables_argument("render", stage_variables)
+    context = args.context_argument("render", "context", context)
+    method_request, _warnings = args.method_request("render", request)
     result = render_mapping(template, method_request, name=name, integration_response=integration_response,
                             stage=stage, context_overrides=context, stage_variables=stage_variables)
     return result.output

@@ -107,8 +107,6 @@ def test_python_api_render_and_invoke_with_surrogates():
 # ---------------------------------------------------------------------------- template BOM
 
 
-@pytest.mark.xfail(reason="vtlgw/cli.py reads the template itself; it needs `source = strip_bom(source)` "
-                          "(vtlgw.apigw.wire) after reading it", strict=False)
 def test_render_drops_a_template_files_bom(tmp_path):
     template = write(tmp_path, "t.vtl", "\ufeff#if(true)\nyes\n#end".encode("utf-8"))
     out = clean(vtlgw_cli("render", template), 0)

@@ -42,3 +42,7 @@ class InputFileError(VtlError):
 
     def __str__(self) -> str:
         return format_text(self.diagnostic())
+
+
+class ArgumentError(VtlError, TypeError):
+    """A Python API argument of the wrong kind; the message names the function, the argument and the field."""

@@ -16,7 +16,10 @@ the linter) and loading goes on with what can be kept.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+from vtlgw.apigw.errors import ArgumentError
 
 from .awscli import awscli_kind, build_awscli
 from .cloudformation import ApiCandidate, build_cloudformation, choose_api, is_cloudformation, list_apis
@@ -70,9 +73,11 @@ def load_definition(path: str | Path, *, api: str | None = None, strict: bool = 
     ``api`` chooses among several APIs of a template: a logical id, a
     ``Stack/LogicalId`` (``cdk.out``) or a CDK construct path
     (``MyStack/OrdersApi``). It is ignored for OpenAPI and AWS CLI files, which
-    hold one API.
+    hold one API. Arguments of the wrong kind raise ``ArgumentError`` (a ``VtlError``).
     """
-    path = Path(path)
+    path = _path_argument("load_definition", path)
+    if api is not None and not isinstance(api, str):
+        raise ArgumentError(f"load_definition(api): expected an API id as a str, or None, not {_kind(api)}")
     if path.is_dir():
         return _load_cdk_out(path, api, strict)
     doc = load_document(path)
@@ -100,11 +105,38 @@ def load_definition(path: str | Path, *, api: str | None = None, strict: bool = 
 
 def list_api_ids(path: str | Path) -> list[str]:
     """The API ids a template or ``cdk.out`` offers to ``load_definition(api=...)``."""
-    path = Path(path)
+    path = _path_argument("list_api_ids", path)
     if path.is_dir():
         return [_qualified(c) for c in _cdk_candidates(path)]
     doc = load_document(path)
     return [c.logical_id for c in list_apis(doc)] if is_cloudformation(doc.data) else []
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
+
+
+def _path_argument(function: str, path: object) -> Path:
+    """``path`` as a :class:`Path`: a ``str`` or ``os.PathLike`` naming a file or directory."""
+    if isinstance(path, (bytes, bytearray)):
+        raise ArgumentError(f"{function}(path): expected a path as a str or pathlib.Path, not bytes; decode it")
+    if not isinstance(path, (str, os.PathLike)):
+        raise ArgumentError(f"{function}(path): expected the definition file (or cdk.out directory) as a str or "
+                            f"pathlib.Path, not {_kind(path)}")
+    try:
+        text = os.fspath(path)
+    except TypeError as exc:  # an os.PathLike whose __fspath__ gives something else
+        raise ArgumentError(f"{function}(path): {exc}") from None
+    if not isinstance(text, str):
+        raise ArgumentError(f"{function}(path): expected a path as a str or pathlib.Path, not bytes; decode it")
+    if not text:
+        raise ArgumentError(f"{function}(path): the path is empty; name the definition file or cdk.out directory")
+    if "\x00" in text:
+        raise ArgumentError(f"{function}(path): {text!r} holds a NUL character, which no file name can")
+    return Path(text)
 
 
 def _cdk_templates(directory: Path) -> list[Path]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol, runtime_checkable
 
+from vtlgw.apigw import files
 from vtlgw.apigw.errors import InputFileError
 from vtlgw.apigw.jsonvalue import describe_type, json_problem
 from vtlgw.apigw.wire import as_sent, java_utf8
@@ -626,7 +627,8 @@ def backend_from_file(path: str | Path, kind: str = "auto") -> Backend:
     """Read a backend file (``--lambda-result``, ``--lambda-error``, ``--http-response`` or the spec's shapes)."""
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with open(Path(path), "rb") as fh:  # at most files.BACKEND's cap: /dev/zero is refused, not read
+            raw = files.read_capped(fh, files.BACKEND, name, lambda message: BackendFileError(message, source=name))
     except OSError as exc:
         raise BackendFileError(f"cannot read: {exc.strerror or exc}", source=name) from None
     try:

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+from vtlgw.apigw import arguments as args
 from vtlgw.apigw.definition.model import ApiDefinition, Integration, MappingTemplate, Method
+from vtlgw.apigw.jsonvalue import describe_type
 from vtlgw.apigw.definition.placement import place, relocate_error
 from vtlgw.apigw.mapping import MappingContext, override_location, render_with
 from vtlgw.apigw.request import MethodRequest
@@ -111,7 +113,7 @@ class InvokeResult:
         return json.loads(self.body)
 
 
-def invoke(definition: ApiDefinition, request: MethodRequest, *, method: str | None = None,
+def invoke(definition: ApiDefinition, request: MethodRequest | dict | None = None, *, method: str | None = None,
            path: str | None = None, backend: Backend | None = None, stage: str | None = None,
            stage_variables: dict[str, str] | None = None, context_overrides: dict | None = None,
            truncate_log: bool = False, fresh: bool = False, proxy_header_merge: str = "recorded",
@@ -125,21 +127,50 @@ def invoke(definition: ApiDefinition, request: MethodRequest, *, method: str | N
     ``report_latency=False`` reports 0 ms in the result and the log (for
     reproducible test output); timeouts still use the measured time.
 
+    ``request`` is a :class:`MethodRequest`, a dict in the request-file shape
+    (read as ``vtlgw.render`` reads one; its warnings join the result's) or
+    None (``GET /``).
+
     Raises :class:`BackendError` (a ``VtlError``) when the integration cannot be
     run at all: no backend for a non-MOCK integration, a backend of the wrong
-    kind, an HTTP proxy integration. Everything API Gateway itself would answer, errors
-    included, comes back as an :class:`InvokeResult`.
+    kind, an HTTP proxy integration; an ``ArgumentError`` (a ``VtlError``) names
+    an argument of the wrong kind. Everything API Gateway itself would answer,
+    errors included, comes back as an :class:`InvokeResult`.
     """
     from vtlgw.apigw.proxy.response import MERGES  # (the proxy package imports the pipeline's modules)
 
     if proxy_header_merge not in MERGES:
         raise BackendError(f"proxy_header_merge must be one of {', '.join(MERGES)}, "
                            f"not {proxy_header_merge!r}")
-    run = _Run(definition, request, method, path, backend, stage, stage_variables, context_overrides,
-               truncate_log, fresh)
+    request, request_warnings = _check_arguments(definition, request, method, path, backend, stage)
+    run = _Run(definition, request, method, path, backend, stage,
+               args.stage_variables_argument("invoke", stage_variables),
+               args.context_argument("invoke", "context_overrides", context_overrides), truncate_log, fresh)
     run.proxy_header_merge = proxy_header_merge
     run.report_latency = report_latency
-    return run.execute()
+    result = run.execute()
+    result.warnings[:0] = request_warnings
+    return result
+
+
+def _check_arguments(definition: Any, request: Any, method: Any, path: Any, backend: Any,
+                     stage: Any) -> tuple[MethodRequest, list[Diagnostic]]:
+    """:func:`invoke`'s arguments as the README gives them, or an ``ArgumentError`` naming the one that is not."""
+    if not isinstance(definition, ApiDefinition):
+        hint = "; load it first: load_definition(path)" if isinstance(definition, (str, bytes)) or hasattr(
+            definition, "__fspath__") else ""
+        raise args.ArgumentError(f"invoke(definition): expected an ApiDefinition, not "
+                                 f"{describe_type(definition)}{hint}")
+    args.optional_text("invoke", "method", method, "HTTP method")
+    args.optional_text("invoke", "path", path, "request path")
+    args.optional_text("invoke", "stage", stage, "stage name")
+    if backend is not None and not callable(getattr(backend, "call", None)):
+        raise args.ArgumentError(f"invoke(backend): expected a backend (MockBackend(), LambdaResult(value), "
+                                 f"LambdaHandler(fn), HttpResponse(status, headers, body), …), not "
+                                 f"{describe_type(backend)}" + ("; a recorded file's shape is "
+                                                                "backend_from_dict(obj)" if isinstance(backend, dict)
+                                                                else ""))
+    return args.method_request("invoke", request)
 
 
 class _Run:
