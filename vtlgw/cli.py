@@ -362,6 +362,8 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
         click.echo(str(warning), err=True)
     if fmt == "json":
         click.echo(json.dumps(to_json(result), indent=2, ensure_ascii=False))
+        if getattr(result, "handler_output", ""):
+            click.echo(result.handler_output, err=True, nl=False)  # what the handler printed, never in the JSON
     else:
         click.echo(format_text(result))
     if result.error:

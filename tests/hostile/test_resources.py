@@ -232,8 +232,6 @@ def test_request_dev_zero_is_refused(tmp_path: Path) -> None:
     assert "/dev/zero: error: request file is larger than" in out.stderr
 
 
-@pytest.mark.xfail(reason="vtlgw/apigw/pipeline/backends.py reads backend files with read_bytes(); it needs "
-                          "vtlgw.apigw.files.read_bytes(path, files.BACKEND)", strict=False)
 def test_lambda_result_dev_zero_is_refused(tmp_path: Path) -> None:
     api = tmp_path / "api.yaml"
     api.write_text(MOCK_API)
@@ -345,3 +343,16 @@ def test_read_capped_raises_the_readers_own_error(tmp_path: Path) -> None:
     assert files.read_capped(io.BytesIO(b"1234"), kind, "b.json", lambda m: Mine(m)) == b"1234"
     with pytest.raises(Mine, match=r"^backend file is larger than 4 bytes; vtlgw reads at most 4 bytes"):
         files.read_capped(io.BytesIO(b"12345"), kind, "b.json", lambda m: Mine(m))
+
+
+def test_handler_prints_go_to_stderr_and_invoke_json_still_parses(tmp_path: Path) -> None:
+    import json as _json
+
+    (tmp_path / "noisy.py").write_text("def handler(event, context):\n    print('hello from the handler')\n"
+                                       "    return {'statusCode': 200, 'body': '{}'}\n", encoding="utf-8")
+    api = Path(__file__).resolve().parents[2] / "fixtures" / "orders-sam.yaml"
+    out = vtlgw_cli("invoke", "--api", str(api), "-X", "GET", "-p", "/orders", "--lambda-handler", "noisy:handler",
+                    "-f", "json", cwd=tmp_path)
+    assert out.returncode == 0 and not out.traceback, out.stderr
+    assert _json.loads(out.stdout)["status"] == 200
+    assert "hello from the handler" in out.stderr and "hello from the handler" not in out.stdout
