@@ -168,6 +168,11 @@ def test_deep_definitions_are_located_errors(tmp_path: Path, name: str, text: st
     path = tmp_path / name
     path.write_text(text)
     out = clean(vtlgw_cli("invoke", "--api", str(path), "-p", "/x"), 2)
+    if "exceeded maximum nesting depth" in out.stderr:
+        # Newer libyaml builds (PyPI's PyYAML wheels) stop such a file in their own scanner, before vtlgw's event
+        # walk sees it: still one located error on its line, exit 2, no traceback.
+        assert out.stderr.startswith(f"{path}{where.rsplit(':', 2)[0]}:") and "invalid YAML" in out.stderr
+        return
     assert f"{path}{where} error: nested too deeply: more than {apigw_limits.MAX_DEFINITION_DEPTH} levels" in out.stderr
 
 
