@@ -1,6 +1,6 @@
 """Render one template over its samples and forced branches, once, for every rendered-output rule.
 
-The renders follow ``docs/lint.md`` §3: every sample as the template stands,
+The renders follow ``docs/lint.md`` (Render-based checks): every sample as the template stands,
 then, one ``#if`` chain at a time, every branch of that chain forced (the other
 conditions evaluated normally) over the samples that hold data. At most :data:`BUDGET`
 renders are made per template; :attr:`RenderRun.truncated` says when that cut
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BUDGET", "Outcome", "RenderRun", "render_run"]
 
-#: Renders per template at most (docs/lint.md §3).
+#: Renders per template at most (docs/lint.md, Render-based checks).
 BUDGET = 256
 
 

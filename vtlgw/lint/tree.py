@@ -24,7 +24,7 @@ from vtlgw.vtl import nodes as n
 #: Variables API Gateway gives every mapping template.
 GATEWAY_ROOTS = frozenset({"input", "context", "util", "stageVariables"})
 
-#: Loop helpers Velocity 1.7 defines inside ``#foreach`` (velocity.md §4).
+#: Loop helpers Velocity 1.7 defines inside ``#foreach`` (docs/velocity.md, section 4).
 LOOP_HELPERS = frozenset({"foreach", "velocityCount", "velocityHasNext"})
 
 

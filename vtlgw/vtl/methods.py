@@ -1,4 +1,4 @@
-"""The Java methods templates may call, with Java semantics (docs/velocity.md §7).
+"""The Java methods templates may call, with Java semantics (docs/velocity.md, section 7).
 
 Each table maps a method name to a function ``(st, receiver, args) -> value``.
 A function returns :data:`NO_MATCH` when no overload fits the arguments; the

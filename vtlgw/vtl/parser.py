@@ -2,8 +2,8 @@
 
 The parser is scannerless at the template level (text, references, directives,
 comments, escapes, whitespace gobbling) and uses :mod:`vtlgw.vtl.lexer` tokens
-inside directive arguments. Whitespace rules are those of Velocity 1.7 (see the
-spec, docs/velocity.md §5); they are applied here, so the compiler only ever sees
+inside directive arguments. Whitespace rules are those of Velocity 1.7 (see
+docs/velocity.md, section 5); they are applied here, so the compiler only ever sees
 text that is printed.
 """
 
