@@ -135,3 +135,28 @@ def test_errors_are_shown_once(tmp_path):
     assert result.exit_code == 1
     first = result.stderr.splitlines()[0]
     assert result.stderr.count(first) == 1 and "Error:" not in result.stderr
+
+
+def test_api_dash_reads_the_definition_from_stdin():
+    text = (ROOT / SAM).read_text(encoding="utf-8")
+    from_file = cli("invoke", "-a", SAM, "-X", "GET", "-p", "/orders?status=PENDING", "-f", "json",
+                    "--lambda-handler", "fixtures.handlers.orders:list_orders")
+    result = CliRunner().invoke(main, ["invoke", "-a", "-", "-X", "GET", "-p", "/orders?status=PENDING", "-f", "json",
+                                       "--lambda-handler", "fixtures.handlers.orders:list_orders"],
+                                input=text, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["body"] == json.loads(from_file.stdout)["body"]
+    assert json.loads(result.stdout)["status"] == 200
+
+
+def test_api_from_stdin_reports_errors_as_stdin():
+    result = CliRunner().invoke(main, ["invoke", "-a", "-"], input="x: [\n", catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("<stdin>:2:1: error: invalid YAML")
+    assert "Traceback" not in result.output
+
+
+def test_api_and_request_cannot_both_be_stdin():
+    result = CliRunner().invoke(main, ["invoke", "-a", "-", "-r", "-"], input="{}", catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "--api and --request cannot both read stdin" in result.stderr

@@ -273,7 +273,7 @@ def render(template: str, request_path: str | None, response_path: str | None,
 @main.command()
 @click.option("--api", "-a", "api_path", required=True, metavar="FILE",
               help="API definition: OpenAPI/Swagger (JSON/YAML), CloudFormation/SAM template, or CDK output "
-                   "(a cdk.out folder or *.template.json).")
+                   "(a cdk.out folder or *.template.json); '-' for stdin.")
 @click.option("--api-id", metavar="ID", help="Which API, when the file defines several (logical id).")
 @click.option("--method", "-X", "http_method", type=_METHOD, metavar="M",
               help="HTTP method (default: the request file's, or GET); overrides the request file's.")
@@ -313,7 +313,7 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
     """
     import os
 
-    from vtlgw.apigw.definition import load_definition
+    from vtlgw.apigw.definition import load_definition, load_definition_stream
     from vtlgw.apigw.pipeline import (
         LambdaHandler,
         backend_from_file,
@@ -330,9 +330,14 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
                                        ("--backend", backend_path)) if value]
     if len(chosen) > 1:
         raise click.UsageError(f"choose one backend, not {' and '.join(chosen)}")
+    if api_path == "-" and request_path == "-":
+        raise click.UsageError("--api and --request cannot both read stdin; give one of them as a file")
     overrides = _context_overrides(context_items, stage)
     try:
-        definition = load_definition(api_path, api=api_id)
+        if api_path == "-":
+            definition = load_definition_stream(sys.stdin.buffer, api=api_id)
+        else:
+            definition = load_definition(api_path, api=api_id)
         warnings: list[Diagnostic] = []
         request = MethodRequest()
         if request_path:

@@ -21,7 +21,10 @@ from vtlgw.apigw.pipeline import (
     LambdaPayload,
     LambdaResult,
     backend_from_dict,
+    backend_from_file,
+    format_text,
     invoke,
+    to_json,
 )
 from vtlgw.apigw.request import request_from_dict
 
@@ -212,3 +215,76 @@ def test_load_definition_api_and_list_api_ids_arguments():
     with pytest.raises(vtlgw.VtlError, match=r"list_api_ids\(path\): .* not None"):
         list_api_ids(None)
     assert load_definition(str(ORDERS_API)).source_file.endswith("orders-api.openapi.yaml")
+
+
+def test_load_definition_stream_reads_an_open_binary_stream():
+    import io
+
+    from vtlgw.apigw.definition import load_definition_stream
+
+    text = ORDERS_API.read_bytes()
+    from_stream = load_definition_stream(io.BytesIO(text))
+    assert from_stream.source_file == "<stdin>"
+    assert list(from_stream.methods) == list(load_definition(ORDERS_API).methods)
+    with pytest.raises(vtlgw.VtlError, match=r"<stdin>.*invalid YAML"):
+        load_definition_stream(io.BytesIO(b"x: [\n"))
+    with pytest.raises(vtlgw.VtlError, match=r"load_definition_stream\(stream\): expected a binary stream, not a str"):
+        load_definition_stream("api.yaml")
+
+
+# ---------------------------------------------------------------------------- the other public helpers
+
+
+def _mapping_context():
+    from vtlgw.apigw.mapping import MappingContext
+
+    return MappingContext.for_request({"httpMethod": "POST", "path": "/x", "body": "hi"})
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda p: p.rest_event(5, {}, {}), r"rest_event\(request\): expected a dict in the request-file shape"),
+    (lambda p: p.rest_event(None, None, {}), r"rest_event\(context\): expected the \$context map"),
+    (lambda p: p.rest_event(None, {}, {"a b": "c"}), r"rest_event\(stage_variables\): /a b: stage variable names"),
+    (lambda p: p.rest_event(None, [], {}), r"rest_event\(context\): expected a dict"),
+    (lambda p: p.http_api_event(5, {}, {}), r"http_api_event\(request\): expected a dict"),
+    (lambda p: p.rest_response(5), r"rest_response\(payload\): expected .* JSON text .* not an int"),
+    (lambda p: p.rest_response({"statusCode": 200}), r"rest_response\(payload\): .* not a dict; json.dumps"),
+    (lambda p: p.rest_response("{}", merge="x"), r"rest_response\(merge\): expected 'recorded' or 'docs'"),
+    (lambda p: p.http_api_response(object()), r"http_api_response\(payload\): .* not an object"),
+])
+def test_proxy_helpers_check_their_arguments(call, match):
+    from vtlgw.apigw import proxy
+
+    with pytest.raises(vtlgw.VtlError, match=match):
+        call(proxy)
+
+
+def test_proxy_event_builders_take_a_request_dict_as_render_does():
+    from vtlgw.apigw import proxy
+
+    mctx = _mapping_context()
+    event = proxy.rest_event({"httpMethod": "POST", "path": "/x", "body": "hi"}, mctx.context, mctx.stage_variables)
+    assert (event["httpMethod"], event["path"], event["body"]) == ("POST", "/x", "hi")
+    assert proxy.rest_response(bytearray(b'{"statusCode": 201, "body": "x"}')).status == 201
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: __import__("vtlgw.apigw.mapping", fromlist=["x"]).MappingContext.for_request(5),
+     r"MappingContext.for_request\(request\): expected a dict"),
+    (lambda: __import__("vtlgw.apigw.request", fromlist=["x"]).load_request(None, "r.json"),
+     r"load_request\(data\): expected the request file's content as a str or bytes, not None"),
+    (lambda: __import__("vtlgw.apigw.request", fromlist=["x"]).load_request("{}", 5),
+     r"load_request\(source\): expected the file name"),
+    (lambda: backend_from_file(None), r"backend_from_file\(path\): .* not None"),
+    (lambda: backend_from_file(""), r"backend_from_file\(path\): .* not an empty str"),
+    (lambda: backend_from_file("x.json", "nope"), r"backend_from_file\(kind\): expected one of auto"),
+    (lambda: format_text({}), r"format_text\(result\): expected what invoke\(\) returned"),
+    (lambda: to_json({}), r"to_json\(result\): expected what invoke\(\) returned"),
+])
+def test_the_other_public_helpers_check_their_arguments(call, match):
+    with pytest.raises(vtlgw.VtlError, match=match):
+        call()
+
+
+def test_for_request_takes_a_request_dict():
+    assert _mapping_context().request.http_method == "POST"

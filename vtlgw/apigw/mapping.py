@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from vtlgw.apigw.arguments import method_request
 from vtlgw.apigw.context import build_context, stage_variables_map
 from vtlgw.apigw.input import Input, MethodParams
 from vtlgw.apigw.request import MethodRequest
@@ -66,6 +67,11 @@ def method_params(request: MethodRequest) -> MethodParams:
     return MethodParams(path=dict(request.path_parameters), querystring=request.single_query(), header=headers)
 
 
+def _request_argument(request: Any) -> MethodRequest:
+    """``for_request``'s request: a MethodRequest, a request-file dict (as ``vtlgw.render`` takes) or None."""
+    return method_request("MappingContext.for_request", request)[0]
+
+
 @dataclass
 class MappingContext:
     """``$context`` and ``$stageVariables`` for one invocation (shared by its templates)."""
@@ -79,6 +85,7 @@ class MappingContext:
     def for_request(cls, request: MethodRequest, *, stage: str | None = None,
                     context_overrides: dict | None = None, stage_variables: dict | None = None,
                     resource_path: str | None = None, fresh: bool = False) -> "MappingContext":
+        request = _request_argument(request)
         ctx = build_context(request, stage=stage, overrides=context_overrides, resource_path=resource_path,
                             fresh=fresh, override_map=OverrideMap)
         variables = stage_variables_map(request)

@@ -29,8 +29,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from vtlgw.apigw import limits
-from vtlgw.apigw.errors import InputFileError
-from vtlgw.apigw.jsonvalue import json_problem
+from vtlgw.apigw.errors import ArgumentError, InputFileError
+from vtlgw.apigw.jsonvalue import describe_type, json_problem
 from vtlgw.apigw.jsonpos import JsonPositions, deepest, join_pointer
 from vtlgw.apigw.wire import java_utf8
 from vtlgw.vtl.diagnostics import Diagnostic, Location
@@ -335,8 +335,16 @@ def load_request(data: bytes | str, source: str) -> tuple[MethodRequest, list[Di
     """Parse a method request file; returns the request and its warnings (Diagnostics: file, line:col, pointer).
 
     Raises :class:`RequestFileError` for invalid JSON and for anything API
-    Gateway could not have received.
+    Gateway could not have received, and ``ArgumentError`` for arguments of the wrong kind.
     """
+    if not isinstance(source, str):
+        raise ArgumentError(f"load_request(source): expected the file name to report as a str, not "
+                            f"{describe_type(source)}")
+    if isinstance(data, bytearray):
+        data = bytes(data)
+    if not isinstance(data, (bytes, str)):
+        raise ArgumentError(f"load_request(data): expected the request file's content as a str or bytes, not "
+                            f"{describe_type(data)}; for a dict use request_from_dict")
     if isinstance(data, bytes):
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]

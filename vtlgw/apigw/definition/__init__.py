@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 from vtlgw.apigw.errors import ArgumentError
 
@@ -40,10 +41,11 @@ from .model import (
     templates_as_dict,
 )
 from .openapi import build_openapi, openapi_version
-from .yamlload import Position, load_document, parse_document
+from .yamlload import Document, Position, load_document, load_stream, parse_document
 
 __all__ = [
     "load_definition",
+    "load_definition_stream",
     "list_api_ids",
     "ApiDefinition",
     "Method",
@@ -76,11 +78,32 @@ def load_definition(path: str | Path, *, api: str | None = None, strict: bool = 
     hold one API. Arguments of the wrong kind raise ``ArgumentError`` (a ``VtlError``).
     """
     path = _path_argument("load_definition", path)
-    if api is not None and not isinstance(api, str):
-        raise ArgumentError(f"load_definition(api): expected an API id as a str, or None, not {_kind(api)}")
+    _api_argument("load_definition", api)
     if path.is_dir():
         return _load_cdk_out(path, api, strict)
-    doc = load_document(path)
+    return _build(load_document(path), api, strict)
+
+
+def load_definition_stream(stream: BinaryIO, *, name: str = "<stdin>", api: str | None = None,
+                           strict: bool = True) -> ApiDefinition:
+    """Load one REST API from an open binary stream (``vtlgw invoke --api -`` reads stdin this way).
+
+    The format is detected from the content; relative paths in it are taken from the current directory.
+    """
+    if not hasattr(stream, "read"):
+        raise ArgumentError(f"load_definition_stream(stream): expected a binary stream, not {_kind(stream)}")
+    if not isinstance(name, str):
+        raise ArgumentError(f"load_definition_stream(name): expected a str, not {_kind(name)}")
+    _api_argument("load_definition_stream", api)
+    return _build(load_stream(stream, name=name), api, strict)
+
+
+def _api_argument(function: str, api: object) -> None:
+    if api is not None and not isinstance(api, str):
+        raise ArgumentError(f"{function}(api): expected an API id as a str, or None, not {_kind(api)}")
+
+
+def _build(doc: Document, api: str | None, strict: bool) -> ApiDefinition:
     ctx = Context(doc, strict=strict)
     data = doc.data
     version = openapi_version(data)

@@ -31,7 +31,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import yaml
 
@@ -148,12 +148,20 @@ class Document:
 # Entry points
 
 
-def read_text(path: Path, name: str | None = None) -> str:
-    """Read a definition file as UTF-8 (a BOM is dropped), at most :data:`~vtlgw.apigw.limits.MAX_DEFINITION_FILE_BYTES`."""
+def read_text(path: Path | None, name: str | None = None, *, stream: BinaryIO | None = None) -> str:
+    """Read a definition file (or ``stream``, such as stdin) as UTF-8 (a BOM is dropped), at most
+    :data:`~vtlgw.apigw.limits.MAX_DEFINITION_FILE_BYTES`."""
     display = name or str(path)
+
+    def too_large(message: str) -> DefinitionTooLargeError:
+        return DefinitionTooLargeError(message, file=display)
+
     try:
-        with open(path, "rb") as fh:
-            raw = read_capped(fh, DEFINITION_FILE, display, lambda m: DefinitionTooLargeError(m, file=display))
+        if stream is not None:
+            raw = read_capped(stream, DEFINITION_FILE, display, too_large)
+        else:
+            with open(path, "rb") as fh:  # type: ignore[arg-type]
+                raw = read_capped(fh, DEFINITION_FILE, display, too_large)
     except OSError as exc:
         raise DefinitionError(f"cannot read file: {exc.strerror or exc}", file=display) from None
     try:
@@ -168,6 +176,15 @@ def load_document(path: str | Path, *, name: str | None = None, yaml11: bool | N
     name = name or str(path)
     text = read_text(path, name)
     return parse_document(text, path=path, name=name, yaml11=yaml11)
+
+
+def load_stream(stream: BinaryIO, *, name: str = "<stdin>", yaml11: bool | None = None) -> Document:
+    """Read and parse a definition from ``stream``; JSON or YAML by its first character.
+
+    Relative paths inside it (a SAM ``CodeUri``) are taken from the current directory.
+    """
+    text = read_text(None, name, stream=stream)
+    return parse_document(text, path=Path.cwd() / "<stdin>", name=name, yaml11=yaml11)
 
 
 def parse_document(

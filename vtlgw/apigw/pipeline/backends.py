@@ -12,6 +12,7 @@ import base64
 import binascii
 import importlib
 import json
+import os
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Protocol, runtime_checkable
 
 from vtlgw.apigw import files
-from vtlgw.apigw.errors import InputFileError
+from vtlgw.apigw.errors import ArgumentError, InputFileError
 from vtlgw.apigw.jsonvalue import describe_type, json_problem
 from vtlgw.apigw.wire import as_sent, java_utf8
 
@@ -624,7 +625,12 @@ def backend_from_dict(obj: Any, kind: str = "auto", source: str = "<backend>") -
 
 
 def backend_from_file(path: str | Path, kind: str = "auto") -> Backend:
-    """Read a backend file (``--lambda-result``, ``--lambda-error``, ``--http-response`` or the spec's shapes)."""
+    """Read a backend file (``--lambda-result``, ``--lambda-error``, ``--http-response`` or any of the shapes)."""
+    if isinstance(path, (bytes, bytearray)) or not isinstance(path, (str, os.PathLike)) or not os.fspath(path):
+        raise ArgumentError(f"backend_from_file(path): expected the backend file's path as a non-empty str or "
+                            f"pathlib.Path, not {describe_type(path) if path != '' else 'an empty str'}")
+    if kind not in _KINDS:
+        raise ArgumentError(f"backend_from_file(kind): expected one of {', '.join(_KINDS)}, not {kind!r}")
     name = str(path)
     try:
         with open(Path(path), "rb") as fh:  # at most files.BACKEND's cap: /dev/zero is refused, not read

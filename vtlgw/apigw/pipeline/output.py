@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from vtlgw.apigw.errors import ArgumentError
+from vtlgw.apigw.jsonvalue import describe_type
+
 from .invoke import InvokeResult
 
 __all__ = ["to_json", "format_text"]
@@ -15,6 +18,9 @@ def to_json(result: InvokeResult) -> dict[str, Any]:
     An in-process handler's output (``result.handler_output``) is not part of it:
     the CLI shows it on stderr, so that stdout stays this object alone.
     """
+    if not isinstance(result, InvokeResult):
+        raise ArgumentError(f"to_json(result): expected what invoke() returned (an InvokeResult), not "
+                            f"{describe_type(result)}")
     out: dict[str, Any] = {
         "status": result.status,
         "body": result.body,
@@ -30,6 +36,9 @@ def to_json(result: InvokeResult) -> dict[str, Any]:
 
 def format_text(result: InvokeResult) -> str:
     """Console-like text: status and latency, headers, body, the execution log, then any handler output."""
+    if not isinstance(result, InvokeResult):
+        raise ArgumentError(f"format_text(result): expected what invoke() returned (an InvokeResult), not "
+                            f"{describe_type(result)}")
     lines = [f"Status: {result.status}", f"Latency: {result.latency_ms} ms", "", "Response headers:"]
     for name, values in result.multi_value_headers.items():
         lines.extend(f"  {name}: {value}" for value in values)

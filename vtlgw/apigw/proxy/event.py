@@ -11,6 +11,7 @@ import base64
 from typing import Any
 from urllib.parse import quote
 
+from vtlgw.apigw import arguments as args
 from vtlgw.apigw.request import MethodRequest
 from vtlgw.apigw.wire import java_utf8
 from vtlgw.vtl.values import map_keys
@@ -51,13 +52,26 @@ def _body(request: MethodRequest, binary: bool) -> tuple[str | None, bool]:
     return request.body_text(), False
 
 
+def _arguments(function: str, request: Any, context: Any,
+               stage_variables: Any) -> tuple[MethodRequest, dict, dict[str, str]]:
+    """The builders' arguments, checked: a wrong one is an ``ArgumentError`` naming it."""
+    method_request, _warnings = args.method_request(function, request)
+    context = args.context_argument(function, "context", context)
+    if context is None:
+        raise args.ArgumentError(f"{function}(context): expected the $context map (MappingContext.context), "
+                                 "not None")
+    return method_request, context, args.stage_variables_argument(function, stage_variables) or {}
+
+
 def rest_event(request: MethodRequest, context: dict, stage_variables: dict[str, str], *,
                binary: bool = False, version: str | None = None) -> dict[str, Any]:
     """The REST API (v1) proxy event; ``version="1.0"`` gives HTTP API payload format 1.0.
 
     ``binary`` says whether the request's ``Content-Type`` matches the API's
-    ``binaryMediaTypes`` (only then is the body sent as base64).
+    ``binaryMediaTypes`` (only then is the body sent as base64). ``request`` may
+    be a request-file dict, as ``vtlgw.render`` takes.
     """
+    request, context, stage_variables = _arguments("rest_event", request, context, stage_variables)
     request_context: dict[str, Any] = {}
     for key in REST_CONTEXT_KEYS:
         request_context[key] = _plain(context.get(key))
@@ -107,6 +121,7 @@ def http_api_event(request: MethodRequest, context: dict, stage_variables: dict[
     headers become ``cookies`` (U34). Optional fields with no value are left
     out (U33). ``rawPath`` keeps a named stage's prefix (U34).
     """
+    request, context, stage_variables = _arguments("http_api_event", request, context, stage_variables)
     stage = context.get("stage")
     stage = stage if isinstance(stage, str) and stage else "$default"
     headers: dict[str, str] = {}

@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from vtlgw.apigw.errors import ArgumentError
+from vtlgw.apigw.jsonvalue import describe_type
 from vtlgw.apigw.pipeline.content import is_binary_type
 from vtlgw.apigw.pipeline.headers import finalise_headers
 from vtlgw.apigw.pipeline.templates import first_accept
@@ -87,8 +89,14 @@ def _status(value: Any, reasons: list[str]) -> int:
     return status
 
 
+def _payload_argument(function: str, payload: Any) -> None:
+    if not isinstance(payload, (str, bytes, bytearray)):
+        raise ArgumentError(f"{function}(payload): expected the function's response payload as JSON text (a str "
+                            f"or bytes), not {describe_type(payload)}; json.dumps a dict first")
+
+
 def _parse(payload: str | bytes, reasons: list[str]) -> Any:
-    text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
+    text = bytes(payload).decode("utf-8", "replace") if isinstance(payload, (bytes, bytearray)) else payload
     if not text.strip():
         reasons.append("the function returned an empty payload")
         return None
@@ -108,8 +116,9 @@ def rest_response(payload: str | bytes, *, function_error: bool = False, accept:
     ``multiValueHeaders`` is combined: ``"recorded"`` (both, multi-value
     first, spelled as in ``multiValueHeaders``) or ``"docs"`` (multi-value only) (U32).
     """
+    _payload_argument("rest_response", payload)
     if merge not in MERGES:
-        raise ValueError(f"merge must be 'recorded' or 'docs', not {merge!r}")
+        raise ArgumentError(f"rest_response(merge): expected 'recorded' or 'docs', not {merge!r}")
     reasons: list[str] = []
     if function_error:
         return _error(502, _REST_502_BODY, ["the function raised an error (a function error)"])
@@ -181,6 +190,7 @@ def rest_response(payload: str | bytes, *, function_error: bool = False, accept:
 
 def http_api_response(payload: str | bytes, *, function_error: bool = False) -> ProxyResponse:
     """The HTTP API (payload format 2.0) client response (docs/proxy.md §4)."""
+    _payload_argument("http_api_response", payload)
     if function_error:
         return _error(500, _HTTP_500_BODY, ["the function raised an error (a function error)"])
     reasons: list[str] = []
