@@ -160,3 +160,14 @@ def test_api_and_request_cannot_both_be_stdin():
     result = CliRunner().invoke(main, ["invoke", "-a", "-", "-r", "-"], input="{}", catch_exceptions=False)
     assert result.exit_code == 2
     assert "--api and --request cannot both read stdin" in result.stderr
+
+
+@pytest.mark.parametrize("assignment, message", [
+    ("requestTimeEpoch=99999999999999999", "99999999999999999 is out of range: a requestTimeEpoch is milliseconds"),
+    ("requestTime=abc", '"abc" is not a time like 04/Mar/2020:19:15:17 +0000'),
+    ("requestTime=01/Jan/10000:00:00:00 +0000", "is not a time like"),
+])
+def test_context_times_out_of_range_name_the_context_option(assignment, message):
+    result = CliRunner().invoke(main, ["render", "-", "-c", assignment], input="$context.requestTime")
+    assert result.exit_code == 2
+    assert "Invalid value for '--context'" in result.stderr and message in result.stderr

@@ -361,3 +361,30 @@ def test_handler_prints_go_to_stderr_and_invoke_json_still_parses(tmp_path: Path
     assert out.returncode == 0 and not out.traceback, out.stderr
     assert _json.loads(out.stdout)["status"] == 200
     assert "hello from the handler" in out.stderr and "hello from the handler" not in out.stdout
+
+
+def test_lint_an_endless_stdin_is_refused() -> None:
+    out = clean(run_limited(["sh", "-c", "yes | exec python -m vtlgw.cli lint -"], timeout=20), 2)
+    assert "<stdin>: error: template is larger than 16777216 bytes" in out.stderr
+
+
+def test_lint_a_request_sample_from_dev_zero_is_refused(tmp_path: Path) -> None:
+    template = tmp_path / "t.vtl"
+    template.write_text("x")
+    out = clean(vtlgw_cli("lint", str(template), "--request", "/dev/zero", timeout=20), 2)
+    assert "/dev/zero: error: request file is larger than" in out.stderr
+
+
+def test_the_test_harness_reads_templates_and_request_files_up_to_their_caps(tmp_path: Path) -> None:
+    out = clean(python_api(
+        "from vtlgw.testing import Harness\n"
+        "h = Harness(root='/')\n"
+        "for call in (lambda: h.render('/dev/zero'), lambda: h.render_text('x', request='/dev/zero')):\n"
+        "    try:\n"
+        "        call()\n"
+        "    except vtlgw.VtlError as exc:\n"
+        "        print(type(exc).__name__, exc)\n", timeout=20), 0)
+    lines = out.stdout.splitlines()
+    assert len(lines) == 2, out.stdout
+    assert "'/dev/zero'" in lines[0] and "template is larger than" in lines[0]
+    assert "request='/dev/zero'" in lines[1] and "request file is larger than" in lines[1]

@@ -195,6 +195,13 @@ def parse_context_assignments(items: Iterable[str]) -> dict:
                 typed = int(value)
             except ValueError:
                 raise ContextError(f'--context "{item}": requestTimeEpoch must be an integer (milliseconds)') from None
+            if epoch_problem(typed):
+                raise ContextError(f'--context "{item}": {epoch_problem(typed)}')
+        elif parts == ["requestTime"]:
+            try:
+                parse_request_time(value)
+            except ValueError as exc:
+                raise ContextError(f'--context "{item}": {exc}') from None
         target = result
         for depth, part in enumerate(parts[:-1]):
             nxt = target.setdefault(part, {})

@@ -307,9 +307,21 @@ def _unit_location(unit: object) -> Location:
 
 
 def _read_template(path: str | Path) -> str:
+    from vtlgw.apigw import files, limits
+
+    # Far enough past API Gateway's 300 KB limit to report an oversized template (VTL401), and no
+    # further: /dev/zero or an endless stdin is refused, never read without bound.
+    kind = files.InputKind("template", limits.MAX_DEFINITION_FILE_BYTES,
+                           "the linter reads this much to report a template over API Gateway's 300 KB limit")
     shown = display_path(path)
     try:
-        data = sys.stdin.buffer.read() if str(path) == "-" else Path(path).read_bytes()
+        if str(path) == "-":
+            data = files.read_capped(sys.stdin.buffer, kind, shown)
+        else:
+            with open(Path(path), "rb") as fh:
+                data = files.read_capped(fh, kind, shown)
+    except files.InputTooLargeError as exc:
+        raise LintInputError(exc.message, file=shown) from None
     except FileNotFoundError:
         raise LintInputError("no such file", file=shown) from None
     except IsADirectoryError:
@@ -329,13 +341,17 @@ def _read_template(path: str | Path) -> str:
 
 def load_samples(paths: Iterable[str | Path]) -> list[dict]:
     """Method request files as dicts, each checked as ``vtlgw render --request`` checks it."""
+    from vtlgw.apigw import files
     from vtlgw.apigw.request import load_request
 
     samples = []
     for path in paths:
         shown = display_path(path)
         try:
-            data = Path(path).read_bytes()
+            with open(Path(path), "rb") as fh:
+                data = files.read_capped(fh, files.REQUEST, shown)
+        except files.InputTooLargeError as exc:
+            raise LintInputError(exc.message, file=shown) from None
         except OSError as exc:
             raise LintInputError(f"cannot read the request sample: {exc.strerror}", file=shown) from None
         load_request(data, shown)  # raises RequestFileError with line:col for a bad file

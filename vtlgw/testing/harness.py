@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vtlgw.apigw import files
+from vtlgw.apigw.errors import InputFileError
 from vtlgw.vtl.diagnostics import Diagnostic, format_text
 from vtlgw.vtl.errors import VtlError
 
@@ -115,10 +117,12 @@ class Harness:
         """Render a template file (relative to ``root``) for the method request the keywords describe."""
         file = self.resolve(template)
         try:
-            text = file.read_bytes().decode("utf-8")
-        except OSError as exc:
+            text = files.read_bytes(file, files.TEMPLATE, name=self.display(file)).decode("utf-8")
+        except files.InputTooLargeError as exc:
+            raise RequestKeywordError(f"template {os.fspath(template)!r}: {exc.message}") from None
+        except InputFileError as exc:
             raise RequestKeywordError(f"template {os.fspath(template)!r}: cannot read {file}: "
-                                      f"{exc.strerror or exc}") from None
+                                      f"{exc.message}") from None
         except UnicodeDecodeError as exc:
             raise RequestKeywordError(f"template {os.fspath(template)!r} is not UTF-8 text "
                                       f"(byte {exc.start})") from None

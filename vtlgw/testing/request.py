@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+from vtlgw.apigw import files
+from vtlgw.apigw.errors import InputFileError
 from vtlgw.apigw.request import MethodRequest, load_request, request_from_dict
 from vtlgw.vtl.errors import VtlError
 from vtlgw.vtl.diagnostics import Diagnostic
@@ -62,9 +64,11 @@ def _base(request: Any, base_dir: Path) -> dict[str, Any]:
         path = Path(request)
         path = path if path.is_absolute() else base_dir / path
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise RequestKeywordError(f"request={str(request)!r}: cannot read {path}: {exc.strerror or exc}") from None
+            data = files.read_bytes(path, files.REQUEST, name=str(request))
+        except files.InputTooLargeError as exc:
+            raise RequestKeywordError(f"request={str(request)!r}: {exc.message}") from None
+        except InputFileError as exc:
+            raise RequestKeywordError(f"request={str(request)!r}: cannot read {path}: {exc.message}") from None
         # Parse once with the file reader for its located errors, then keep the raw shape to merge keywords into.
         load_request(data, str(request))
         return json.loads(data.decode("utf-8-sig"))
