@@ -247,6 +247,8 @@ class _Run:
                                f"({integration.uri}); vtlgw runs custom integrations and Lambda proxy "
                                "integrations")
         self.integration = integration
+        if not integration.is_proxy:
+            self._warn_undeclared_statuses(integration)
         self._log_method_request()
         try:
             if integration.is_proxy:
@@ -339,6 +341,13 @@ class _Run:
         if len(raw) > MAX_BODY_BYTES:
             raise Failure("Execution failed: Request Too Long", response_type="REQUEST_TOO_LARGE")
         return raw
+
+    def _warn_undeclared_statuses(self, integration: Any) -> None:
+        """Found as soon as the method is known, with its place: an integration response no method response
+        declares fails whenever it is chosen (the error itself comes only then, as on AWS)."""
+        for response in integration.integration_responses:
+            if response.status_code not in self.method.method_responses:
+                self.warnings.append(_undeclared_status_warning(self.method, response))
 
     def _log_method_request(self) -> None:
         req = self.request
@@ -783,6 +792,18 @@ def _body_out(payload: Payload) -> tuple[str, bool]:
         return payload.data.decode("utf-8"), False
     except UnicodeDecodeError:
         return base64.b64encode(payload.data).decode("ascii"), True
+
+
+def _undeclared_status_warning(method: Any, response: Any) -> Diagnostic:
+    declared = ", ".join(method.method_responses) or "none"
+    return warning(f"integration response {response.status_code} has no method response (the method declares "
+                   f"{declared}): whenever it is selected, API Gateway answers 500 'Output mapping refers to an "
+                   f"invalid method response'", _place_of(response, "status_code"))
+
+
+def _place_of(obj: Any, field: str) -> Location:
+    where = obj.where(field)
+    return where.to_location() if where is not None else Location("<definition>")
 
 
 def _mapping_error(obj: Any, detail: str, field: str | None = None) -> str:
