@@ -1,6 +1,6 @@
 """Engine benchmark: vtlgw against airspeed 0.7.1, interleaved in one run, reported as ratios.
 
-Workloads (from ../shared/bench, or --workloads DIR):
+Workloads (from bench/data, or --workloads DIR):
 - ``engine_loops.vtl``: the Velocity core alone (10,000 loop iterations);
 - a 300 KB template (``request_typical.vtl`` repeated to API Gateway's size limit):
   parse time, and parse + compile time, since vtlgw compiles to Python.

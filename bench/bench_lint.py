@@ -13,10 +13,8 @@ Measures, best of N interleaved rounds:
 Targets (issue 11, on a 2-core machine): 1,000 templates in under 3 s, ``vtlgw --help`` under 150 ms.
 The generated templates must lint with no error or warning; any finding is printed.
 
-It also lints the project's shared benchmark workloads, the ``shared/bench`` directory beside
-this checkout (``../shared/bench/*.vtl`` from the repository root; pass ``--workloads DIR`` for
-another place; the other benchmarks read the same directory), and prints every error and warning
-found there. Without that directory this part is skipped with a note.
+It also lints the benchmark workloads the other benchmarks render (``bench/data/*.vtl``; pass
+``--workloads DIR`` for another copy) and prints every error and warning found there.
 
 Run: ``pip install -e . && python bench/bench_lint.py [--rounds 5] [--templates 1000]``.
 """
@@ -76,10 +74,10 @@ def lint_workloads(directory: Path) -> None:
 
     files = sorted(directory.glob("*.vtl"))
     if not files:
-        print(f"\nshared workloads: skipped ({directory} has no .vtl files; pass --workloads DIR)")
+        print(f"\nbenchmark workloads: skipped ({directory} has no .vtl files; pass --workloads DIR)")
         return
     found = problems(lint(files))
-    print(f"\nshared workloads ({directory}): {len(files)} templates, {len(found)} errors/warnings")
+    print(f"\nbenchmark workloads ({directory}): {len(files)} templates, {len(found)} errors/warnings")
     for d in found:
         print(f"  {d.location}: {d.severity} {d.code} {d.message}")
 
@@ -89,7 +87,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds; the best of each is reported")
     parser.add_argument("--templates", type=int, default=1000)
     parser.add_argument("--workloads", type=Path, default=DEFAULT_WORKLOADS,
-                        help=f"the shared/bench workloads directory (default: {DEFAULT_WORKLOADS})")
+                        help=f"the benchmark workloads directory (default: {DEFAULT_WORKLOADS})")
     args = parser.parse_args()
 
     from vtlgw.lint import lint
@@ -128,8 +126,8 @@ def main() -> None:
     if args.workloads.is_dir():
         lint_workloads(args.workloads)
     else:
-        print(f"\nshared workloads: skipped ({args.workloads} not found; it is the project's shared/bench "
-              "directory beside the checkout, or pass --workloads DIR)")
+        print(f"\nbenchmark workloads: skipped ({args.workloads} not found; bench/data ships with the "
+              "checkout; or pass --workloads DIR)")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Template benchmark: the shared/bench workloads through vtlgw, airspeed, velocityjs and the floor.
+"""Template benchmark: the bench/data workloads through vtlgw, airspeed, velocityjs and the floor.
 
 For each workload every candidate renders the same template over the same
 body, interleaved round by round; the report gives ratios of each
