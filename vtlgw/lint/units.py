@@ -263,15 +263,14 @@ def _parse(text: str, name: str) -> list:
     """The tree as ``Template`` would parse it (same size limit and nesting limit), without compiling."""
     import gc
 
+    from vtlgw.vtl.limits import template_too_large_message
     from vtlgw.vtl.parser import parse
     from vtlgw.vtl.runtime import DEFAULT_LIMITS
 
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > DEFAULT_LIMITS.max_template_bytes:
-        raise TemplateSyntaxError(
-            f"template is {size} bytes; API Gateway accepts at most {DEFAULT_LIMITS.max_template_bytes} "
-            "bytes (300 KB) per mapping template", name=name, line=1, column=1,
-            source_line=text.split("\n", 1)[0][:200])
+        raise TemplateSyntaxError(template_too_large_message(size, DEFAULT_LIMITS.max_template_bytes),
+                                  name=name, line=1, column=1, source_line=text.split("\n", 1)[0][:200])
     gc_was_enabled = gc.isenabled()
     gc.disable()  # parsing allocates many small acyclic objects
     try:
