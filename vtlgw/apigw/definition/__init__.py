@@ -5,7 +5,8 @@
 * OpenAPI 3.0 / Swagger 2.0 (JSON or YAML) with ``x-amazon-apigateway-*``;
 * CloudFormation and SAM templates (JSON or YAML with short-form tags);
 * CDK output: a ``*.template.json`` or a ``cdk.out`` directory;
-* ``aws apigateway get-method`` / ``get-resources --embed methods`` JSON.
+* ``aws apigateway get-method`` / ``get-resources --embed methods`` JSON;
+* Terraform: the JSON of ``terraform show -json`` for a saved plan or for state.
 
 Everything becomes an :class:`ApiDefinition` whose objects remember their
 file, JSON pointer and line:col. Problems API Gateway would reject at import
@@ -41,6 +42,8 @@ from .model import (
     templates_as_dict,
 )
 from .openapi import build_openapi, openapi_version
+from .terraform import build_terraform, is_terraform
+from .terraform import list_apis as terraform_apis
 from .yamlload import Document, Position, load_document, load_stream, parse_document
 
 __all__ = [
@@ -119,6 +122,8 @@ def _build(doc: Document, api: str | None, strict: bool) -> ApiDefinition:
         definition.problems = ctx.problems
         build_awscli(ctx, data, definition)
         return definition
+    if is_terraform(data):
+        return build_terraform(ctx, api)
     raise DefinitionError(
         "not a recognised API definition: expected OpenAPI ('openapi: 3.x' or 'swagger: \"2.0\"'), a "
         "CloudFormation/SAM/CDK template ('Resources'), or 'aws apigateway get-method'/'get-resources' JSON",
@@ -132,6 +137,8 @@ def list_api_ids(path: str | Path) -> list[str]:
     if path.is_dir():
         return [_qualified(c) for c in _cdk_candidates(path)]
     doc = load_document(path)
+    if is_terraform(doc.data):
+        return terraform_apis(doc)
     return [c.logical_id for c in list_apis(doc)] if is_cloudformation(doc.data) else []
 
 

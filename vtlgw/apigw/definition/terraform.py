@@ -1,0 +1,711 @@
+"""Terraform: the JSON ``terraform show -json`` prints for a saved plan or for state.
+
+A plan (``terraform show -json plan.out``) gives ``planned_values.root_module``,
+whose values omit what is only known after apply, ``resource_changes`` (whose
+``after_unknown`` says which values those are) and ``configuration``, whose
+``expressions`` name what each attribute refers to. State (``terraform show
+-json``) gives ``values.root_module`` with every id filled in. Modules nest
+under ``child_modules`` (values) and ``module_calls`` (configuration).
+
+Read, for each ``aws_api_gateway_rest_api``:
+
+* its ``body`` (an OpenAPI document as a JSON or YAML string), built by the
+  OpenAPI reader, with ``name`` and ``binary_media_types``;
+* ``aws_api_gateway_resource`` (the path rebuilt from the ``parent_id`` chain,
+  ``root_resource_id`` being ``/``; state's computed ``path`` when the chain
+  leaves the file), ``aws_api_gateway_method``, ``aws_api_gateway_integration``,
+  ``aws_api_gateway_integration_response``, ``aws_api_gateway_method_response``,
+  ``aws_api_gateway_gateway_response`` and the first ``aws_api_gateway_stage``
+  (its name and variables).
+
+Resources are linked by id when the id is known (state, or a plan updating
+existing resources), else by the configuration's references (``rest_api_id =
+aws_api_gateway_rest_api.orders.id``). An integration ``uri`` that is unknown
+in a plan (a Lambda's ``invoke_arn``) is kept as a readable placeholder and
+reported as not emulated; other unknown values that decide behaviour are
+reported as problems, at the JSON pointer of the value in the Terraform file.
+Integration responses keep the order Terraform prints them in (by address).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .common import (
+    Context,
+    Keys,
+    add_integration_response,
+    add_method,
+    as_bool,
+    as_enum,
+    as_list,
+    as_mapping,
+    as_status_code,
+    as_string,
+    bool_map,
+    build_integration,
+    build_integration_response,
+    check_path_part,
+    check_resource_tree,
+    is_media_type,
+    normalise_path,
+    not_emulated,
+    proxy_leftovers,
+    string_map,
+    templates,
+)
+from .errors import AmbiguousApiError, DefinitionError, UnsupportedDefinitionError
+from .model import (
+    GATEWAY_RESPONSE_TYPES,
+    HTTP_METHODS,
+    ApiDefinition,
+    GatewayResponse,
+    Method,
+    MethodResponse,
+)
+from .openapi import build_openapi
+from .yamlload import Document, join_pointer, parse_document
+
+REST_API = "aws_api_gateway_rest_api"
+RESOURCE = "aws_api_gateway_resource"
+METHOD = "aws_api_gateway_method"
+INTEGRATION = "aws_api_gateway_integration"
+INTEGRATION_RESPONSE = "aws_api_gateway_integration_response"
+METHOD_RESPONSE = "aws_api_gateway_method_response"
+GATEWAY_RESPONSE = "aws_api_gateway_gateway_response"
+STAGE = "aws_api_gateway_stage"
+
+#: How the AWS provider names the integration fields (its docs: aws_api_gateway_integration and
+#: aws_api_gateway_integration_response).
+TERRAFORM = Keys(
+    "type", "uri", "integration_http_method", "request_templates", "request_parameters", "passthrough_behavior",
+    "content_handling", "timeout_milliseconds", "credentials", "connection_type", "cache_key_parameters",
+    "status_code", "selection_pattern", "response_parameters", "response_templates",
+)
+
+#: ``aws_lambda_function.orders.invoke_arn`` (or an alias's): the URI is that function's invocation.
+_INVOKE_ARN = re.compile(r"(aws_lambda_(?:function|alias)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?)\.invoke_arn\Z")
+#: A reference to a managed resource: ``type.name``, an optional ``[key]``, an optional ``.attribute``.
+_REFERENCE = re.compile(r"(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)(\[[^\]]*\])?(?:\.([a-z_]+))?\Z")
+_INSTANCE_KEY = re.compile(r"\[[^\]]*\]")
+
+
+def is_terraform(data: Any) -> bool:
+    """Whether ``data`` is what ``terraform show -json`` prints (a plan or a state)."""
+    return isinstance(data, dict) and isinstance(data.get("format_version"), str) and (
+        isinstance(data.get("planned_values"), dict) or isinstance(data.get("values"), dict)
+        or isinstance(data.get("terraform_version"), str)
+    )
+
+
+@dataclass
+class _Instance:
+    """One resource instance of the plan or state, with where its parts sit in the file."""
+
+    address: str
+    type: str
+    name: str
+    index: Any
+    module: str  # the module instance address, "" for the root module
+    values: dict[str, Any]
+    pointer: str  # of the resource object; its values are at <pointer>/values
+    unknown: dict[str, Any] = field(default_factory=dict)
+    unknown_pointer: str | None = None
+    config: dict[str, Any] | None = None
+    config_pointer: str | None = None
+
+    def at(self, *tokens: str | int) -> str:
+        return join_pointer(self.pointer, "values", *tokens)
+
+    def is_unknown(self, attribute: str) -> bool:
+        return self.unknown.get(attribute) is True and self.values.get(attribute) is None
+
+    def expression(self, attribute: str) -> dict[str, Any]:
+        expressions = self.config.get("expressions") if isinstance(self.config, dict) else None
+        expression = expressions.get(attribute) if isinstance(expressions, dict) else None
+        return expression if isinstance(expression, dict) else {}
+
+    def references(self, attribute: str) -> list[str]:
+        refs = self.expression(attribute).get("references")
+        return [r for r in refs if isinstance(r, str)] if isinstance(refs, list) else []
+
+    def shown_references(self, attribute: str) -> str:
+        """The references of ``attribute`` for a message: Terraform also lists each one's resource; drop those."""
+        refs = self.references(attribute)
+        return ", ".join(r for r in refs if not any(o != r and o.startswith(r + ".") for o in refs))
+
+    def expression_pointer(self, attribute: str) -> str | None:
+        if self.config_pointer is None or not self.expression(attribute):
+            return None
+        return join_pointer(self.config_pointer, "expressions", attribute)
+
+
+class TerraformFile:
+    """The resource instances of one ``terraform show -json`` document."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        data = doc.data if isinstance(doc.data, dict) else {}
+        self.is_plan = isinstance(data.get("planned_values"), dict)
+        self.instances: list[_Instance] = []
+        root_key = "planned_values" if self.is_plan else "values"
+        root = data.get(root_key, {}).get("root_module") if isinstance(data.get(root_key), dict) else None
+        if isinstance(root, dict):
+            self._walk(root, join_pointer("", root_key, "root_module"), "")
+        self._changes(data.get("resource_changes"))
+        configuration = data.get("configuration")
+        self.config: dict[tuple[str, ...], dict[str, tuple[dict[str, Any], str]]] = {}
+        if isinstance(configuration, dict) and isinstance(configuration.get("root_module"), dict):
+            self._config_module(configuration["root_module"], "/configuration/root_module", ())
+        for instance in self.instances:
+            found = self.config.get(_config_path(instance.module), {}).get(f"{instance.type}.{instance.name}")
+            if found is not None:
+                instance.config, instance.config_pointer = found
+        self.region = _provider_region(configuration)
+
+    def _walk(self, module: dict[str, Any], pointer: str, address: str) -> None:
+        resources = module.get("resources")
+        for index, item in enumerate(resources if isinstance(resources, list) else []):
+            if not isinstance(item, dict) or item.get("mode", "managed") != "managed":
+                continue
+            kind, name, full = item.get("type"), item.get("name"), item.get("address")
+            if not (isinstance(kind, str) and isinstance(name, str) and isinstance(full, str)):
+                continue
+            values = item.get("values") if isinstance(item.get("values"), dict) else {}
+            self.instances.append(_Instance(full, kind, name, item.get("index"), address, values,
+                                            join_pointer(pointer, "resources", index)))
+        children = module.get("child_modules")
+        for index, child in enumerate(children if isinstance(children, list) else []):
+            if isinstance(child, dict) and isinstance(child.get("address"), str):
+                self._walk(child, join_pointer(pointer, "child_modules", index), child["address"])
+
+    def _changes(self, changes: Any) -> None:
+        by_address = {i.address: i for i in self.instances}
+        for index, change in enumerate(changes if isinstance(changes, list) else []):
+            if not isinstance(change, dict) or not isinstance(change.get("change"), dict):
+                continue
+            instance = by_address.get(change.get("address"))  # type: ignore[arg-type]
+            unknown = change["change"].get("after_unknown")
+            if instance is not None and isinstance(unknown, dict):
+                instance.unknown = unknown
+                instance.unknown_pointer = join_pointer("/resource_changes", index, "change", "after_unknown")
+
+    def _config_module(self, module: dict[str, Any], pointer: str, path: tuple[str, ...]) -> None:
+        table = self.config.setdefault(path, {})
+        resources = module.get("resources")
+        for index, item in enumerate(resources if isinstance(resources, list) else []):
+            if isinstance(item, dict) and isinstance(item.get("address"), str) and item.get("mode", "managed") == "managed":
+                table[item["address"]] = (item, join_pointer(pointer, "resources", index))
+        calls = module.get("module_calls")
+        for name, call in (calls.items() if isinstance(calls, dict) else ()):
+            if isinstance(call, dict) and isinstance(call.get("module"), dict):
+                self._config_module(call["module"], join_pointer(pointer, "module_calls", name, "module"),
+                                    path + (name,))
+
+    def rest_apis(self) -> list[_Instance]:
+        return [i for i in self.instances if i.type == REST_API]
+
+    def of_type(self, kind: str) -> list[_Instance]:
+        return [i for i in self.instances if i.type == kind]
+
+
+def _config_path(module_address: str) -> tuple[str, ...]:
+    """``module.api[0].module.inner`` -> ``("api", "inner")``: the configuration's module path."""
+    if not module_address:
+        return ()
+    bare = _INSTANCE_KEY.sub("", module_address)
+    parts = bare.split(".")
+    return tuple(parts[i + 1] for i in range(0, len(parts) - 1, 2) if parts[i] == "module")
+
+
+def _provider_region(configuration: Any) -> str | None:
+    providers = configuration.get("provider_config") if isinstance(configuration, dict) else None
+    for provider in (providers.values() if isinstance(providers, dict) else ()):
+        if isinstance(provider, dict) and provider.get("name") == "aws":
+            region = provider.get("expressions", {}).get("region") if isinstance(provider.get("expressions"),
+                                                                                 dict) else None
+            if isinstance(region, dict) and isinstance(region.get("constant_value"), str):
+                return region["constant_value"]
+    return None
+
+
+def list_apis(doc: Document) -> list[str]:
+    """The addresses of the REST APIs of a plan or state, in file order."""
+    return [i.address for i in TerraformFile(doc).rest_apis()]
+
+
+def build_terraform(ctx: Context, api: str | None = None) -> ApiDefinition:
+    """Load one ``aws_api_gateway_rest_api`` of a plan or state (chosen by its address) into the model."""
+    tf = TerraformFile(ctx.doc)
+    candidates = tf.rest_apis()
+    what = "plan" if tf.is_plan else "state"
+    if api is not None:
+        chosen = [c for c in candidates if c.address == api]
+        if not chosen:
+            listing = ", ".join(c.address for c in candidates) or "none"
+            raise DefinitionError(f"no REST API {api!r} in this Terraform {what}; APIs: {listing}",
+                                  file=ctx.doc.name)
+        candidates = chosen
+    if not candidates:
+        raise DefinitionError(f"no {REST_API} in this Terraform {what} (the JSON of terraform show -json)",
+                              file=ctx.doc.name)
+    if len(candidates) > 1:
+        raise AmbiguousApiError(
+            "several REST APIs are defined; choose one with api=<Terraform address>: "
+            + ", ".join(c.address for c in candidates),
+            candidates=[c.address for c in candidates],
+            file=ctx.doc.name,
+        )
+    return _Reader(ctx, tf, candidates[0]).read()
+
+
+# ---------------------------------------------------------------------------
+# The OpenAPI body
+
+
+class _BodyDocument(Document):
+    """The OpenAPI text of a rest_api's ``body``.
+
+    Its problems are raised at the ``body`` attribute of the Terraform file (so
+    the location is a real place in a real file), their message naming the
+    rest_api and the pointer inside the OpenAPI document.
+    """
+
+    outer: Document
+    outer_pointer: str
+    address: str
+
+    def error(self, pointer: str, message: str, cls: type[DefinitionError] = DefinitionError) -> DefinitionError:
+        return _body_error(self.outer, self.outer_pointer, self.address, pointer, self.position(pointer), message,
+                           cls)
+
+
+def _body_error(outer: Document, outer_pointer: str, address: str, inner: str | None, position: Any,
+                message: str, cls: type[DefinitionError] = DefinitionError) -> DefinitionError:
+    where = f"at {inner or '/'}" if inner is not None else "in it"
+    if position is not None:
+        where += f" (line {position.line}:{position.column} of the body)"
+    return outer.error(outer_pointer, f"the OpenAPI body of {address}, {where}: {message}", cls)
+
+
+def _body_document(outer: Document, pointer: str, address: str, text: str) -> _BodyDocument:
+    name = f"{outer.name} ({address}.body)"
+    try:
+        parsed = parse_document(text, name=name, syntax="json" if text.lstrip()[:1] == "{" else "yaml",
+                                yaml11=False)
+    except DefinitionError as exc:
+        position = _Position(exc.line, exc.column) if exc.line is not None else None
+        raise _body_error(outer, pointer, address, None, position, exc.message, type(exc)) from None
+    doc = _BodyDocument(**{k: getattr(parsed, k) for k in parsed.__dataclass_fields__})
+    doc.outer, doc.outer_pointer, doc.address = outer, pointer, address
+    doc.duplicates = [
+        _body_error(outer, pointer, address, d.pointer, _Position(d.line, d.column) if d.line else None, d.message)
+        for d in parsed.duplicates
+    ]
+    return doc
+
+
+@dataclass(frozen=True)
+class _Position:
+    line: int | None
+    column: int | None
+
+
+# ---------------------------------------------------------------------------
+# Resources
+
+
+class _Reader:
+    def __init__(self, ctx: Context, tf: TerraformFile, rest_api: _Instance) -> None:
+        self.ctx = ctx
+        self.tf = tf
+        self.rest_api = rest_api
+        self._paths: dict[str, str | None] = {}
+        self._ids: dict[str, tuple[_Instance, str]] = {}
+        for instance in tf.instances:
+            for attribute in ("id", "root_resource_id") if instance.type == REST_API else ("id",):
+                value = instance.values.get(attribute)
+                if isinstance(value, str) and value:
+                    self._ids.setdefault(value, (instance, attribute))
+
+    def read(self) -> ApiDefinition:
+        ctx, rest = self.ctx, self.rest_api
+        api = ApiDefinition(source_file=ctx.doc.name, format="terraform", api_id=rest.address,
+                            source=ctx.source(rest.pointer))
+        api.problems = ctx.problems
+        api.name = as_string(ctx, rest.values.get("name"), rest.at("name"))
+        for index, item in enumerate(as_list(ctx, rest.values.get("binary_media_types"),
+                                             rest.at("binary_media_types")) or []):
+            text = as_string(ctx, item, rest.at("binary_media_types", index))
+            if text and text not in api.binary_media_types:
+                api.binary_media_types.append(text)
+        self.body(api)
+        mine = lambda kind: [i for i in self.tf.of_type(kind) if self.belongs(i)]  # noqa: E731
+        defined: dict[str, str] = {}
+        for instance in mine(RESOURCE):
+            path = self.resource_path(instance, [])
+            if path is not None:
+                defined.setdefault(path, instance.pointer)
+                if path not in api.resource_paths:
+                    api.resource_paths.append(path)
+        check_resource_tree(ctx, defined)
+        built: list[Method] = []
+        for instance in mine(METHOD):
+            method = self.method(instance)
+            if method is not None and method.key not in api.methods:
+                built.append(method)
+            if method is not None:
+                add_method(ctx, api.methods, method)
+        for instance in mine(METHOD_RESPONSE):
+            self.method_response(instance, api)
+        for instance in mine(INTEGRATION):
+            self.integration(instance, api)
+        for instance in mine(INTEGRATION_RESPONSE):
+            self.integration_response(instance, api)
+        for method in built:
+            if method.integration is not None and method.integration.source is not None:
+                proxy_leftovers(ctx, method, method.integration.source.pointer, TERRAFORM)
+        for instance in mine(GATEWAY_RESPONSE):
+            self.gateway_response(instance, api)
+        stages = mine(STAGE)
+        if stages:
+            self.stage(stages[0], api)
+        if "/" not in api.resource_paths:
+            api.resource_paths.insert(0, "/")
+        return api
+
+    # -- linking --------------------------------------------------------------------
+
+    def link(self, instance: _Instance, attribute: str) -> tuple[_Instance, str] | None:
+        """What ``attribute`` (an id) of ``instance`` designates: a known id, else the configuration's reference."""
+        value = instance.values.get(attribute)
+        if isinstance(value, str) and value in self._ids:
+            return self._ids[value]
+        if isinstance(value, str) and value and not instance.is_unknown(attribute):
+            return None
+        for reference in instance.references(attribute):
+            target = self.referenced(instance, reference)
+            if target is not None:
+                return target
+        return None
+
+    def referenced(self, instance: _Instance, reference: str) -> tuple[_Instance, str] | None:
+        """The instance (and attribute) a configuration reference names, in ``instance``'s module."""
+        match = _REFERENCE.match(reference)
+        if match is None or match.group(4) is None:
+            return None
+        kind, name, key, attribute = match.groups()
+        candidates = [i for i in self.tf.instances
+                      if i.module == instance.module and i.type == kind and i.name == name]
+        if key is not None:
+            candidates = [i for i in candidates if i.address.endswith(f"{kind}.{name}{key}")]
+        if len(candidates) > 1:
+            candidates = [i for i in candidates if i.index == instance.index]
+        return (candidates[0], attribute) if len(candidates) == 1 else None
+
+    def belongs(self, instance: _Instance) -> bool:
+        target = self.link(instance, "rest_api_id")
+        return target is not None and target[0] is self.rest_api
+
+    def unresolved(self, instance: _Instance, attribute: str, what: str) -> None:
+        """Report an id that designates nothing this file defines (or that is unknown and unreferenced)."""
+        value = instance.values.get(attribute)
+        refs = instance.references(attribute)
+        if refs:
+            detail = f"it refers to {instance.shown_references(attribute)}"
+        elif instance.is_unknown(attribute):
+            detail = "it is unknown until apply and the plan names no reference for it"
+        elif isinstance(value, str) and value:
+            detail = f"{value!r} is the id of nothing in this file"
+        else:
+            detail = "it is missing"
+        pointer = instance.expression_pointer(attribute) if refs else None
+        if pointer is None:
+            pointer = instance.at(attribute) if attribute in instance.values else instance.pointer
+        self.ctx.report(pointer, f"{instance.address}: cannot resolve {attribute} to {what} ({detail})")
+
+    def text(self, instance: _Instance, attribute: str) -> str | None:
+        """A string attribute, followed through a reference when the plan does not know it yet."""
+        value = instance.values.get(attribute)
+        if isinstance(value, str) or (value is not None and not isinstance(value, (dict, list))):
+            return as_string(self.ctx, value, instance.at(attribute), integer=True)
+        for reference in instance.references(attribute):
+            target = self.referenced(instance, reference)
+            if target is not None:
+                followed = target[0].values.get(target[1])
+                if isinstance(followed, str):
+                    return followed
+        return None
+
+    def unknown_problem(self, instance: _Instance, attribute: str, *, required: bool = False) -> bool:
+        """Report a value that decides behaviour but is only known after apply; True when it was.
+
+        An optional attribute that is unknown and refers to nothing was left unset: the provider
+        computes it (``passthrough_behavior`` is one), so it is read as absent, as AWS would default it.
+        """
+        if not instance.is_unknown(attribute):
+            return False
+        refs = instance.references(attribute)
+        if not refs and not required:
+            return False
+        pointer = instance.expression_pointer(attribute) or join_pointer(instance.unknown_pointer or "", attribute)
+        self.ctx.report(pointer, f"{instance.address}: {attribute} is unknown until apply"
+                                 + (f" (it refers to {instance.shown_references(attribute)})" if refs else "")
+                        + "; vtlgw cannot emulate it from this plan: load the state after apply (terraform show "
+                          "-json) or give a literal value", UnsupportedDefinitionError)
+        return True
+
+    # -- the body ---------------------------------------------------------------------
+
+    def body(self, api: ApiDefinition) -> None:
+        rest = self.rest_api
+        value = rest.values.get("body")
+        if value is None:
+            if rest.is_unknown("body"):
+                refs = rest.references("body")
+                self.ctx.fail(rest.expression_pointer("body") or join_pointer(rest.unknown_pointer or "", "body"),
+                              f"{rest.address}: the OpenAPI body is unknown until apply"
+                              + (f" (it refers to {rest.shown_references('body')})" if refs else "")
+                              + "; load the state after apply (terraform show -json) instead of the plan",
+                              UnsupportedDefinitionError)
+            return
+        if not isinstance(value, str):
+            self.ctx.report(rest.at("body"), f"{rest.address}: expected the body as an OpenAPI document in a "
+                                             "string (jsonencode(...) or file(...))")
+            return
+        if not value.strip():
+            return
+        doc = _body_document(self.ctx.doc, rest.at("body"), rest.address, value)
+        build_openapi(self.ctx.derive(doc, cloudformation=False), doc.data, "", api)
+
+    # -- resources and methods ----------------------------------------------------------
+
+    def resource_path(self, instance: _Instance, chain: list[str]) -> str | None:
+        """A resource's path, from its parent_id chain (state's ``path`` when the chain cannot be followed)."""
+        if instance.address in self._paths:
+            return self._paths[instance.address]
+        if instance.address in chain:
+            self.ctx.report(instance.at("parent_id"), "parent_id chain loops: " + " -> ".join(chain + [instance.address]))
+            return None
+        parent = self.parent_path(instance, "parent_id", chain + [instance.address], fallback=True)
+        part = as_string(self.ctx, instance.values.get("path_part"), instance.at("path_part"))
+        path = None
+        if parent is None:
+            known = instance.values.get("path")
+            if isinstance(known, str) and known.startswith("/"):
+                path = normalise_path(known)
+            else:
+                self.unresolved(instance, "parent_id", f"the root of {self.rest_api.address} or an {RESOURCE}")
+        elif part is None:
+            if not self.unknown_problem(instance, "path_part", required=True):
+                self.ctx.report(instance.at() if instance.values else instance.pointer,
+                                f"{instance.address}: missing required attribute 'path_part'")
+        elif check_path_part(self.ctx, part, instance.at("path_part")):
+            path = normalise_path(f"{parent.rstrip('/')}/{part}")
+        self._paths[instance.address] = path
+        return path
+
+    def parent_path(self, instance: _Instance, attribute: str, chain: list[str], *,
+                    fallback: bool = False) -> str | None:
+        """The path a ``parent_id``/``resource_id`` designates; None (unreported when ``fallback``) if nothing."""
+        target = self.link(instance, attribute)
+        if target is not None:
+            other, which = target
+            if other is self.rest_api and which == "root_resource_id":
+                return "/"
+            if other.type == RESOURCE and which == "id":
+                return self.resource_path(other, chain)
+        if not fallback:
+            self.unresolved(instance, attribute, f"the root of {self.rest_api.address} or an {RESOURCE}")
+        return None
+
+    def verb(self, instance: _Instance) -> str | None:
+        text = self.text(instance, "http_method")
+        if text is None:
+            if not self.unknown_problem(instance, "http_method", required=True):
+                self.ctx.report(instance.at() if instance.values else instance.pointer,
+                                f"{instance.address}: missing required attribute 'http_method'")
+            return None
+        return as_enum(self.ctx, text, instance.at("http_method"), HTTP_METHODS, "HTTP method")
+
+    def method(self, instance: _Instance) -> Method | None:
+        ctx = self.ctx
+        path = self.parent_path(instance, "resource_id", [])
+        verb = self.verb(instance)
+        if path is None or verb is None:
+            return None
+        values = instance.values
+        method = Method(verb, path, source=ctx.source(instance.pointer))
+        method.sources["http_method"] = ctx.source(instance.at("http_method"))
+        operation = values.get("operation_name")
+        method.operation_id = as_string(ctx, operation, instance.at("operation_name")) if operation else None
+        method.request_parameters = bool_map(ctx, values.get("request_parameters"), instance.at("request_parameters"),
+                                             method.sources, "request_parameters")
+        auth = values.get("authorization")
+        if isinstance(auth, str) and auth.upper() != "NONE":
+            not_emulated(ctx, method, instance.at("authorization"),
+                         f"authorization {auth} is not emulated; the request is let through")
+        elif values.get("authorizer_id"):
+            not_emulated(ctx, method, instance.at("authorizer_id"),
+                         "authorization by an authorizer is not emulated; the request is let through")
+        if values.get("api_key_required") is not None and as_bool(ctx, values["api_key_required"],
+                                                                  instance.at("api_key_required")):
+            not_emulated(ctx, method, instance.at("api_key_required"),
+                         "API keys are not emulated; the request is let through")
+        if values.get("request_validator_id"):
+            not_emulated(ctx, method, instance.at("request_validator_id"),
+                         "request validation is not emulated; requests are not validated")
+        return method
+
+    def method_of(self, instance: _Instance, api: ApiDefinition) -> Method | None:
+        """The method an integration or response attaches to (by resource and HTTP method)."""
+        path = self.parent_path(instance, "resource_id", [])
+        verb = self.verb(instance)
+        if path is None or verb is None:
+            return None
+        method = api.methods.get((verb, path))
+        if method is None:
+            self.ctx.report(instance.at("http_method") if "http_method" in instance.values else instance.pointer,
+                            f"{instance.address}: no {METHOD} {verb} for resource {path} in "
+                            f"{self.rest_api.address}")
+        return method
+
+    def method_response(self, instance: _Instance, api: ApiDefinition) -> None:
+        ctx = self.ctx
+        method = self.method_of(instance, api)
+        status_text = self.text(instance, "status_code")
+        if method is None:
+            return
+        if status_text is None:
+            if not self.unknown_problem(instance, "status_code", required=True):
+                ctx.report(instance.at(), f"{instance.address}: missing required attribute 'status_code'")
+            return
+        status = as_status_code(ctx, status_text, instance.at("status_code"))
+        if status is None:
+            return
+        if status in method.method_responses:
+            ctx.report(instance.at("status_code"), f"method response {status} is declared twice")
+            return
+        declared = MethodResponse(status, source=ctx.source(instance.pointer))
+        declared.sources["status_code"] = ctx.source(instance.at("status_code"))
+        declared.response_parameters = bool_map(ctx, instance.values.get("response_parameters"),
+                                                instance.at("response_parameters"), declared.sources,
+                                                "response_parameters")
+        models = as_mapping(ctx, instance.values.get("response_models"), instance.at("response_models")) or {}
+        for media_type, model in models.items():
+            if not is_media_type(media_type):
+                ctx.report(instance.at("response_models", media_type), f"Invalid content type specified: {media_type!r}")
+            declared.response_models[media_type] = as_string(ctx, model, instance.at("response_models", media_type))
+        method.method_responses[status] = declared
+
+    def integration(self, instance: _Instance, api: ApiDefinition) -> None:
+        ctx = self.ctx
+        method = self.method_of(instance, api)
+        if method is None:
+            return
+        if method.integration is not None:
+            ctx.report(instance.pointer, f"{instance.address}: {method.http_method} {method.resource_path} already "
+                                         "has an integration")
+            return
+        if self.unknown_problem(instance, "type", required=True):
+            return
+        for attribute in ( "request_parameters", "integration_http_method",
+                          "passthrough_behavior", "content_handling"):
+            if self.unknown_problem(instance, attribute):
+                return
+        spec = _present(instance.values)
+        placeholder = None
+        mock = str(instance.values.get("type", "")).upper() == "MOCK"
+        if not mock and (instance.is_unknown("uri") or (instance.values.get("uri") is None
+                                                        and instance.references("uri"))):
+            placeholder = self.unknown_uri(instance)
+            spec["uri"] = placeholder[1]
+        integration = build_integration(ctx, spec, instance.at(), TERRAFORM)
+        if placeholder is not None:
+            integration.uri, integration.uri_raw = placeholder[0], None
+            integration.sources.pop("uri", None)
+            pointer = instance.expression_pointer("uri") or join_pointer(instance.unknown_pointer or "", "uri")
+            integration.sources["uri"] = ctx.source(pointer)
+            refs = instance.references("uri")
+            not_emulated(ctx, method, pointer,
+                         f"{instance.address}: uri is unknown until apply"
+                         + (f" (it is {instance.shown_references('uri')})" if refs else "")
+                         + f"; read as {placeholder[0]}")
+        method.integration = integration
+
+    def unknown_uri(self, instance: _Instance) -> tuple[str, str]:
+        """(readable placeholder, a stand-in the URI checks accept) for a URI only known after apply."""
+        refs = instance.references("uri")
+        region = self.tf.region or "${region}"
+        for reference in refs:
+            match = _INVOKE_ARN.match(reference)
+            if match:
+                arn = (f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/${{{match.group(1)}.arn}}"
+                       "/invocations")
+                return arn, arn
+        shown = "${" + (refs[0] if refs else f"{instance.address}.uri") + "}"
+        kind = str(instance.values.get("type", "")).upper()
+        if kind in ("HTTP", "HTTP_PROXY"):
+            return shown, "https://unknown.invalid"
+        return shown, f"arn:aws:apigateway:{region}:unknown:path/unknown"
+
+    def integration_response(self, instance: _Instance, api: ApiDefinition) -> None:
+        ctx = self.ctx
+        method = self.method_of(instance, api)
+        if method is None:
+            return
+        if method.integration is None:
+            ctx.report(instance.pointer, f"{instance.address}: {method.http_method} {method.resource_path} has no "
+                                         f"{INTEGRATION}")
+            return
+        for attribute in ("selection_pattern", "response_templates", "response_parameters"):
+            if self.unknown_problem(instance, attribute):
+                return
+        spec = _present(instance.values)
+        status = self.text(instance, "status_code")
+        if status is not None:
+            spec["status_code"] = status
+        elif self.unknown_problem(instance, "status_code", required=True):
+            return
+        pattern = as_string(ctx, spec.get("selection_pattern"), instance.at("selection_pattern"))
+        add_integration_response(ctx, method.integration,
+                                 build_integration_response(ctx, spec, instance.at(), TERRAFORM, pattern))
+
+    def gateway_response(self, instance: _Instance, api: ApiDefinition) -> None:
+        ctx = self.ctx
+        values = instance.values
+        kind = as_enum(ctx, values.get("response_type"), instance.at("response_type"), GATEWAY_RESPONSE_TYPES,
+                       "gateway response type")
+        if kind is None:
+            if values.get("response_type") is None:
+                ctx.report(instance.at(), f"{instance.address}: missing required attribute 'response_type'")
+            return
+        response = GatewayResponse(kind, source=ctx.source(instance.pointer))
+        if values.get("status_code"):
+            response.status_code = as_status_code(ctx, values["status_code"], instance.at("status_code"))
+            response.sources["status_code"] = ctx.source(instance.at("status_code"))
+        response.response_parameters = string_map(ctx, values.get("response_parameters"),
+                                                  instance.at("response_parameters"), response.sources,
+                                                  "response_parameters")
+        response.response_templates = templates(ctx, values.get("response_templates"), instance.at("response_templates"))
+        if kind in api.gateway_responses:
+            ctx.report(instance.pointer, f"gateway response {kind} is defined twice")
+            return
+        api.gateway_responses[kind] = response
+
+    def stage(self, instance: _Instance, api: ApiDefinition) -> None:
+        """The stage's name and variables, so that ``$stageVariables`` works without flags."""
+        name = instance.values.get("stage_name")
+        if isinstance(name, str) and name:
+            api.stage_name = name
+        variables = instance.values.get("variables")
+        for key, value in (variables.items() if isinstance(variables, dict) else ()):
+            if isinstance(value, str):
+                api.stage_variables[str(key)] = value
+
+
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    """The attributes that are set: the provider stores an unset optional string as ``""`` in state."""
+    return {k: v for k, v in values.items() if v is not None and v != ""}
