@@ -284,10 +284,10 @@ class _BodyDocument(Document):
 
 def _body_error(outer: Document, outer_pointer: str, address: str, inner: str | None, position: Any,
                 message: str, cls: type[DefinitionError] = DefinitionError) -> DefinitionError:
-    where = f"at {inner or '/'}" if inner is not None else "in it"
+    where = f", at {inner or '/'}" if inner is not None else ""
     if position is not None:
         where += f" (line {position.line}:{position.column} of the body)"
-    return outer.error(outer_pointer, f"the OpenAPI body of {address}, {where}: {message}", cls)
+    return outer.error(outer_pointer, f"the OpenAPI body of {address}{where}: {message}", cls)
 
 
 def _body_document(outer: Document, pointer: str, address: str, text: str) -> _BodyDocument:
@@ -342,6 +342,7 @@ class _Reader:
             if text and text not in api.binary_media_types:
                 api.binary_media_types.append(text)
         self.body(api)
+        self.orphans()
         mine = lambda kind: [i for i in self.tf.of_type(kind) if self.belongs(i)]  # noqa: E731
         defined: dict[str, str] = {}
         for instance in mine(RESOURCE):
@@ -375,6 +376,13 @@ class _Reader:
         if "/" not in api.resource_paths:
             api.resource_paths.insert(0, "/")
         return api
+
+    def orphans(self) -> None:
+        """API Gateway resources whose ``rest_api_id`` names no REST API of the file would be lost silently."""
+        kinds = (RESOURCE, METHOD, INTEGRATION, INTEGRATION_RESPONSE, METHOD_RESPONSE, GATEWAY_RESPONSE, STAGE)
+        for instance in self.tf.instances:
+            if instance.type in kinds and self.link(instance, "rest_api_id") is None:
+                self.unresolved(instance, "rest_api_id", f"an {REST_API} of this file")
 
     # -- linking --------------------------------------------------------------------
 
@@ -611,8 +619,8 @@ class _Reader:
             return
         if self.unknown_problem(instance, "type", required=True):
             return
-        for attribute in ( "request_parameters", "integration_http_method",
-                          "passthrough_behavior", "content_handling"):
+        for attribute in ("request_templates", "request_parameters", "integration_http_method",
+                          "passthrough_behavior", "content_handling", "credentials", "timeout_milliseconds"):
             if self.unknown_problem(instance, attribute):
                 return
         spec = _present(instance.values)

@@ -1,0 +1,477 @@
+"""Terraform: what ``terraform show -json`` prints for a saved plan or for state.
+
+The fixtures under data/terraform are written by hand in the shapes Terraform prints (indented, as
+``| jq .`` shows them): plan-body.json (a rest_api whose ``body`` is jsonencode()d OpenAPI),
+plan-resources.json (two APIs built from aws_api_gateway_* resources; the Lambda is new, so its
+invoke_arn is unknown), state-orders.json (the same orders API after apply) and plan-module.json (an
+API inside ``module.api`` and a root one whose YAML body was read with file()).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vtlgw.apigw.definition import (
+    AmbiguousApiError,
+    DefinitionError,
+    UnsupportedDefinitionError,
+    list_api_ids,
+    load_definition,
+)
+from vtlgw.apigw.pipeline import LambdaError, LambdaHandler, LambdaResult, invoke
+from vtlgw.cli import main
+from vtlgw.vtl import VtlError
+
+DATA = Path(__file__).parent / "data" / "terraform"
+ORDERS = "aws_api_gateway_rest_api.orders"
+
+
+@pytest.fixture(autouse=True)
+def in_data(monkeypatch):
+    """Files are loaded by their bare name, so messages read ``plan-resources.json:119:28: ...``."""
+    monkeypatch.chdir(DATA)
+
+
+def copy_with(tmp_path: Path, monkeypatch, source: str, change) -> str:
+    """A copy of a fixture with ``change(data)`` applied, loaded from ``tmp_path`` by its bare name."""
+    data = json.loads((DATA / source).read_text())
+    change(data)
+    (tmp_path / source).write_text(json.dumps(data, indent=2))
+    monkeypatch.chdir(tmp_path)
+    return source
+
+
+def planned(data: dict, address: str) -> dict:
+    """The planned_values entry of ``address`` (root module or module.api)."""
+    root = data.get("planned_values", data.get("values"))["root_module"]
+    for module in [root, *root.get("child_modules", [])]:
+        for resource in module.get("resources", []):
+            if resource["address"] == address:
+                return resource
+    raise KeyError(address)
+
+
+def configured(data: dict, address: str) -> dict:
+    for resource in data["configuration"]["root_module"]["resources"]:
+        if resource["address"] == address:
+            return resource
+    raise KeyError(address)
+
+
+def change_of(data: dict, address: str) -> dict:
+    return next(c for c in data["resource_changes"] if c["address"] == address)["change"]
+
+
+def get(path: str, **extra) -> dict:
+    return {"httpMethod": "GET", "path": path, **extra}
+
+
+# ---------------------------------------------------------------------------- choosing an API
+
+
+class TestChoosingAnApi:
+    def test_list_api_ids_gives_terraform_addresses(self):
+        assert list_api_ids("plan-resources.json") == ["aws_api_gateway_rest_api.admin", ORDERS]
+        assert list_api_ids("plan-module.json") == ["aws_api_gateway_rest_api.legacy",
+                                                    "module.api.aws_api_gateway_rest_api.this"]
+        assert list_api_ids("plan-body.json") == [ORDERS]
+        assert list_api_ids("state-orders.json") == [ORDERS]
+
+    def test_several_apis_need_a_choice(self):
+        with pytest.raises(AmbiguousApiError) as info:
+            load_definition("plan-resources.json")
+        assert info.value.candidates == ["aws_api_gateway_rest_api.admin", ORDERS]
+        assert str(info.value) == (
+            "plan-resources.json: error: several REST APIs are defined; choose one with api=<Terraform address>: "
+            "aws_api_gateway_rest_api.admin, aws_api_gateway_rest_api.orders")
+
+    def test_api_chooses_by_address(self):
+        admin = load_definition("plan-resources.json", api="aws_api_gateway_rest_api.admin")
+        assert (admin.api_id, admin.name, list(admin.methods)) == (
+            "aws_api_gateway_rest_api.admin", "admin-api", [("GET", "/health")])
+        result = invoke(admin, get("/health"))
+        assert (result.status, result.json()) == (200, {"status": "ok", "api": "admin"})
+
+    def test_unknown_address_lists_the_apis(self):
+        with pytest.raises(DefinitionError, match=r"no REST API 'aws_api_gateway_rest_api.nope' in this Terraform "
+                                                  r"plan; APIs: aws_api_gateway_rest_api.admin, "
+                                                  r"aws_api_gateway_rest_api.orders"):
+            load_definition("plan-resources.json", api="aws_api_gateway_rest_api.nope")
+
+    def test_a_file_without_rest_api(self, tmp_path, monkeypatch):
+        (tmp_path / "empty.json").write_text('{"format_version": "1.0", "terraform_version": "1.7.5", '
+                                             '"values": {"root_module": {}}}')
+        monkeypatch.chdir(tmp_path)
+        with pytest.raises(DefinitionError, match="no aws_api_gateway_rest_api in this Terraform state"):
+            load_definition("empty.json")
+        assert list_api_ids("empty.json") == []
+
+
+# ---------------------------------------------------------------------------- a plan built from resources
+
+
+class TestPlanWithResources:
+    @pytest.fixture
+    def api(self):
+        return load_definition("plan-resources.json", api=ORDERS)
+
+    def test_tree_methods_and_responses(self, api):
+        assert (api.format, api.api_id, api.name, api.binary_media_types) == (
+            "terraform", ORDERS, "orders-api", ["application/pdf"])
+        # paths from the path_part/parent_id chains; the plan knows no id, the configuration's references link them
+        assert sorted(api.resource_paths) == ["/", "/orders", "/orders/{id}"]
+        assert sorted(api.methods) == [("GET", "/orders"), ("GET", "/orders/{id}")]
+        listing = api.method("GET", "/orders")
+        assert listing.operation_id == "ListOrders"
+        assert listing.method_responses["200"].header_names == ["Cache-Control"]
+        assert listing.method_responses["200"].response_models == {"application/json": "Empty"}
+        one = api.method("GET", "/orders/{id}")
+        assert one.request_parameters == {"method.request.path.id": True, "method.request.querystring.expand": False}
+        assert list(one.method_responses) == ["200", "404"]
+        # Terraform AWS provider docs, aws_api_gateway_integration_response: omitting selection_pattern makes the
+        # response the default one
+        assert [(r.status_code, r.selection_pattern) for r in one.integration.integration_responses] == [
+            ("200", None), ("404", ".*not found.*")]
+
+    def test_fields_name_their_place_in_the_plan(self, api):
+        integration = api.method("GET", "/orders/{id}").integration
+        # Terraform AWS provider docs, aws_api_gateway_integration: integration_http_method is the backend's method
+        assert (integration.type, integration.http_method, integration.passthrough_behavior) == (
+            "AWS", "POST", "WHEN_NO_TEMPLATES")
+        where = integration.where("passthrough_behavior")
+        assert where.pointer.startswith("/planned_values/root_module/resources/")
+        assert where.pointer.endswith("/values/passthrough_behavior") and where.line is not None
+        template = integration.request_templates[0]
+        assert template.source.pointer.endswith("/values/request_templates/application~1json")
+
+    def test_mock_response_template_is_rendered(self, api):
+        result = invoke(api, get("/orders", headers={"x-user": 'ann "the admin"'}))
+        assert result.status == 200
+        assert result.json() == {"orders": [{"id": "o-1", "total": 12.5}, {"id": "o-2", "total": 40}],
+                                 "count": 2, "requestedBy": 'ann "the admin"'}
+        assert result.headers["Cache-Control"] == "max-age=60"  # response_parameters with a static value
+        assert result.warnings == []
+
+    def test_lambda_integration_renders_the_request_template(self, api):
+        events = []
+
+        def handler(event, context):
+            events.append(event)
+            return {"id": event["orderId"], "total": 18.25}
+
+        result = invoke(api, get("/orders/42", queryStringParameters={"expand": "lines"}),
+                        backend=LambdaHandler(handler))
+        assert events == [{"orderId": "42", "expand": "lines"}]
+        assert result.status == 200
+        assert result.json() == {"id": "42", "total": 18.25, "source": "lambda"}
+
+    def test_selection_pattern_chooses_the_404(self, api):
+        # Terraform AWS provider docs, aws_api_gateway_integration_response: for a Lambda backend the pattern is
+        # matched against the function's error
+        result = invoke(api, get("/orders/7"), backend=LambdaError("order 7 not found", "LookupError"))
+        assert (result.status, result.json()) == (404, {"message": "order 7 not found"})
+        assert result.match_value == "order 7 not found"
+        ok = invoke(api, get("/orders/7"), backend=LambdaResult({"id": "7", "total": 1}))
+        assert ok.status == 200
+
+    def test_unknown_lambda_uri_is_a_named_placeholder_and_not_emulated(self, api):
+        # Terraform AWS provider docs, aws_api_gateway_integration (Lambda integration): uri is the function's
+        # invoke_arn, which a plan that creates the function cannot know yet (after_unknown)
+        method = api.method("GET", "/orders/{id}")
+        integration = method.integration
+        assert integration.uri == ("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/"
+                                   "${aws_lambda_function.orders.arn}/invocations")
+        assert integration.is_lambda and integration.uri_raw is None
+        (note,) = method.not_emulated
+        assert note.what.startswith("GET /orders/{id}: aws_api_gateway_integration.get_order: uri is unknown until "
+                                    "apply (it is aws_lambda_function.orders.invoke_arn)")
+        assert note.source.pointer.startswith("/configuration/root_module/resources/")
+        assert note.source.pointer.endswith("/expressions/uri") and note.source.line is not None
+        result = invoke(api, get("/orders/1"), backend=LambdaResult({"id": "1", "total": 2}))
+        assert [w.message for w in result.warnings] == [note.what]
+        assert "aws_api_gateway_integration.get_order" in str(result.warnings[0])
+
+
+# ---------------------------------------------------------------------------- state
+
+
+class TestState:
+    @pytest.fixture
+    def api(self):
+        return load_definition("state-orders.json")
+
+    def test_linked_by_ids(self, api):
+        assert sorted(api.resource_paths) == ["/", "/orders", "/orders/{id}"]
+        assert sorted(api.methods) == [("GET", "/orders"), ("GET", "/orders/{id}")]
+        assert (api.stage_name, api.stage_variables) == ("live", {"tableName": "orders-live"})
+        integration = api.method("GET", "/orders/{id}").integration
+        assert integration.uri == ("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/"
+                                   "arn:aws:lambda:eu-west-1:123456789012:function:orders-get/invocations")
+        assert api.method("GET", "/orders/{id}").not_emulated == []
+
+    def test_empty_strings_are_unset(self, api):
+        # state stores an unset optional string as "": no content handling, no backend method on a MOCK,
+        # and an empty selection_pattern is the default response
+        mock = api.method("GET", "/orders").integration
+        assert (mock.type, mock.uri, mock.http_method, mock.content_handling, mock.credentials) == (
+            "MOCK", None, None, None, None)
+        responses = api.method("GET", "/orders/{id}").integration.integration_responses
+        assert [(r.status_code, r.selection_pattern, r.content_handling) for r in responses] == [
+            ("200", None, None), ("404", ".*not found.*", None)]
+        assert api.method("GET", "/orders/{id}").operation_id is None
+
+    def test_invoke(self, api):
+        missing = invoke(api, get("/orders/9"), backend=LambdaError("order 9 not found"))
+        assert (missing.status, missing.json(), missing.warnings) == (404, {"message": "order 9 not found"}, [])
+        listing = invoke(api, get("/orders"))
+        assert (listing.status, listing.json()["count"]) == (200, 2)
+
+    def test_path_attribute_when_the_parent_is_not_in_the_file(self, tmp_path, monkeypatch):
+        def detach(data):
+            planned(data, "aws_api_gateway_resource.order")["values"]["parent_id"] = "zz9zz9"
+
+        name = copy_with(tmp_path, monkeypatch, "state-orders.json", detach)
+        assert ("GET", "/orders/{id}") in load_definition(name).methods  # state's computed path is used
+
+
+# ---------------------------------------------------------------------------- the body attribute
+
+
+class TestBody:
+    def test_openapi_body_mock(self):
+        api = load_definition("plan-body.json")
+        assert sorted(api.methods) == [("GET", "/orders"), ("GET", "/orders/{id}")]
+        assert (api.name, api.stage_name, api.stage_variables) == ("orders-body", "prod", {"backend": "orders-v1"})
+        found = invoke(api, get("/orders/7"))
+        assert (found.status, found.json()) == (200, {"id": "7"})
+        missing = invoke(api, get("/orders/missing"))
+        assert (missing.status, missing.json()) == (404, {"message": "order missing not found"})
+        listing = invoke(api, get("/orders"))
+        assert listing.json() == {"orders": [], "stage": "prod", "backend": "orders-v1"}
+
+    def test_body_sources_name_the_rest_api(self):
+        method = load_definition("plan-body.json").method("GET", "/orders")
+        assert method.source.file == "plan-body.json (aws_api_gateway_rest_api.orders.body)"
+        assert method.source.pointer == "/paths/~1orders/get"
+
+    def test_yaml_body_in_a_module_plan(self):
+        legacy = load_definition("plan-module.json", api="aws_api_gateway_rest_api.legacy")
+        result = invoke(legacy, get("/ping"))
+        assert (result.status, result.json()) == (200, {"pong": True, "path": "/ping"})
+
+    def test_unknown_body_is_refused_naming_its_references(self, tmp_path, monkeypatch):
+        # Terraform JSON output format: values unknown until apply are left out of planned_values and marked
+        # true in after_unknown
+        def unknown(data):
+            del planned(data, ORDERS)["values"]["body"]
+            change_of(data, ORDERS)["after_unknown"]["body"] = True
+            configured(data, ORDERS)["expressions"]["body"] = {
+                "references": ["aws_lambda_function.orders.invoke_arn", "aws_lambda_function.orders"]}
+
+        name = copy_with(tmp_path, monkeypatch, "plan-body.json", unknown)
+        with pytest.raises(UnsupportedDefinitionError) as info:
+            load_definition(name)
+        assert info.value.pointer == "/configuration/root_module/resources/1/expressions/body"
+        assert info.value.line is not None
+        assert info.value.message == (
+            "aws_api_gateway_rest_api.orders: the OpenAPI body is unknown until apply (it refers to "
+            "aws_lambda_function.orders.invoke_arn); load the state after apply (terraform show -json) instead of "
+            "the plan")
+
+
+# ---------------------------------------------------------------------------- modules
+
+
+def test_module_api_by_address():
+    api = load_definition("plan-module.json", api="module.api.aws_api_gateway_rest_api.this")
+    assert (api.api_id, api.name, sorted(api.resource_paths)) == (
+        "module.api.aws_api_gateway_rest_api.this", "inventory", ["/", "/stock", "/stock/{sku}"])
+    method = api.method("GET", "/stock/{sku}")
+    assert method.source.pointer == "/planned_values/root_module/child_modules/0/resources/2"
+    result = invoke(api, get("/stock/A-1"))
+    assert (result.status, result.json()) == (200, {"sku": "A-1", "inStock": 3})
+
+
+# ---------------------------------------------------------------------------- errors
+
+
+class TestErrors:
+    def test_malformed_json_is_located(self, tmp_path, monkeypatch):
+        (tmp_path / "plan.json").write_text((DATA / "plan-body.json").read_text()[:500])
+        monkeypatch.chdir(tmp_path)
+        with pytest.raises(DefinitionError) as info:
+            load_definition("plan.json")
+        assert str(info.value).startswith("plan.json:17:15: error: invalid JSON: ")
+
+    def test_bad_status_code_points_into_the_plan(self, tmp_path, monkeypatch):
+        def bad(data):
+            planned(data, "aws_api_gateway_integration_response.get_order_404")["values"]["status_code"] = "4040"
+
+        name = copy_with(tmp_path, monkeypatch, "plan-resources.json", bad)
+        with pytest.raises(DefinitionError) as info:
+            load_definition(name, api=ORDERS)
+        assert str(info.value) == (
+            "plan-resources.json:119:28: error: /planned_values/root_module/resources/4/values/status_code: "
+            "invalid status code '4040': expected three digits from 100 to 599")
+
+    def test_bad_path_part(self, tmp_path, monkeypatch):
+        def bad(data):
+            planned(data, "aws_api_gateway_resource.order")["values"]["path_part"] = "{id"
+
+        name = copy_with(tmp_path, monkeypatch, "plan-resources.json", bad)
+        with pytest.raises(DefinitionError, match=r"^plan-resources.json:\d+:\d+: error: "
+                                                  r"/planned_values/root_module/resources/\d+/values/path_part: "
+                                                  r"invalid path part '\{id'"):
+            load_definition(name, api=ORDERS)
+
+    def test_invalid_json_body_names_the_rest_api_and_the_body(self, tmp_path, monkeypatch):
+        def bad(data):
+            planned(data, ORDERS)["values"]["body"] = '{"openapi": "3.0.1", "paths": {'
+
+        name = copy_with(tmp_path, monkeypatch, "plan-body.json", bad)
+        with pytest.raises(DefinitionError) as info:
+            load_definition(name)
+        assert info.value.pointer == "/planned_values/root_module/resources/1/values/body"
+        assert str(info.value).startswith(
+            "plan-body.json:32:21: error: /planned_values/root_module/resources/1/values/body: the OpenAPI body of "
+            "aws_api_gateway_rest_api.orders (line 1:32 of the body): invalid JSON: ")
+
+    def test_error_inside_the_body_gives_both_pointers(self, tmp_path, monkeypatch):
+        def bad(data):
+            values = planned(data, ORDERS)["values"]
+            body = json.loads(values["body"])
+            body["paths"]["/orders"]["get"]["x-amazon-apigateway-integration"]["type"] = "lambda"
+            values["body"] = json.dumps(body)
+
+        name = copy_with(tmp_path, monkeypatch, "plan-body.json", bad)
+        with pytest.raises(DefinitionError) as info:
+            load_definition(name)
+        assert info.value.pointer == "/planned_values/root_module/resources/1/values/body"
+        assert (info.value.line, info.value.column) == (32, 21)
+        assert info.value.message.startswith(
+            "the OpenAPI body of aws_api_gateway_rest_api.orders, at "
+            "/paths/~1orders/get/x-amazon-apigateway-integration/type (line 1:")
+        assert info.value.message.endswith("unknown integration type 'lambda': expected one of MOCK, AWS, AWS_PROXY, "
+                                           "HTTP, HTTP_PROXY")
+
+    def test_yaml_body_error(self, tmp_path, monkeypatch):
+        def bad(data):
+            values = planned(data, "aws_api_gateway_rest_api.legacy")["values"]
+            values["body"] = values["body"].replace("type: mock", "type: [mock")
+
+        name = copy_with(tmp_path, monkeypatch, "plan-module.json", bad)
+        with pytest.raises(DefinitionError, match=r"the OpenAPI body of aws_api_gateway_rest_api.legacy \(line 13:25 "
+                                                  r"of the body\): invalid YAML"):
+            load_definition(name, api="aws_api_gateway_rest_api.legacy")
+
+    def test_rest_api_id_that_names_nothing(self, tmp_path, monkeypatch):
+        def bad(data):
+            configured(data, "aws_api_gateway_method.get_order")["expressions"]["rest_api_id"] = {
+                "references": ["var.rest_api_id"]}
+
+        name = copy_with(tmp_path, monkeypatch, "plan-resources.json", bad)
+        with pytest.raises(DefinitionError) as info:
+            load_definition(name, api=ORDERS)
+        assert info.value.pointer.endswith("/expressions/rest_api_id") and info.value.line is not None
+        assert info.value.message == ("aws_api_gateway_method.get_order: cannot resolve rest_api_id to an "
+                                      "aws_api_gateway_rest_api of this file (it refers to var.rest_api_id)")
+
+    def test_unknown_templates_are_reported(self, tmp_path, monkeypatch):
+        address = "aws_api_gateway_integration.list_orders"
+
+        def unknown(data):
+            del planned(data, address)["values"]["request_templates"]
+            change_of(data, address)["after_unknown"]["request_templates"] = True
+            configured(data, address)["expressions"]["request_templates"] = {
+                "references": ["local.list_template"]}
+
+        name = copy_with(tmp_path, monkeypatch, "plan-resources.json", unknown)
+        with pytest.raises(UnsupportedDefinitionError, match=r"aws_api_gateway_integration.list_orders: "
+                                                             r"request_templates is unknown until apply \(it refers "
+                                                             r"to local.list_template\)"):
+            load_definition(name, api=ORDERS)
+
+    def test_lenient_loading_collects_problems(self, tmp_path, monkeypatch):
+        def bad(data):
+            planned(data, "aws_api_gateway_integration_response.get_order_404")["values"]["status_code"] = "4040"
+            planned(data, "aws_api_gateway_method.list_orders")["values"]["http_method"] = "FETCH"
+
+        name = copy_with(tmp_path, monkeypatch, "plan-resources.json", bad)
+        api = load_definition(name, api=ORDERS, strict=False)
+        messages = [p.message for p in api.problems]
+        assert "invalid status code '4040': expected three digits from 100 to 599" in messages
+        assert any(m.startswith("unknown HTTP method 'FETCH'") for m in messages)
+        assert ("GET", "/orders/{id}") in api.methods
+
+    def test_problems_are_vtl_errors(self, tmp_path, monkeypatch):
+        def bad(data):
+            planned(data, ORDERS)["values"]["body"] = 42
+
+        name = copy_with(tmp_path, monkeypatch, "plan-body.json", bad)
+        with pytest.raises(VtlError, match="expected the body as an OpenAPI document in a string"):
+            load_definition(name)
+
+
+# ---------------------------------------------------------------------------- authorization, instances
+
+
+def test_authorization_is_not_emulated(tmp_path, monkeypatch):
+    def custom(data):
+        planned(data, "aws_api_gateway_method.list_orders")["values"]["authorization"] = "AWS_IAM"
+
+    name = copy_with(tmp_path, monkeypatch, "plan-resources.json", custom)
+    method = load_definition(name, api=ORDERS).method("GET", "/orders")
+    assert [n.what for n in method.not_emulated] == [
+        "GET /orders: authorization AWS_IAM is not emulated; the request is let through"]
+
+
+def test_for_each_instances_link_by_key(tmp_path, monkeypatch):
+    """``for_each`` gives ``aws_api_gateway_resource.orders["v1"]``: a reference with a key picks that instance,
+    one without picks the instance with the referrer's own key."""
+    def split(data):
+        first = planned(data, "aws_api_gateway_resource.orders")
+        second = json.loads(json.dumps(first))
+        for item, key in ((first, "v1"), (second, "v2")):
+            item.update(address=f'aws_api_gateway_resource.orders["{key}"]', index=key)
+            item["values"]["path_part"] = key
+        data["planned_values"]["root_module"]["resources"].append(second)
+        for address in ("aws_api_gateway_method.list_orders", "aws_api_gateway_integration.list_orders",
+                        "aws_api_gateway_method_response.list_orders_200",
+                        "aws_api_gateway_integration_response.list_orders_200"):
+            planned(data, address).update(address=f'{address}["v1"]', index="v1")
+        configured(data, "aws_api_gateway_resource.order")["expressions"]["parent_id"] = {
+            "references": ['aws_api_gateway_resource.orders["v2"].id', 'aws_api_gateway_resource.orders["v2"]']}
+
+    name = copy_with(tmp_path, monkeypatch, "plan-resources.json", split)
+    api = load_definition(name, api=ORDERS)
+    assert sorted(api.resource_paths) == ["/", "/v1", "/v2", "/v2/{id}"]
+    assert sorted(api.methods) == [("GET", "/v1"), ("GET", "/v2/{id}")]
+
+
+# ---------------------------------------------------------------------------- the command line
+
+
+def test_cli_invoke_a_terraform_plan():
+    result = CliRunner().invoke(main, ["invoke", "--api", "plan-resources.json", "--api-id", ORDERS,
+                                       "-X", "GET", "-p", "/orders"])
+    assert result.exit_code == 0, result.output
+    assert '"count": 2' in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_several_apis_is_bad_input():
+    result = CliRunner().invoke(main, ["invoke", "--api", "plan-resources.json", "-X", "GET", "-p", "/orders"])
+    assert result.exit_code == 2
+    assert "choose one with api=<Terraform address>: aws_api_gateway_rest_api.admin" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_fixtures_are_terraform_json():
+    for path in DATA.glob("*.json"):
+        data = json.loads(path.read_text())
+        assert data["terraform_version"] == "1.7.5"
+        assert data["format_version"] == ("1.2" if "planned_values" in data else "1.0")
