@@ -196,7 +196,8 @@ class TerraformFile:
         table = self.config.setdefault(path, {})
         resources = module.get("resources")
         for index, item in enumerate(resources if isinstance(resources, list) else []):
-            if isinstance(item, dict) and isinstance(item.get("address"), str) and item.get("mode", "managed") == "managed":
+            if (isinstance(item, dict) and isinstance(item.get("address"), str)
+                    and item.get("mode", "managed") == "managed"):
                 table[item["address"]] = (item, join_pointer(pointer, "resources", index))
         calls = module.get("module_calls")
         for name, call in (calls.items() if isinstance(calls, dict) else ()):
@@ -324,7 +325,9 @@ class _Reader:
         self.rest_api = rest_api
         self._paths: dict[str, str | None] = {}
         self._ids: dict[str, tuple[_Instance, str]] = {}
+        self._named: dict[tuple[str, str, str], list[_Instance]] = {}
         for instance in tf.instances:
+            self._named.setdefault((instance.module, instance.type, instance.name), []).append(instance)
             for attribute in ("id", "root_resource_id") if instance.type == REST_API else ("id",):
                 value = instance.values.get(attribute)
                 if isinstance(value, str) and value:
@@ -405,8 +408,7 @@ class _Reader:
         if match is None or match.group(4) is None:
             return None
         kind, name, key, attribute = match.groups()
-        candidates = [i for i in self.tf.instances
-                      if i.module == instance.module and i.type == kind and i.name == name]
+        candidates = self._named.get((instance.module, kind, name), [])
         if key is not None:
             candidates = [i for i in candidates if i.address.endswith(f"{kind}.{name}{key}")]
         if len(candidates) > 1:
@@ -495,7 +497,8 @@ class _Reader:
         if instance.address in self._paths:
             return self._paths[instance.address]
         if instance.address in chain:
-            self.ctx.report(instance.at("parent_id"), "parent_id chain loops: " + " -> ".join(chain + [instance.address]))
+            self.ctx.report(instance.at("parent_id"),
+                            "parent_id chain loops: " + " -> ".join(chain + [instance.address]))
             return None
         parent = self.parent_path(instance, "parent_id", chain + [instance.address], fallback=True)
         part = as_string(self.ctx, instance.values.get("path_part"), instance.at("path_part"))
@@ -604,7 +607,8 @@ class _Reader:
         models = as_mapping(ctx, instance.values.get("response_models"), instance.at("response_models")) or {}
         for media_type, model in models.items():
             if not is_media_type(media_type):
-                ctx.report(instance.at("response_models", media_type), f"Invalid content type specified: {media_type!r}")
+                ctx.report(instance.at("response_models", media_type),
+                           f"Invalid content type specified: {media_type!r}")
             declared.response_models[media_type] = as_string(ctx, model, instance.at("response_models", media_type))
         method.method_responses[status] = declared
 
@@ -697,7 +701,8 @@ class _Reader:
         response.response_parameters = string_map(ctx, values.get("response_parameters"),
                                                   instance.at("response_parameters"), response.sources,
                                                   "response_parameters")
-        response.response_templates = templates(ctx, values.get("response_templates"), instance.at("response_templates"))
+        response.response_templates = templates(ctx, values.get("response_templates"),
+                                                instance.at("response_templates"))
         if kind in api.gateway_responses:
             ctx.report(instance.pointer, f"gateway response {kind} is defined twice")
             return
