@@ -29,6 +29,7 @@ from .common import (
     is_media_type,
     normalise_path,
 )
+from .keys import AWSCLI_INTEGRATION, AWSCLI_INTEGRATION_RESPONSE, check_keys
 from .model import HTTP_METHODS, ApiDefinition, Method, MethodResponse
 from .yamlload import join_pointer
 
@@ -106,6 +107,7 @@ def _method(ctx: Context, data: dict[str, Any], pointer: str, path: str) -> Meth
     spec = as_mapping(ctx, data.get("methodIntegration"), at("methodIntegration"))
     if spec is not None:
         integration_pointer = at("methodIntegration")
+        check_keys(ctx, spec, integration_pointer, AWSCLI_INTEGRATION, method)
         method.integration = build_integration(ctx, spec, integration_pointer, CAMEL)
         responses_pointer = join_pointer(integration_pointer, "integrationResponses")
         for status, item in (as_mapping(ctx, spec.get("integrationResponses"), responses_pointer) or {}).items():
@@ -113,6 +115,7 @@ def _method(ctx: Context, data: dict[str, Any], pointer: str, path: str) -> Meth
             item_map = as_mapping(ctx, item, item_pointer, allow_none=False)
             if item_map is None:
                 continue
+            check_keys(ctx, item_map, item_pointer, AWSCLI_INTEGRATION_RESPONSE, method)
             pattern = as_string(ctx, item_map.get("selectionPattern"), join_pointer(item_pointer, "selectionPattern"))
             add_integration_response(
                 ctx, method.integration, build_integration_response(ctx, item_map, item_pointer, CAMEL, pattern)

@@ -52,6 +52,7 @@ from .common import (
     templates,
 )
 from .errors import AmbiguousApiError, DefinitionError, UnsupportedDefinitionError
+from .keys import CLOUDFORMATION_INTEGRATION, CLOUDFORMATION_INTEGRATION_RESPONSE, check_keys
 from .model import (
     LambdaFunction,
     GATEWAY_RESPONSE_TYPES,
@@ -476,6 +477,7 @@ class _TemplateReader:
             method.method_responses[declared.status_code] = declared
         spec = as_mapping(ctx, props.get("Integration"), at("Integration"))
         if spec is not None:
+            check_keys(ctx, spec, at("Integration"), CLOUDFORMATION_INTEGRATION)
             method.integration = self.integration(spec, at("Integration"))
             proxy_leftovers(ctx, method, at("Integration"), PASCAL)
         auth = props.get("AuthorizationType")
@@ -523,6 +525,7 @@ class _TemplateReader:
             item_map = as_mapping(ctx, item, item_pointer, allow_none=False)
             if item_map is None:
                 continue
+            check_keys(ctx, item_map, item_pointer, CLOUDFORMATION_INTEGRATION_RESPONSE)
             pattern_pointer = join_pointer(item_pointer, "SelectionPattern")
             raw_pattern = item_map.get("SelectionPattern")
             if isinstance(raw_pattern, (dict, list)) and not intrinsics.intrinsic_name(raw_pattern):

@@ -38,6 +38,7 @@ from .common import (
     templates,
 )
 from .errors import UnsupportedDefinitionError
+from .keys import OPENAPI_INTEGRATION, OPENAPI_INTEGRATION_RESPONSE, check_keys
 from .model import GATEWAY_RESPONSE_TYPES, ApiDefinition, GatewayResponse, Method, MethodResponse, Source
 from .yamlload import join_pointer
 
@@ -225,6 +226,7 @@ class _Reader:
         integration_pointer = self.at(pointer, "x-amazon-apigateway-integration")
         spec = as_mapping(ctx, op.get("x-amazon-apigateway-integration"), integration_pointer)
         if spec is not None:
+            check_keys(ctx, spec, integration_pointer, OPENAPI_INTEGRATION, method)
             method.integration = build_integration(ctx, spec, integration_pointer, CAMEL)
             responses_pointer = self.at(integration_pointer, "responses")
             for pattern, response_spec in (as_mapping(ctx, spec.get("responses"), responses_pointer) or {}).items():
@@ -232,6 +234,7 @@ class _Reader:
                 response_map = as_mapping(ctx, response_spec, response_pointer, allow_none=False)
                 if response_map is None:
                     continue
+                check_keys(ctx, response_map, response_pointer, OPENAPI_INTEGRATION_RESPONSE, method)
                 selection = None if pattern == "default" else pattern
                 response = build_integration_response(ctx, response_map, response_pointer, CAMEL, selection)
                 if response is not None:

@@ -8,11 +8,23 @@ integration object really has. The raw document is re-read once per file
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING, Any, Iterator
 
 from vtlgw.apigw.definition import Source
 from vtlgw.apigw.definition.intrinsics import intrinsic_name
+from vtlgw.apigw.definition.keys import (
+    AWSCLI_INTEGRATION,
+    AWSCLI_INTEGRATION_RESPONSE,
+    CLOUDFORMATION_INTEGRATION,
+    CLOUDFORMATION_INTEGRATION_RESPONSE,
+    OPENAPI_INTEGRATION,
+    OPENAPI_INTEGRATION_RESPONSE,
+    KeyTable,
+    UnknownKeyError,
+    unknown_keys,
+)
 from vtlgw.lint.registry import register
 from vtlgw.lint.rule import DefinitionRule, RuleDoc
 from vtlgw.vtl.diagnostics import Diagnostic, Severity
@@ -215,37 +227,12 @@ def _reference_problem(problem: "InputFileError") -> tuple[Source, str] | None:
 
 # ============================================================================ VTL503
 
-_OPENAPI_INTEGRATION = frozenset({
-    "type", "uri", "httpMethod", "requestTemplates", "requestParameters", "passthroughBehavior",
-    "contentHandling", "timeoutInMillis", "credentials", "connectionType", "connectionId", "cacheKeyParameters",
-    "cacheNamespace", "responses", "tlsConfig", "integrationSubtype", "payloadFormatVersion",
-    "responseTransferMode", "integrationTarget",
-})
-_OPENAPI_RESPONSE = frozenset({"statusCode", "responseTemplates", "responseParameters", "contentHandling"})
-_CFN_INTEGRATION = frozenset({
-    "Type", "Uri", "IntegrationHttpMethod", "RequestTemplates", "RequestParameters", "PassthroughBehavior",
-    "ContentHandling", "TimeoutInMillis", "Credentials", "ConnectionType", "ConnectionId", "CacheKeyParameters",
-    "CacheNamespace", "IntegrationResponses", "IntegrationTarget", "ResponseTransferMode",
-})
-_CFN_RESPONSE = frozenset({"StatusCode", "SelectionPattern", "ResponseTemplates", "ResponseParameters",
-                           "ContentHandling"})
-_CLI_INTEGRATION = frozenset({
-    "type", "uri", "httpMethod", "requestTemplates", "requestParameters", "passthroughBehavior",
-    "contentHandling", "timeoutInMillis", "credentials", "connectionType", "connectionId", "cacheKeyParameters",
-    "cacheNamespace", "integrationResponses", "tlsConfig", "responseTransferMode", "integrationTarget",
-})
-_CLI_RESPONSE = frozenset({"statusCode", "selectionPattern", "responseTemplates", "responseParameters",
-                           "contentHandling"})
-
-#: integration key -> (known integration keys, where the responses are, known response keys, aliases)
-_DIALECTS: dict[str, tuple[frozenset[str], str, frozenset[str], dict[str, str]]] = {
-    "x-amazon-apigateway-integration": (_OPENAPI_INTEGRATION, "responses", _OPENAPI_RESPONSE, {
-        "integrationResponses": "responses", "IntegrationResponses": "responses",
-        "integrationHttpMethod": "httpMethod", "IntegrationHttpMethod": "httpMethod"}),
-    "Integration": (_CFN_INTEGRATION, "IntegrationResponses", _CFN_RESPONSE, {
-        "HttpMethod": "IntegrationHttpMethod", "httpMethod": "IntegrationHttpMethod",
-        "Responses": "IntegrationResponses", "responses": "IntegrationResponses"}),
-    "methodIntegration": (_CLI_INTEGRATION, "integrationResponses", _CLI_RESPONSE, {"responses": "integrationResponses"}),
+#: integration key -> (its key table, where the responses are, their key table); the tables are the
+#: loader's (vtlgw.apigw.definition.keys), so `vtlgw invoke` and the linter agree on what is a typo.
+_DIALECTS: dict[str, tuple[KeyTable, str, KeyTable]] = {
+    "x-amazon-apigateway-integration": (OPENAPI_INTEGRATION, "responses", OPENAPI_INTEGRATION_RESPONSE),
+    "Integration": (CLOUDFORMATION_INTEGRATION, "IntegrationResponses", CLOUDFORMATION_INTEGRATION_RESPONSE),
+    "methodIntegration": (AWSCLI_INTEGRATION, "integrationResponses", AWSCLI_INTEGRATION_RESPONSE),
 }
 
 
@@ -260,10 +247,17 @@ class UnknownIntegrationKey(DefinitionRule):
              "'integrationResponses' written for OpenAPI's 'responses', 'RequestTemplate' for "
              "'RequestTemplates', camelCase keys in CloudFormation, 'HttpMethod' for 'IntegrationHttpMethod'.",
         why="The key is ignored (or the whole template is refused), so the templates, responses or settings "
-            "it holds never take effect: often every response falls back to passthrough.",
+            "it holds never take effect: often every response falls back to passthrough. CloudFormation "
+            "refuses an unknown property of a Method's Integration or IntegrationResponses, so there it is an "
+            "error.",
         example="x-amazon-apigateway-integration:\n  integrationResponses:\n    default: {statusCode: '200'}",
         fix="x-amazon-apigateway-integration:\n  responses:\n    default: {statusCode: '200'}",
     )
+
+    @classmethod
+    def claims(cls, problem: "InputFileError") -> bool:
+        """The loader refuses an unknown key of a CloudFormation integration; this rule reports it (as an error)."""
+        return isinstance(problem, UnknownKeyError)
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
         for _, integration in P.integrations(unit.definition):
@@ -275,8 +269,8 @@ class UnknownIntegrationKey(DefinitionRule):
             raw = P.raw_value(source)
             if dialect is None or not isinstance(raw, dict) or intrinsic_name(raw):
                 continue
-            known, responses_key, response_known, aliases = dialect
-            yield from self._keys(unit, source, raw, known, aliases, "integration")
+            table, responses_key, response_table = dialect
+            yield from self._keys(unit, source, raw, table, "integration")
             responses = raw.get(responses_key)
             items = responses.items() if isinstance(responses, dict) else \
                 enumerate(responses) if isinstance(responses, list) else ()
@@ -284,22 +278,23 @@ class UnknownIntegrationKey(DefinitionRule):
                 if isinstance(item, dict) and not intrinsic_name(item):
                     pointer = f"{source.pointer}/{responses_key}/{_escape(str(key))}"
                     child = Source(source.file, pointer, _positions(source.file))
-                    yield from self._keys(unit, child, item, response_known, {}, "integration response",
-                                          openapi=responses_key == "responses" and tokens[-1] != "methodIntegration")
+                    yield from self._keys(unit, child, item, response_table, "integration response",
+                                          openapi=response_table is OPENAPI_INTEGRATION_RESPONSE)
 
-    def _keys(self, unit: "DefinitionUnit", source: Source, raw: dict[str, Any], known: frozenset[str],
-              aliases: dict[str, str], what: str, *, openapi: bool = False) -> Iterator[Diagnostic]:
-        for key in raw:
-            if key in known or key.startswith("x-"):
-                continue
-            hint = aliases.get(key) or P.did_you_mean(key, known)
+    def _keys(self, unit: "DefinitionUnit", source: Source, raw: dict[str, Any], table: KeyTable, what: str, *,
+              openapi: bool = False) -> Iterator[Diagnostic]:
+        for key in unknown_keys(raw, table):
+            hint = table.suggestion(key)
             if openapi and key.lower() == "selectionpattern":
                 advice = ": in OpenAPI the key of the response is its selection pattern"
             else:
                 advice = f" (did you mean {hint}?)" if hint else ""
+            effect = "CloudFormation refuses the template" if table.refused else "it is ignored"
             child = Source(source.file, f"{source.pointer}/{_escape(key)}", _positions(source.file))
-            yield P.at_key(unit.diagnostic(type(self), child, f"unknown {what} key {key!r}{advice}; it is ignored"),
-                           child, key)
+            made = unit.diagnostic(type(self), child, f"unknown {what} key {key!r}{advice}; {effect}")
+            if table.refused:  # an error, as the loader's: CloudFormation does not deploy it
+                made = dataclasses.replace(made, severity=Severity.ERROR)
+            yield P.at_key(made, child, key)
 
 
 def _escape(token: str) -> str:
