@@ -106,7 +106,8 @@ class TestChoosingAnApi:
         (tmp_path / "empty.json").write_text('{"format_version": "1.0", "terraform_version": "1.7.5", '
                                              '"values": {"root_module": {}}}')
         monkeypatch.chdir(tmp_path)
-        with pytest.raises(DefinitionError, match="no aws_api_gateway_rest_api in this Terraform state"):
+        with pytest.raises(DefinitionError, match=r"no REST API found in this Terraform state "
+                                                  r"\(no aws_api_gateway_rest_api resource\)"):
             load_definition("empty.json")
         assert list_api_ids("empty.json") == []
 

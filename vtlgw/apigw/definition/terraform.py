@@ -186,7 +186,8 @@ class TerraformFile:
         for index, change in enumerate(changes if isinstance(changes, list) else []):
             if not isinstance(change, dict) or not isinstance(change.get("change"), dict):
                 continue
-            instance = by_address.get(change.get("address"))  # type: ignore[arg-type]
+            address = change.get("address")
+            instance = by_address.get(address) if isinstance(address, str) else None
             unknown = change["change"].get("after_unknown")
             if instance is not None and isinstance(unknown, dict):
                 instance.unknown = unknown
@@ -250,7 +251,7 @@ def build_terraform(ctx: Context, api: str | None = None) -> ApiDefinition:
                                   file=ctx.doc.name)
         candidates = chosen
     if not candidates:
-        raise DefinitionError(f"no {REST_API} in this Terraform {what} (the JSON of terraform show -json)",
+        raise DefinitionError(f"no REST API found in this Terraform {what} (no {REST_API} resource)",
                               file=ctx.doc.name)
     if len(candidates) > 1:
         raise AmbiguousApiError(
