@@ -123,6 +123,65 @@ class RequestPath(click.ParamType):
         return text
 
 
+class StackValue(click.ParamType):
+    """A value of the supposed stack (``--region``, ``--account-id``, ``--stack-name``), checked as AWS would."""
+
+    def __init__(self, kind: str, metavar: str) -> None:
+        self.kind = kind
+        self.name = metavar
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        from vtlgw.apigw.definition.stack import stack_value_problem
+
+        problem = stack_value_problem(self.kind, value)
+        if problem:
+            self.fail(problem, param, ctx)
+        return value
+
+
+class StackParameter(Assignment):
+    """``Name=Value`` for a template parameter, as ``sam deploy --parameter-overrides`` takes it."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[str, str]:
+        from vtlgw.apigw.definition.stack import stack_value_problem
+
+        key, rest = super().convert(value, param, ctx)
+        problem = stack_value_problem("parameter", key)
+        if problem:
+            self.fail(f"{key}={rest}: {problem}", param, ctx)
+        return key, rest
+
+
+def _stack_options(f: Any) -> Any:
+    """The supposed stack intrinsics are evaluated against (``!Sub``, ``!Ref``, ``!GetAtt``), declared once."""
+    options = [
+        click.option("--region", type=StackValue("region", "REGION"), default=None,
+                     help="AWS::Region of the supposed stack (default us-east-1)."),
+        click.option("--account-id", type=StackValue("account_id", "ID"), default=None,
+                     help="AWS::AccountId of the supposed stack (default 123456789012)."),
+        click.option("--stack-name", type=StackValue("stack_name", "NAME"), default=None,
+                     help="AWS::StackName, which also starts generated resource names (default vtlgw-stack; "
+                          "a CDK template's own stack name)."),
+        click.option("--parameter", "parameters", multiple=True, type=StackParameter(), metavar="NAME=VALUE",
+                     help="A template parameter's value instead of its Default (repeatable), as "
+                          "sam deploy --parameter-overrides."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _stack(region: str | None, account_id: str | None, stack_name: str | None,
+           parameters: tuple[tuple[str, str], ...]) -> Any:
+    """The stack the options describe, or None when none is given (the loader's default applies)."""
+    if region is None and account_id is None and stack_name is None and not parameters:
+        return None
+    from vtlgw.apigw.definition import Stack
+
+    given = {k: v for k, v in (("region", region), ("account_id", account_id), ("stack_name", stack_name)) if v}
+    return Stack(**given, parameters=dict(parameters))
+
+
 _METHOD = HttpMethod()
 _PATH = RequestPath()
 
@@ -292,6 +351,7 @@ def render(template: str, request_path: str | None, response_path: str | None,
               help='A backend file in any shape: {"result": ...}, {"payload": "..."}, {"error": {...}}, '
                    '{"failure": "timeout"} or an HTTP response.')
 @_shared_request_options
+@_stack_options
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--truncate-log", is_flag=True, help="Cut logged values at 1,024 bytes as API Gateway does.")
 @click.option("--proxy-headers", "proxy_headers", type=click.Choice(["recorded", "docs"]), default="recorded",
@@ -301,7 +361,9 @@ def render(template: str, request_path: str | None, response_path: str | None,
 def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str | None, request_path: str | None,
            lambda_handler: str | None, lambda_result: str | None, lambda_error: str | None,
            http_response: str | None, backend_path: str | None, stage: str | None,
-           stage_variables: tuple[tuple[str, str], ...], context_items: tuple[tuple[str, str], ...], fmt: str,
+           stage_variables: tuple[tuple[str, str], ...], context_items: tuple[tuple[str, str], ...],
+           region: str | None, account_id: str | None, stack_name: str | None,
+           parameters: tuple[tuple[str, str], ...], fmt: str,
            truncate_log: bool, fresh: bool, proxy_headers: str) -> None:
     """Run one request through a custom or Lambda proxy integration, as API Gateway's test-invoke would.
 
@@ -334,10 +396,11 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
         raise click.UsageError("--api and --request cannot both read stdin; give one of them as a file")
     overrides = _context_overrides(context_items, stage)
     try:
+        stack = _stack(region, account_id, stack_name, parameters)
         if api_path == "-":
-            definition = load_definition_stream(sys.stdin.buffer, api=api_id)
+            definition = load_definition_stream(sys.stdin.buffer, api=api_id, stack=stack)
         else:
-            definition = load_definition(api_path, api=api_id)
+            definition = load_definition(api_path, api=api_id, stack=stack)
         warnings: list[Diagnostic] = []
         request = MethodRequest()
         if request_path:

@@ -151,7 +151,7 @@ class Runner:
             return None
         try:
             ids: list[str | None] = list(list_api_ids(path)) or [None]
-            definitions = [load_definition(path, api=api, strict=False) for api in ids]
+            definitions = [load_definition(path, api=api, strict=False, evaluate=False) for api in ids]
         except DefinitionError as exc:
             if not explicit and exc.message.startswith(_NOT_AN_API):
                 return None

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from vtlgw.apigw.definition import (
+    Stack,
     AmbiguousApiError,
     DefinitionError,
     UnsupportedDefinitionError,
@@ -19,6 +20,11 @@ from vtlgw.apigw.definition import (
 
 DATA = Path(__file__).parent / "data"
 CFN = DATA / "orders-cfn.yaml"
+
+
+def GENERATED(logical_id: str, stack: str = "vtlgw-stack") -> str:  # noqa: N802 - reads as a constant
+    """The name CloudFormation generates for a resource the template leaves unnamed, on the supposed stack."""
+    return Stack(stack_name=stack).generated_name(logical_id)
 SAM = DATA / "inventory-sam.yaml"
 CDK_OUT = DATA / "cdk.out"
 CDK_TEMPLATE = CDK_OUT / "MyStack.template.json"
@@ -48,7 +54,8 @@ class TestCloudFormationYaml:
         api = load_definition(CFN, api="OrdersApi")
         assert api.format == "cloudformation"
         assert api.api_id == "OrdersApi"
-        assert api.name == "orders-${Stage}"  # !Sub, rendered readable
+        assert api.name == "orders-prod"  # !Sub, evaluated: the Stage parameter's Default [CFN]
+        assert load_definition(CFN, api="OrdersApi", evaluate=False).name == "orders-${Stage}"  # rendered readable
         assert api.binary_media_types == ["application/pdf"]
         assert api.resource_paths == ["/", "/orders", "/orders/{id}", "/orders/{id}/items"]
         assert list(api.methods) == [
@@ -66,10 +73,13 @@ class TestCloudFormationYaml:
         assert list(method.method_responses) == ["200", "404", "500"]  # integers in the file
         assert method.method_responses["200"].header_names == ["Cache-Control"]
         integration = method.integration
+        # [CFN] Fn::GetAtt of an AWS::Lambda::Function's Arn; a name CloudFormation generates
         assert integration.uri == (
-            "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${ItemsFunction.Arn}/invocations"
+            "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:"
+            f"function:{GENERATED('ItemsFunction')}/invocations"
         )
-        assert integration.uri_raw == {"Fn::Sub": integration.uri}
+        assert integration.uri_raw == {"Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+                                                  "${ItemsFunction.Arn}/invocations"}
         assert integration.is_lambda
         assert [(r.selection_pattern, r.status_code) for r in integration.integration_responses] == [
             (None, "200"),
@@ -84,13 +94,17 @@ class TestCloudFormationYaml:
 
     def test_sqs_method_with_join_and_sub(self):
         integration = load_definition(CFN, api="OrdersApi").method("POST", "/orders/{id}/items").integration
-        assert integration.uri == "arn:aws:apigateway:${AWS::Region}:sqs:path/${AWS::AccountId}/${ItemsQueue.QueueName}"
-        assert integration.credentials == "${ApiGatewaySqsRole.Arn}"
+        # [CFN] an SQS queue's QueueName attribute; an IAM role's Arn
+        assert integration.uri == f"arn:aws:apigateway:us-east-1:sqs:path/123456789012/{GENERATED('ItemsQueue')}"
+        assert integration.credentials == f"arn:aws:iam::123456789012:role/{GENERATED('ApiGatewaySqsRole')}"
         assert integration.passthrough_behavior == "NEVER"
         assert integration.timeout_in_millis == 8000  # '8000' as CloudFormation accepts
         template = integration.request_templates[0]
-        assert template.symbolic
-        assert "MessageAttribute.1.Value.StringValue=${Stage}&" in template.template
+        assert template.substituted and not template.symbolic
+        assert "MessageAttribute.1.Value.StringValue=prod&" in template.template
+        symbolic = load_definition(CFN, api="OrdersApi", evaluate=False).method("POST", "/orders/{id}/items")
+        assert symbolic.integration.request_templates[0].symbolic
+        assert "MessageAttribute.1.Value.StringValue=${Stage}&" in symbolic.integration.request_templates[0].template
         # SelectionPattern '' is the default response
         assert [(r.selection_pattern, r.status_code) for r in integration.integration_responses] == [
             (r"5\d{2}", "500"),
@@ -133,9 +147,11 @@ class TestSam:
         method = load_definition(SAM).method("GET", "/inventory/{sku}")
         assert method.source.pointer == "/Resources/InventoryApi/Properties/DefinitionBody/paths/~1inventory~1{sku}/get"
         integration = method.integration
-        assert integration.uri == (
-            "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${InventoryFunction.Arn}/invocations"
+        assert integration.uri == (  # an inline OpenAPI body's intrinsics are evaluated too [CFN]
+            "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:"
+            f"function:{GENERATED('InventoryFunction')}/invocations"
         )
+        assert integration.function_id == "InventoryFunction"
         assert integration.is_lambda and integration.type == "AWS"
         assert integration.passthrough_behavior == "WHEN_NO_TEMPLATES"
         assert [(r.selection_pattern, r.status_code) for r in integration.integration_responses] == [
@@ -148,7 +164,8 @@ class TestSam:
         assert method.integration.type == "AWS_PROXY"
         assert method.integration.is_lambda
         assert method.integration.http_method == "POST"
-        assert "${InventoryFunction.Arn}" in method.integration.uri
+        assert f":function:{GENERATED('InventoryFunction')}/invocations" in method.integration.uri
+        assert method.integration.function_id == "InventoryFunction"
         assert method.source.pointer == "/Resources/InventoryFunction/Properties/Events/Restock/Properties"
 
     def test_sam_gateway_responses(self):
@@ -242,10 +259,12 @@ class TestCdk:
     def test_fn_join_uris(self):
         api = load_definition(CDK_OUT)
         lambda_integration = api.method("GET", "/orders/{orderId}").integration
+        # Fn::Join evaluated [CFN]; the stack is named after the template, as CDK names it
         assert lambda_integration.uri == (
-            "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
-            "${OrdersHandler4F1D9E3A.Arn}/invocations"
+            "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:"
+            f"function:{GENERATED('OrdersHandler4F1D9E3A', 'MyStack')}/invocations"
         )
+        assert lambda_integration.function_id == "OrdersHandler4F1D9E3A"
         assert lambda_integration.is_lambda
         assert lambda_integration.passthrough_behavior == "WHEN_NO_TEMPLATES"
         assert [(r.selection_pattern, r.status_code) for r in lambda_integration.integration_responses] == [
@@ -253,11 +272,18 @@ class TestCdk:
             (".*Not Found.*", "404"),
         ]
         sqs = api.method("POST", "/orders").integration
-        assert sqs.uri == "arn:${AWS::Partition}:apigateway:${AWS::Region}:sqs:path/${AWS::AccountId}/${OrdersQueueC9B8A7D6.QueueName}"
-        assert sqs.templates == {
+        queue = GENERATED("OrdersQueueC9B8A7D6", "MyStack")
+        assert sqs.uri == f"arn:aws:apigateway:us-east-1:sqs:path/123456789012/{queue}"
+        assert sqs.templates == {  # [CFN] Ref of an SQS queue is its URL
+            "application/json": f"Action=SendMessage&QueueUrl=https://sqs.us-east-1.amazonaws.com/123456789012/{queue}"
+                                "&MessageBody=$util.urlEncode($input.body)"
+        }
+        assert sqs.request_templates[0].substituted
+        symbolic = load_definition(CDK_OUT, evaluate=False).method("POST", "/orders").integration
+        assert symbolic.templates == {
             "application/json": "Action=SendMessage&QueueUrl=${OrdersQueueC9B8A7D6}&MessageBody=$util.urlEncode($input.body)"
         }
-        assert sqs.request_templates[0].symbolic
+        assert symbolic.request_templates[0].symbolic
 
     def test_mock_on_root(self):
         method = load_definition(CDK_OUT).method("GET", "/")

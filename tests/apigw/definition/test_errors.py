@@ -365,9 +365,10 @@ class TestCloudFormationErrors:
         assert (err.line, err.column) == (21, 13)
 
     def test_intrinsic_where_a_literal_is_needed(self, tmp_path):
+        # Intrinsics are evaluated as CloudFormation would; one that names an undefined condition is refused.
         err = cfn_error(tmp_path, "HttpMethod: !If [IsProd, GET, POST]\n")
-        assert err.message == "cannot evaluate Fn::If offline here: give a literal value"
-        assert err.pointer == "/Resources/GetPets/Properties/HttpMethod"
+        assert err.message == "condition 'IsProd' is not defined in Conditions"
+        assert err.pointer == "/Resources/GetPets/Properties/HttpMethod/Fn::If"
 
     def test_unresolvable_parent(self, tmp_path):
         err = error_of(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vtlgw.apigw.definition import load_definition
+from vtlgw.apigw.definition import Stack, load_definition
 from vtlgw.apigw.pipeline import BackendError, invoke
 
 from .helpers import DATA, req
@@ -23,7 +23,8 @@ def test_functions_are_read_with_globals_and_code_folders(definition):
 def test_the_templates_function_answers(definition):
     result = invoke(definition, req(httpMethod="POST", path="/greet", body={"name": "Ada"}))
     assert result.status == 200
-    assert result.json() == {"greeting": "hello Ada", "function": "Greet"}
+    # The handler's context.function_name is the physical name CloudFormation gives the unnamed function
+    assert result.json() == {"greeting": "hello Ada", "function": Stack().generated_name("Greet", limit=64)}
     assert any("backend: the template's function Greet" in line for line in result.trace)
 
 

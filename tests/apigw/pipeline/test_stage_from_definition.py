@@ -79,7 +79,8 @@ def run(tmp_path, text, name, **kwargs):
 def test_sam_stage_name_and_variables(tmp_path):
     api, result = run(tmp_path, SAM, "sam.yaml")
     assert (api.stage_name, api.stage_variables["tableName"]) == ("prod", "orders-prod")
-    assert result.json() == {"stage": "prod", "table": "orders-prod", "region": "${AWS::Region}"}
+    # !Ref AWS::Region evaluated against the supposed stack (us-east-1 unless --region says otherwise)
+    assert result.json() == {"stage": "prod", "table": "orders-prod", "region": "us-east-1"}
 
 
 def test_cloudformation_stage_resource(tmp_path):

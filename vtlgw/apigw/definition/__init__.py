@@ -24,9 +24,17 @@ from typing import BinaryIO
 from vtlgw.apigw.errors import ArgumentError
 
 from .awscli import awscli_kind, build_awscli
-from .cloudformation import ApiCandidate, build_cloudformation, choose_api, is_cloudformation, list_apis
+from .cloudformation import (
+    ApiCandidate,
+    attach_evaluation,
+    build_cloudformation,
+    choose_api,
+    is_cloudformation,
+    list_apis,
+)
 from .common import Context, is_media_type
 from .errors import AmbiguousApiError, DefinitionError, UnsupportedDefinitionError
+from .intrinsics import is_symbolic
 from .intrinsics import render as render_intrinsic
 from .model import (
     ApiDefinition,
@@ -39,9 +47,11 @@ from .model import (
     MethodResponse,
     NotEmulated,
     Source,
+    Substitution,
     templates_as_dict,
 )
 from .openapi import build_openapi, openapi_version
+from .stack import Evaluator, Stack, StackError, stack_value_problem
 from .terraform import build_terraform, is_terraform
 from .terraform import list_apis as terraform_apis
 from .yamlload import Document, Position, load_document, load_stream, parse_document
@@ -49,6 +59,8 @@ from .yamlload import Document, Position, load_document, load_stream, parse_docu
 __all__ = [
     "load_definition",
     "load_definition_stream",
+    "Stack",
+    "StackError",
     "list_api_ids",
     "ApiDefinition",
     "Method",
@@ -57,6 +69,7 @@ __all__ = [
     "IntegrationResponse",
     "LambdaFunction",
     "NotEmulated",
+    "Substitution",
     "MappingTemplate",
     "GatewayResponse",
     "Source",
@@ -72,23 +85,29 @@ __all__ = [
 ]
 
 
-def load_definition(path: str | Path, *, api: str | None = None, strict: bool = True) -> ApiDefinition:
+def load_definition(path: str | Path, *, api: str | None = None, strict: bool = True,
+                    stack: Stack | None = None, evaluate: bool = True) -> ApiDefinition:
     """Load one REST API from a definition file or a ``cdk.out`` directory.
 
     ``api`` chooses among several APIs of a template: a logical id, a
     ``Stack/LogicalId`` (``cdk.out``) or a CDK construct path
     (``MyStack/OrdersApi``). It is ignored for OpenAPI and AWS CLI files, which
-    hold one API. Arguments of the wrong kind raise ``ArgumentError`` (a ``VtlError``).
+    hold one API. CloudFormation intrinsics (``!Sub``, ``!Ref``, ``!GetAtt`` …)
+    are evaluated against ``stack`` (default: ``Stack()``, us-east-1, account
+    123456789012, stack ``vtlgw-stack``, the parameters' defaults), as
+    CloudFormation would before API Gateway sees them; ``evaluate=False``
+    keeps them symbolic. Arguments of the wrong kind raise ``ArgumentError`` (a ``VtlError``).
     """
     path = _path_argument("load_definition", path)
     _api_argument("load_definition", api)
+    stack = _stack_argument("load_definition", stack)
     if path.is_dir():
-        return _load_cdk_out(path, api, strict)
-    return _build(load_document(path), api, strict)
+        return _load_cdk_out(path, api, strict, stack, evaluate)
+    return _build(load_document(path), api, strict, stack, evaluate)
 
 
 def load_definition_stream(stream: BinaryIO, *, name: str = "<stdin>", api: str | None = None,
-                           strict: bool = True) -> ApiDefinition:
+                           strict: bool = True, stack: Stack | None = None, evaluate: bool = True) -> ApiDefinition:
     """Load one REST API from an open binary stream (``vtlgw invoke --api -`` reads stdin this way).
 
     The format is detected from the content; relative paths in it are taken from the current directory.
@@ -98,7 +117,15 @@ def load_definition_stream(stream: BinaryIO, *, name: str = "<stdin>", api: str 
     if not isinstance(name, str):
         raise ArgumentError(f"load_definition_stream(name): expected a str, not {_kind(name)}")
     _api_argument("load_definition_stream", api)
-    return _build(load_stream(stream, name=name), api, strict)
+    stack = _stack_argument("load_definition_stream", stack)
+    return _build(load_stream(stream, name=name), api, strict, stack, evaluate)
+
+
+def _stack_argument(function: str, stack: object) -> Stack | None:
+    if stack is not None and not isinstance(stack, Stack):
+        raise ArgumentError(f"{function}(stack): expected a vtlgw.apigw.definition.Stack, or None, not "
+                            f"{_kind(stack)}")
+    return stack
 
 
 def _api_argument(function: str, api: object) -> None:
@@ -106,17 +133,27 @@ def _api_argument(function: str, api: object) -> None:
         raise ArgumentError(f"{function}(api): expected an API id as a str, or None, not {_kind(api)}")
 
 
-def _build(doc: Document, api: str | None, strict: bool) -> ApiDefinition:
+def _build(doc: Document, api: str | None, strict: bool, stack: Stack | None = None,
+           evaluate: bool = True) -> ApiDefinition:
     ctx = Context(doc, strict=strict)
     data = doc.data
     version = openapi_version(data)
     if version is not None:
         definition = ApiDefinition(source_file=doc.name, format=version, source=ctx.source(""))
         definition.problems = ctx.problems
+        if evaluate and is_symbolic(data):
+            # Written to be included (AWS::Include): its intrinsics are evaluated as the including
+            # template's would be; names only that template knows stay unresolved, with a warning.
+            ctx.intrinsics = True
+            ctx.evaluator = Evaluator({}, stack or Stack())
+            ctx.evaluator.standalone = True
         build_openapi(ctx, data, "", definition)
+        if ctx.evaluator is not None:
+            attach_evaluation(ctx, definition)
         return definition
     if is_cloudformation(data):
-        return build_cloudformation(ctx, choose_api(list_apis(doc), api, doc.name))
+        return build_cloudformation(ctx, choose_api(list_apis(doc), api, doc.name), stack=stack or _cdk_stack(doc),
+                                    evaluate=evaluate)
     if awscli_kind(data) is not None:
         definition = ApiDefinition(source_file=doc.name, format="aws-cli", source=ctx.source(""))
         definition.problems = ctx.problems
@@ -191,7 +228,8 @@ def _qualified(candidate: ApiCandidate) -> str:
     return f"{candidate.doc.path.name.removesuffix('.template.json')}/{candidate.logical_id}"
 
 
-def _load_cdk_out(directory: Path, api: str | None, strict: bool) -> ApiDefinition:
+def _load_cdk_out(directory: Path, api: str | None, strict: bool, stack: Stack | None = None,
+                  evaluate: bool = True) -> ApiDefinition:
     candidates = _cdk_candidates(directory)
     try:
         chosen = choose_api(candidates, api, str(directory))
@@ -204,5 +242,15 @@ def _load_cdk_out(directory: Path, api: str | None, strict: bool) -> ApiDefiniti
             candidates=[_qualified(c) for c in candidates],
             file=exc.file,
         ) from None
-    return build_cloudformation(Context(chosen.doc, strict=strict), chosen)
+    return build_cloudformation(Context(chosen.doc, strict=strict), chosen, stack=stack or _cdk_stack(chosen.doc),
+                                evaluate=evaluate)
+
+
+def _cdk_stack(doc: Document) -> Stack | None:
+    """CDK names a template after its stack (``MyStack.template.json``), and CloudFormation's generated
+    names start with the stack's name: so that is the supposed stack's name."""
+    name = doc.path.name.removesuffix(".template.json")
+    if name == doc.path.name or stack_value_problem("stack_name", name):
+        return None
+    return Stack(stack_name=name)
 

@@ -15,9 +15,17 @@ Read:
   ``Api`` events of ``AWS::Serverless::Function`` (Lambda proxy methods, on the
   named API or the implicit ``ServerlessRestApi``).
 
-Intrinsic functions stay symbolic: values that must be strings are rendered
-readable (see :mod:`.intrinsics`); values that decide behaviour (status
-codes, types, resource ids) must be literals and are reported otherwise.
+Intrinsic functions are evaluated against a supposed stack (:mod:`.stack`:
+region, account, stack name, parameters, and each resource's physical values),
+as CloudFormation evaluates them before API Gateway sees the API, so a
+template written with ``!Sub`` gets the queue URL, not ``${Queue}``. Every
+value computed is listed in ``ApiDefinition.substitutions``; what cannot be
+known offline is inert ``<...>`` text and a warning on the method. With
+``evaluate=False`` (the linter) they stay symbolic: values that must be
+strings are rendered readable (see :mod:`.intrinsics`).
+
+``AWS::Include`` (``Fn::Transform``) with a local ``Location`` is inlined,
+its intrinsics evaluated against the same stack, as CloudFormation does.
 """
 
 from __future__ import annotations
@@ -62,8 +70,10 @@ from .model import (
     Integration,
     Method,
     MethodResponse,
+    NotEmulated,
 )
 from .openapi import build_openapi
+from .stack import Evaluator, Stack
 from .yamlload import Document, join_pointer, load_document
 
 REST_API = "AWS::ApiGateway::RestApi"
@@ -179,12 +189,48 @@ def choose_api(candidates: list[ApiCandidate], api: str | None, where: str) -> A
     return candidates[0]
 
 
-def build_cloudformation(ctx: Context, candidate: ApiCandidate) -> ApiDefinition:
-    """Load one API of a template into the model."""
+def build_cloudformation(ctx: Context, candidate: ApiCandidate, *, stack: Stack | None = None,
+                         evaluate: bool = True) -> ApiDefinition:
+    """Load one API of a template into the model, its intrinsics evaluated against ``stack`` (default:
+    :class:`~.stack.Stack`'s deterministic one) unless ``evaluate`` is False."""
     doc = candidate.doc
     ctx = ctx.derive(doc, cloudformation=True) if ctx.doc is not doc else ctx.derive(cloudformation=True)
     ctx.intrinsics = True
-    return _TemplateReader(ctx, doc).read(candidate)
+    if evaluate:
+        ctx.evaluator = Evaluator(doc.data, stack or Stack())
+        declared = ctx.evaluator.parameters
+        unknown = [name for name in ctx.evaluator.stack.parameters if name not in declared]
+        if unknown:  # CloudFormation refuses a stack parameter its template does not declare
+            listing = ", ".join(declared) or "none"
+            ctx.fail("/Parameters" if declared else "", f"parameter override {unknown[0]}: the template "
+                                                         f"declares no parameter {unknown[0]} (it declares {listing})")
+    api = _TemplateReader(ctx, doc).read(candidate)
+    if ctx.evaluator is not None:
+        attach_evaluation(ctx, api)
+    return api
+
+
+def attach_evaluation(ctx: Context, api: ApiDefinition) -> None:
+    """What evaluating the intrinsics gave: the substitutions on the API, the unknowable values as
+    warnings on the methods they reach (all of them, for a value outside any method, such as a stage variable)."""
+    api.stack = ctx.evaluator.stack
+    api.substitutions = list(ctx.substitutions)
+    for source, message in ctx.unresolved:
+        owners = [m for m in api.methods.values() if m.source is not None and m.source.file == source.file
+                  and (source.pointer + "/").startswith(m.source.pointer + "/")]
+        for method in owners or api.methods.values():
+            method.not_emulated.append(NotEmulated(message, source))
+
+
+def _invokes(uri: str, physical: tuple[str, dict[str, str]] | None) -> bool:
+    """Whether a Lambda integration URI invokes the function with these physical values (its ARN, or its
+    name, optionally with a version or alias)."""
+    if physical is None:
+        return False
+    arn = physical[1].get("Arn")
+    if arn and f"/functions/{arn}/" in uri or arn and f"/functions/{arn}:" in uri:
+        return True
+    return f"/functions/{physical[0]}/" in uri or f"/functions/{physical[0]}:" in uri
 
 
 def _ref_target(value: Any, attribute: str | None = None) -> str | None:
@@ -291,13 +337,21 @@ class _TemplateReader:
             api.functions[lid] = LambdaFunction(
                 lid, handler if isinstance(handler, str) else None, runtime if isinstance(runtime, str) else None,
                 code_dir, source=self.ctx.source(self.pointer(lid)))
+        ev = self.ctx.evaluator
         for method in api.methods.values():
             integration = method.integration
-            if integration is not None and integration.is_lambda and integration.uri:
-                for name in _FUNCTION_REFERENCE.findall(integration.uri):
-                    if name in api.functions:
-                        integration.function_id = name
-                        break
+            if integration is None or not integration.is_lambda or not integration.uri:
+                continue
+            if ev is not None:  # the evaluated URI holds the function's ARN (or a name given as the URI's function)
+                found = [lid for lid in api.functions if _invokes(integration.uri, ev.physical(lid))]
+                if found:
+                    integration.function_id = found[0]
+                    continue
+            rendered = intrinsics.render(integration.uri_raw) if integration.uri_raw is not None else integration.uri
+            for name in _FUNCTION_REFERENCE.findall(rendered):
+                if name in api.functions:
+                    integration.function_id = name
+                    break
 
     # -- the stage: StageName and Variables ----------------------------------------
 
@@ -316,20 +370,24 @@ class _TemplateReader:
         if owner is None:
             return
         props = self.props(owner)
-        name = self.literal(props.get("StageName"))
+        at = lambda *t: self.pointer(owner, "Properties", *t)  # noqa: E731
+        name = self.literal(props.get("StageName"), at("StageName"))
         if name is not None:
             api.stage_name = name
         variables = props.get("Variables")
         if isinstance(variables, dict):
             for key, value in variables.items():
-                text = self.literal(value)
+                text = self.literal(value, at("Variables", str(key)))
                 if text is not None:
                     api.stage_variables[str(key)] = text
 
-    def literal(self, value: Any) -> str | None:
-        """A scalar property as text; ``!Ref Param`` resolves to the parameter's Default."""
+    def literal(self, value: Any, pointer: str) -> str | None:
+        """A scalar property as text; intrinsics are evaluated (without a stack, ``!Ref Param`` resolves to
+        the parameter's Default and other intrinsics stay symbolic text)."""
         if value is None or isinstance(value, (dict, list)) and not intrinsics.is_symbolic(value):
             return None
+        if self.ctx.evaluator is not None and intrinsics.is_symbolic(value):
+            return self.ctx.evaluated_text(value, pointer)
         if isinstance(value, dict) and set(value) == {"Ref"} and isinstance(self.doc.data, dict):
             params = self.doc.data.get("Parameters")
             param = params.get(value["Ref"]) if isinstance(params, dict) else None
@@ -652,9 +710,10 @@ class _TemplateReader:
                 "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
                 f"${{{function_id}.Arn}}/invocations"
             }
+            uri = ctx.evaluated_text(uri_raw, pointer) if ctx.evaluator is not None else None
             integration = Integration(
                 type="AWS_PROXY",
-                uri=intrinsics.render(uri_raw),
+                uri=uri or intrinsics.render(uri_raw),
                 http_method="POST",
                 uri_raw=uri_raw,
                 source=ctx.source(pointer),

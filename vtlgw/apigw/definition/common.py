@@ -28,6 +28,7 @@ from .model import (
     Method,
     NotEmulated,
     Source,
+    Substitution,
     is_greedy,
     is_variable,
     split_resource_path,
@@ -58,6 +59,11 @@ class Context:
         self.cloudformation = cloudformation
         #: Intrinsic functions may appear (anywhere inside a CloudFormation template, Body included).
         self.intrinsics = intrinsics or cloudformation
+        #: Evaluates intrinsics against the supposed stack (``stack.Evaluator``); None keeps them symbolic.
+        self.evaluator: Any = None
+        #: Shared by derived contexts: every Ref/GetAtt evaluated, and the values that could not be known.
+        self.substitutions: list[Substitution] = []
+        self.unresolved: list[tuple[Source, str]] = []
         for dup in doc.duplicates:
             self.report_error(dup)
 
@@ -69,11 +75,59 @@ class Context:
         ctx.problems = self.problems
         ctx.cloudformation = self.cloudformation if cloudformation is None else cloudformation
         ctx.intrinsics = self.intrinsics
+        ctx.evaluator = self.evaluator
+        ctx.substitutions = self.substitutions
+        ctx.unresolved = self.unresolved
         if doc is not None and doc is not self.doc:
             ctx.intrinsics = ctx.cloudformation
             for dup in doc.duplicates:
                 ctx.report_error(dup)
         return ctx
+
+    def evaluated(self, value: Any, pointer: str) -> Any:
+        """``value`` with its intrinsics evaluated against the stack (``NO_VALUE`` when it removes itself).
+
+        A function CloudFormation would refuse is reported at its pointer (None comes back); a value
+        that cannot be known offline comes back as inert ``<...>`` text and is remembered for a warning.
+        """
+        from .stack import StackError
+
+        ev = self.evaluator
+        seen, unknown = len(ev.evaluated), len(ev.unresolved)
+        try:
+            result = ev.evaluate(value, pointer)
+        except StackError as exc:
+            self.report(exc.pointer or pointer, exc.message)
+            return None
+        for where, written, text in ev.evaluated[seen:]:
+            self.substitutions.append(Substitution(written, text, self.source(self._written(where, pointer))))
+        for item in ev.unresolved[unknown:]:
+            self.unresolved.append((self.source(self._written(item.pointer, pointer)),
+                                    f"{item.text} cannot be known offline: {item.reason}; the text {item.text} "
+                                    "is used"))
+        return result
+
+    def _written(self, pointer: str, fallback: str) -> str:
+        """``pointer`` if the file has it, else its nearest ancestor that it has (a value vtlgw built, such as
+        the URI of a SAM event's integration, is cited at what the user wrote)."""
+        at = pointer
+        while at and at != fallback and self.doc.position(at) is None:
+            at = at.rsplit("/", 1)[0]
+        return at if at and self.doc.position(at) is not None else fallback
+
+    def evaluated_text(self, value: Any, pointer: str) -> str | None:
+        """An intrinsic where a string is needed, evaluated (numbers and booleans as CloudFormation writes them)."""
+        from .stack import NO_VALUE
+
+        result = self.evaluated(value, pointer)
+        if result is None or result is NO_VALUE or isinstance(result, str):
+            return None if result is NO_VALUE else result
+        if isinstance(result, bool):
+            return "true" if result else "false"
+        if isinstance(result, (int, float)):
+            return str(result)
+        self.report(pointer, f"expected a string, but this evaluates to {describe(result)}")
+        return None
 
     def source(self, pointer: str) -> Source:
         return Source(self.doc.name, pointer, self.doc.positions)
@@ -157,6 +211,12 @@ def as_string(
         return intrinsics.render(value)
     name = intrinsics.intrinsic_name(value) if ctx.intrinsics else None
     if name:
+        if ctx.evaluator is not None:
+            text = ctx.evaluated_text(value, pointer)
+            if text is not None and integer and not text.lstrip("-").isdigit():
+                ctx.report(pointer, f"expected an integer, but this evaluates to {text!r}")
+                return None
+            return text
         if symbolic:
             return intrinsics.render(value)
         ctx.report(pointer, f"cannot evaluate {name} offline here: give a literal value")
@@ -226,8 +286,14 @@ def templates(ctx: Context, value: Any, pointer: str) -> list[MappingTemplate]:
         if not is_media_type(key):
             ctx.report(child, f"Invalid content type specified: {key!r}")
         symbolic = ctx.intrinsics and intrinsics.is_symbolic(text)
-        if symbolic:
-            body: str | None = intrinsics.render(text)
+        substituted = False
+        if symbolic and ctx.evaluator is not None:
+            body: str | None = ctx.evaluated_text(text, child)
+            if body is None:
+                continue
+            symbolic, substituted = False, True
+        elif symbolic:
+            body = intrinsics.render(text)
         elif isinstance(text, str) or text is None:
             body = text
         else:
@@ -235,7 +301,7 @@ def templates(ctx: Context, value: Any, pointer: str) -> list[MappingTemplate]:
             continue
         if body:
             body = strip_bom(body)  # a template pasted with its file's byte order mark: not template text
-        result.append(MappingTemplate(key, body or None, ctx.source(child), symbolic))
+        result.append(MappingTemplate(key, body or None, ctx.source(child), symbolic, substituted))
     return result
 
 
@@ -352,7 +418,8 @@ def build_integration(ctx: Context, obj: dict[str, Any], pointer: str, keys: Key
     integration.uri = as_string(ctx, raw_uri, at(keys.uri), symbolic=True)
     if kind and kind != "MOCK" and not integration.uri:
         ctx.report(pointer, f"missing required key {keys.uri!r} (needed by {kind} integrations)")
-    elif kind and integration.uri and not intrinsics.is_symbolic(raw_uri):
+    elif kind and integration.uri and (not intrinsics.is_symbolic(raw_uri) or ctx.evaluator is not None) \
+            and "<" not in integration.uri:  # an unresolved <...> value is warned about, not checked
         _check_uri(ctx, kind, integration.uri, at(keys.uri))
 
     if keys.http_method in obj:

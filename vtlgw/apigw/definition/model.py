@@ -155,6 +155,9 @@ class MappingTemplate:
     template: str | None
     source: Source | None = field(default=None, compare=False, repr=False)
     symbolic: bool = False
+    #: Written with intrinsics that were evaluated against the supposed stack: ``template`` is the
+    #: text CloudFormation would deploy, so columns on a substituted line may differ from the file's.
+    substituted: bool = False
 
 
 def templates_as_dict(templates: list[MappingTemplate]) -> dict[str, str | None]:
@@ -310,6 +313,19 @@ class NotEmulated:
 
 
 @dataclass
+class Substitution:
+    """One value CloudFormation would compute, computed against the supposed stack (what, where, result)."""
+
+    written: str  # the intrinsic, readable (``${OrdersQueue}``, ``Fn::GetAtt Table.Arn``)
+    value: str
+    source: Source | None = field(default=None, compare=False)
+
+    @property
+    def location(self) -> str:
+        return self.source.location if self.source is not None else "<definition>"
+
+
+@dataclass
 class Method(_Located):
     """One method of one resource (``ANY`` included).
 
@@ -369,6 +385,10 @@ class ApiDefinition:
     stage_variables: dict[str, str] = field(default_factory=dict)  # that stage's variables
     problems: list[DefinitionError] = field(default_factory=list, repr=False)
     functions: dict[str, LambdaFunction] = field(default_factory=dict, repr=False)  # by logical id
+    #: The stack intrinsics were evaluated against (a ``vtlgw.apigw.definition.Stack``), or None.
+    stack: Any = field(default=None, repr=False, compare=False)
+    #: Every intrinsic evaluated, in file order: what ``vtlgw invoke`` shows as substituted.
+    substitutions: list[Substitution] = field(default_factory=list, repr=False, compare=False)
     source: Source | None = field(default=None, compare=False, repr=False)
     _routes: Any = field(default=None, init=False, repr=False, compare=False)
 

@@ -25,9 +25,31 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-__all__ = ["Stack", "Evaluator", "Unresolved", "NO_VALUE", "StackError"]
+__all__ = ["Stack", "Evaluator", "Unresolved", "NO_VALUE", "StackError", "stack_value_problem"]
+
+from vtlgw.apigw.errors import ArgumentError
 
 from .errors import DefinitionError
+
+#: What each supposed-stack value must look like, as CloudFormation and AWS accept it.
+_STACK_VALUES = {
+    "region": (re.compile(r"[a-z]{2}(-[a-z]+)+-\d{1,2}"), "an AWS region such as eu-west-1"),
+    "account_id": (re.compile(r"\d{12}"), "a 12-digit AWS account id"),
+    "stack_name": (re.compile(r"[A-Za-z][A-Za-z0-9-]{0,127}"),
+                   "a stack name: a letter, then letters, digits and hyphens, at most 128 characters"),
+    "partition": (re.compile(r"aws(-cn|-us-gov|-iso|-iso-b)?"), "aws, aws-cn or aws-us-gov"),
+    "parameter": (re.compile(r"[A-Za-z0-9]{1,255}"), "a template parameter name (letters and digits)"),
+}
+
+
+def stack_value_problem(kind: str, value: object) -> str | None:
+    """Why ``value`` cannot be the stack's ``kind`` (region, account_id, stack_name, partition, parameter), or None."""
+    pattern, what = _STACK_VALUES[kind]
+    if not isinstance(value, str):
+        return f"expected {what}, not a {type(value).__name__}"
+    if not pattern.fullmatch(value):
+        return f"{value!r} is not {what}"
+    return None
 
 
 class StackError(DefinitionError):
@@ -62,6 +84,22 @@ class Stack:
     stack_name: str = "vtlgw-stack"
     partition: str = "aws"
     parameters: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for kind in ("region", "account_id", "stack_name", "partition"):
+            problem = stack_value_problem(kind, getattr(self, kind))
+            if problem:
+                raise ArgumentError(f"Stack({kind}): {problem}")
+        if not isinstance(self.parameters, dict):
+            raise ArgumentError(f"Stack(parameters): expected a dict of parameter names to values, not a "
+                                f"{type(self.parameters).__name__}")
+        for name, value in self.parameters.items():
+            problem = stack_value_problem("parameter", name)
+            if problem:
+                raise ArgumentError(f"Stack(parameters): {problem}")
+            if not isinstance(value, str):
+                raise ArgumentError(f"Stack(parameters): {name}: expected the value as a str, not a "
+                                    f"{type(value).__name__}")
 
     @property
     def url_suffix(self) -> str:
@@ -214,9 +252,15 @@ class Evaluator:
         mappings = self.template.get("Mappings")
         self.mappings: dict[str, Any] = mappings if isinstance(mappings, dict) else {}
         self.unresolved: list[Unresolved] = []
+        #: Every Ref and Fn::GetAtt evaluated: (pointer, what was written, the value), for summaries.
+        self.evaluated: list[tuple[str, str, str]] = []
+        #: A file loaded on its own (an OpenAPI document written for AWS::Include): names the file cannot
+        #: know are left unresolved instead of refused.
+        self.standalone = False
         self._physical: dict[str, tuple[str, dict[str, str]]] = {}
         self._condition_values: dict[str, bool] = {}
-        self._evaluating: set[str] = set()
+        self._evaluating: set[str] = set()  # conditions being evaluated
+        self._naming: set[str] = set()  # resources whose properties are being evaluated
 
     # ------------------------------------------------------------ values
 
@@ -244,13 +288,43 @@ class Evaluator:
                 return None
             kind = resource.get("Type")
             props = resource.get("Properties")
-            literal_props = {k: v for k, v in props.items() if isinstance(v, (str, bool, int))} \
-                if isinstance(props, dict) else {}
             maker = PHYSICAL.get(kind) if isinstance(kind, str) else None
-            self._physical[logical_id] = (maker or _other(str(kind)))(literal_props, self.stack, logical_id)
+            values = self._scalar_properties(logical_id, props) if maker is not None else {}
+            self._physical[logical_id] = (maker or _other(str(kind)))(values, self.stack, logical_id)
         return self._physical[logical_id]
 
+    def _scalar_properties(self, logical_id: str, props: Any) -> dict[str, Any]:
+        """A resource's scalar properties, intrinsics evaluated (``TableName: !Sub orders-${Stage}``); one that
+        cannot be evaluated, or that refers back to the resource itself, is left out (a generated name then)."""
+        if not isinstance(props, dict) or logical_id in self._naming:
+            return {}
+        self._naming.add(logical_id)
+        unknown, seen = len(self.unresolved), len(self.evaluated)
+        values: dict[str, Any] = {}
+        try:
+            for key, value in props.items():
+                if isinstance(value, (str, bool, int)):
+                    values[key] = value
+                elif isinstance(value, dict) and len(value) == 1 and next(iter(value)) in _FUNCTIONS:
+                    try:
+                        result = self.evaluate(value, f"/Resources/{_escape(logical_id)}/Properties/{_escape(key)}")
+                    except StackError:
+                        continue
+                    if isinstance(result, (str, bool, int)) and not (isinstance(result, str) and result.startswith("<")):
+                        values[key] = result
+        finally:
+            self._naming.discard(logical_id)
+            del self.unresolved[unknown:]  # what a resource's own properties needed is not the caller's concern
+            del self.evaluated[seen:]
+        return values
+
     def ref(self, name: str, pointer: str) -> Any:
+        value = self._ref(name, pointer)
+        if isinstance(value, str) and not value.startswith("<"):
+            self.evaluated.append((pointer, f"Ref {name}", value))
+        return value
+
+    def _ref(self, name: str, pointer: str) -> Any:
         pseudo = self.stack.pseudo(name)
         if pseudo is not None:
             return pseudo
@@ -260,14 +334,31 @@ class Evaluator:
                 return value
             return self._unknown(pointer, f"Ref {name}", f"parameter {name} has no Default (give --parameter "
                                                          f"{name}=VALUE)")
+        kind = self.resources.get(name, {}).get("Type") if isinstance(self.resources.get(name), dict) else None
+        if isinstance(kind, str) and (kind.startswith("Custom::") or kind == "AWS::CloudFormation::CustomResource"):
+            return self._unknown(pointer, f"Ref {name}", f"{name} is a {kind}, whose physical id is whatever its "
+                                                         "provider returns")
         found = self.physical(name)
         if found is not None:
             return found[0]
+        if self.standalone:
+            return self._unknown(pointer, f"Ref {name}", f"{name} is defined by the template that includes this "
+                                                         "file; load that template to resolve it")
         raise StackError(f"Ref to {name!r}, which is neither a parameter nor a resource of the template",
                          pointer=pointer)
 
     def get_att(self, logical_id: str, attribute: str, pointer: str) -> Any:
+        value = self._get_att(logical_id, attribute, pointer)
+        if isinstance(value, str) and not value.startswith("<"):
+            self.evaluated.append((pointer, f"GetAtt {logical_id}.{attribute}", value))
+        return value
+
+    def _get_att(self, logical_id: str, attribute: str, pointer: str) -> Any:
         found = self.physical(logical_id)
+        if found is None and self.standalone:
+            return self._unknown(pointer, f"Fn::GetAtt {logical_id}.{attribute}",
+                                 f"{logical_id} is defined by the template that includes this file; load that "
+                                 "template to resolve it")
         if found is None:
             raise StackError(f"Fn::GetAtt of {logical_id!r}, which is not a resource of the template",
                              pointer=pointer)
@@ -380,7 +471,13 @@ def _fn_sub(ev: Evaluator, arg: Any, pointer: str) -> str:
         if "." in inner and inner.split(".", 1)[0] in ev.resources:
             lid, attribute = inner.split(".", 1)
             return str(ev.get_att(lid, attribute, pointer))
-        value = ev.ref(inner, pointer)
+        try:
+            value = ev.ref(inner, pointer)
+        except StackError:
+            raise StackError(
+                f"Fn::Sub refers to ${{{inner}}}, which is neither a parameter, a pseudo-parameter nor a resource "
+                f"of the template, so CloudFormation refuses it; for a literal ${{{inner}}} (a Velocity "
+                f"reference in a mapping template) write ${{!{inner}}}", pointer=pointer) from None
         if isinstance(value, list):
             return ",".join(str(v) for v in value)
         return str(value)

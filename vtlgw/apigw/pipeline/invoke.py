@@ -103,6 +103,9 @@ class InvokeResult:
     request_time: str = ""
     request_time_epoch: int = 0
     handler_output: str = ""
+    #: The values CloudFormation would have computed that this method's run used (its own, and the
+    #: API's such as stage variables), evaluated against the supposed stack: ``Substitution`` objects.
+    substitutions: list = field(default_factory=list)
 
     @property
     def body_bytes(self) -> bytes:
@@ -728,7 +731,31 @@ class _Run:
             request_id=self.request_id,
             request_time=to_text(self.mctx.context.get("requestTime")),
             request_time_epoch=self.epoch_ms,
+            substitutions=self._substitutions(),
         )
+
+    def _substitutions(self) -> list:
+        """The definition's substitutions this method's run depends on: inside the method, or outside every method."""
+        found = getattr(self.definition, "substitutions", None) or []
+        if not found:
+            return []
+        methods = [m.source for m in self.definition.methods.values() if m.source is not None]
+
+        def inside(source: Any, method_source: Any) -> bool:
+            return source.file == method_source.file and (source.pointer + "/").startswith(method_source.pointer + "/")
+
+        own = self.method.source if self.method is not None else None
+        chosen, seen = [], set()
+        for item in found:
+            where = item.source
+            if where is None:
+                continue
+            if (own is not None and inside(where, own)) or not any(inside(where, m) for m in methods):
+                key = (item.written, item.value)
+                if key not in seen:
+                    seen.add(key)
+                    chosen.append(item)
+        return chosen
 
 
 # ---------------------------------------------------------------------------- helpers

@@ -31,6 +31,9 @@ def to_json(result: InvokeResult) -> dict[str, Any]:
     }
     if result.is_base64_encoded:
         out["isBase64Encoded"] = True
+    if result.substitutions:
+        out["substitutions"] = [{"written": item.written, "value": item.value, "location": item.location}
+                                for item in result.substitutions]
     return out
 
 
@@ -46,6 +49,12 @@ def format_text(result: InvokeResult) -> str:
     lines.append("Response body" + (" (base64):" if result.is_base64_encoded else ":"))
     lines.append(result.body)
     lines.append("")
+    if result.substitutions:
+        lines.append("Substituted (as CloudFormation would, on the supposed stack):")
+        width = max(len(item.written) for item in result.substitutions)
+        lines.extend(f"  {item.written.ljust(width)} = {item.value}   ({item.location})"
+                     for item in result.substitutions)
+        lines.append("")
     lines.append("Logs:")
     lines.append(result.log.rstrip("\n"))
     if result.handler_output:
