@@ -476,3 +476,29 @@ def test_fixtures_are_terraform_json():
         data = json.loads(path.read_text())
         assert data["terraform_version"] == "1.7.5"
         assert data["format_version"] == ("1.2" if "planned_values" in data else "1.0")
+
+
+def test_body_from_a_rest_api_put(tmp_path, monkeypatch):
+    # Terraform AWS provider docs, aws_api_gateway_rest_api_put: body and rest_api_id (both required)
+    def moved(data):
+        rest = planned(data, ORDERS)
+        put = {"address": "aws_api_gateway_rest_api_put.orders", "mode": "managed",
+               "type": "aws_api_gateway_rest_api_put", "name": "orders",
+               "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+               "values": {"body": rest["values"]["body"], "fail_on_warnings": True, "parameters": None,
+                          "triggers": None},
+               "sensitive_values": {}}
+        rest["values"]["body"] = None
+        data["planned_values"]["root_module"]["resources"].append(put)
+        data["configuration"]["root_module"]["resources"].append({
+            "address": "aws_api_gateway_rest_api_put.orders", "mode": "managed",
+            "type": "aws_api_gateway_rest_api_put", "name": "orders", "provider_config_key": "aws",
+            "expressions": {"body": {}, "fail_on_warnings": {"constant_value": True},
+                            "rest_api_id": {"references": ["aws_api_gateway_rest_api.orders.id",
+                                                           "aws_api_gateway_rest_api.orders"]}},
+            "schema_version": 0})
+
+    name = copy_with(tmp_path, monkeypatch, "plan-body.json", moved)
+    api = load_definition(name)
+    assert api.method("GET", "/orders").source.file == "plan-body.json (aws_api_gateway_rest_api_put.orders.body)"
+    assert invoke(api, get("/orders/missing")).status == 404

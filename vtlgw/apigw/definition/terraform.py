@@ -9,8 +9,9 @@ under ``child_modules`` (values) and ``module_calls`` (configuration).
 
 Read, for each ``aws_api_gateway_rest_api``:
 
-* its ``body`` (an OpenAPI document as a JSON or YAML string), built by the
-  OpenAPI reader, with ``name`` and ``binary_media_types``;
+* its ``body`` (an OpenAPI document as a JSON or YAML string), or that of the
+  ``aws_api_gateway_rest_api_put`` for it, built by the OpenAPI reader, with
+  ``name`` and ``binary_media_types``;
 * ``aws_api_gateway_resource`` (the path rebuilt from the ``parent_id`` chain,
   ``root_resource_id`` being ``/``; state's computed ``path`` when the chain
   leaves the file), ``aws_api_gateway_method``, ``aws_api_gateway_integration``,
@@ -69,6 +70,7 @@ from .openapi import build_openapi
 from .yamlload import Document, join_pointer, parse_document
 
 REST_API = "aws_api_gateway_rest_api"
+REST_API_PUT = "aws_api_gateway_rest_api_put"
 RESOURCE = "aws_api_gateway_resource"
 METHOD = "aws_api_gateway_method"
 INTEGRATION = "aws_api_gateway_integration"
@@ -383,7 +385,8 @@ class _Reader:
 
     def orphans(self) -> None:
         """API Gateway resources whose ``rest_api_id`` names no REST API of the file would be lost silently."""
-        kinds = (RESOURCE, METHOD, INTEGRATION, INTEGRATION_RESPONSE, METHOD_RESPONSE, GATEWAY_RESPONSE, STAGE)
+        kinds = (REST_API_PUT, RESOURCE, METHOD, INTEGRATION, INTEGRATION_RESPONSE, METHOD_RESPONSE,
+                 GATEWAY_RESPONSE, STAGE)
         for instance in self.tf.instances:
             if instance.type in kinds and self.link(instance, "rest_api_id") is None:
                 self.unresolved(instance, "rest_api_id", f"an {REST_API} of this file")
@@ -471,24 +474,36 @@ class _Reader:
     # -- the body ---------------------------------------------------------------------
 
     def body(self, api: ApiDefinition) -> None:
+        """The OpenAPI body: the rest_api's own, else that of the one ``aws_api_gateway_rest_api_put`` for it."""
         rest = self.rest_api
-        value = rest.values.get("body")
+        owner = rest
+        if rest.values.get("body") is None and not rest.is_unknown("body"):
+            puts = [i for i in self.tf.of_type(REST_API_PUT) if self.belongs(i)]
+            if len(puts) > 1:
+                self.ctx.fail(puts[1].pointer, f"{rest.address} has several {REST_API_PUT} "
+                                               f"({', '.join(p.address for p in puts)}): the body the API ends "
+                                               "with depends on the order they are applied, which vtlgw cannot "
+                                               "tell; load the state, or a plan with one of them",
+                              UnsupportedDefinitionError)
+            if puts:
+                owner = puts[0]
+        value = owner.values.get("body")
         if value is None:
-            if rest.is_unknown("body"):
-                refs = rest.references("body")
-                self.ctx.fail(rest.expression_pointer("body") or join_pointer(rest.unknown_pointer or "", "body"),
-                              f"{rest.address}: the OpenAPI body is unknown until apply"
-                              + (f" (it refers to {rest.shown_references('body')})" if refs else "")
+            if owner.is_unknown("body"):
+                refs = owner.references("body")
+                self.ctx.fail(owner.expression_pointer("body") or join_pointer(owner.unknown_pointer or "", "body"),
+                              f"{owner.address}: the OpenAPI body is unknown until apply"
+                              + (f" (it refers to {owner.shown_references('body')})" if refs else "")
                               + "; load the state after apply (terraform show -json) instead of the plan",
                               UnsupportedDefinitionError)
             return
         if not isinstance(value, str):
-            self.ctx.report(rest.at("body"), f"{rest.address}: expected the body as an OpenAPI document in a "
-                                             "string (jsonencode(...) or file(...))")
+            self.ctx.report(owner.at("body"), f"{owner.address}: expected the body as an OpenAPI document in a "
+                                              "string (jsonencode(...) or file(...))")
             return
         if not value.strip():
             return
-        doc = _body_document(self.ctx.doc, rest.at("body"), rest.address, value)
+        doc = _body_document(self.ctx.doc, owner.at("body"), owner.address, value)
         build_openapi(self.ctx.derive(doc, cloudformation=False), doc.data, "", api)
 
     # -- resources and methods ----------------------------------------------------------
