@@ -502,3 +502,42 @@ def test_body_from_a_rest_api_put(tmp_path, monkeypatch):
     api = load_definition(name)
     assert api.method("GET", "/orders").source.file == "plan-body.json (aws_api_gateway_rest_api_put.orders.body)"
     assert invoke(api, get("/orders/missing")).status == 404
+
+
+def test_gateway_response_from_state():
+    # Terraform AWS provider docs, aws_api_gateway_gateway_response: response_type, status_code,
+    # response_templates, response_parameters
+    api = load_definition("state-orders.json")
+    result = invoke(api, {"httpMethod": "POST", "path": "/nowhere"})
+    assert result.status == 404
+    assert result.json() == {"message": "no route for POST /live/nowhere"}  # $context.path carries the stage
+    assert result.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_proxy_integration_templates_are_not_emulated(tmp_path, monkeypatch):
+    def proxy(data):
+        values = planned(data, "aws_api_gateway_integration.get_order")["values"]
+        values["type"] = "AWS_PROXY"
+
+    name = copy_with(tmp_path, monkeypatch, "plan-resources.json", proxy)
+    method = load_definition(name, api=ORDERS).method("GET", "/orders/{id}")
+    notes = [n.what for n in method.not_emulated]
+    assert "GET /orders/{id}: request templates are ignored on an AWS_PROXY integration" in notes
+    assert "GET /orders/{id}: integration response templates and mappings are ignored on an AWS_PROXY " \
+           "integration" in notes
+
+
+def test_unknown_http_uri_keeps_its_reference(tmp_path, monkeypatch):
+    address = "aws_api_gateway_integration.get_order"
+
+    def http(data):
+        planned(data, address)["values"]["type"] = "HTTP"
+        planned(data, address)["values"]["integration_http_method"] = "GET"
+        configured(data, address)["expressions"]["uri"] = {"references": ["var.orders_backend_url"]}
+
+    name = copy_with(tmp_path, monkeypatch, "plan-resources.json", http)
+    method = load_definition(name, api=ORDERS).method("GET", "/orders/{id}")
+    assert method.integration.uri == "${var.orders_backend_url}"
+    assert [n.what for n in method.not_emulated] == [
+        "GET /orders/{id}: aws_api_gateway_integration.get_order: uri is unknown until apply (it is "
+        "var.orders_backend_url); read as ${var.orders_backend_url}"]
