@@ -452,15 +452,82 @@ def build_integration(ctx: Context, obj: dict[str, Any], pointer: str, keys: Key
 
 
 def _check_uri(ctx: Context, kind: str, uri: str, pointer: str) -> None:
+    """The URI API Gateway accepts for ``kind``; a refused one is reported with what is wrong with it."""
     if kind in ("HTTP", "HTTP_PROXY"):
         if not _HTTP_URI.match(uri) and "${stageVariables." not in uri:
-            ctx.report(pointer, f"Invalid HTTP endpoint specified for URI: {uri!r}")
+            placeholder = _PLACEHOLDER.search(uri)
+            if placeholder:
+                ctx.report(pointer, f"the HTTP endpoint holds an unsubstituted {placeholder.group(0)}: "
+                                    f"{_substitution_advice(ctx, placeholder.group(1))}: {uri!r}")
+            else:
+                ctx.report(pointer, f"Invalid HTTP endpoint specified for URI: {uri!r}")
     elif kind in ("AWS", "AWS_PROXY"):
-        if not _AWS_URI.match(uri):
-            ctx.report(pointer, f"AWS ARN for integration must contain path or action: {uri!r}")
+        problem = _aws_uri_problem(ctx, uri)
+        if problem:
+            ctx.report(pointer, f"{problem}: {uri!r}")
         elif kind == "AWS_PROXY" and not _PROXY_TARGET.search(uri):
             ctx.report(pointer, "Integrations of type 'AWS_PROXY' currently only supports Lambda function "
                                 "and Firehose stream invocations.")
+
+
+#: A ``${...}`` that is not a stage variable (API Gateway fills ``${stageVariables.x}`` in itself).
+_PLACEHOLDER = re.compile(r"\$\{(?!stageVariables\.)([^{}]*)\}")
+_REGION = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d+\Z")
+_SHAPE = "arn:aws:apigateway:<region>:<service>:path/<path> or ...:action/<Action>"
+
+
+def _aws_uri_problem(ctx: Context, uri: str) -> str | None:
+    """Why API Gateway refuses ``uri`` as an AWS service ARN, naming the part that is wrong; None if it is fine.
+
+    A ``${AWS::Region}`` left in a plain string (CloudFormation substitutes only
+    inside Fn::Sub) is named as such, not as the missing ``path``/``action``
+    that the broken region field makes it look like.
+    """
+    if _AWS_URI.match(uri):
+        return None
+    placeholder = _PLACEHOLDER.search(uri)
+    if placeholder:
+        return (f"the integration ARN holds an unsubstituted {placeholder.group(0)} (nothing replaces it in a plain "
+                f"string): {_substitution_advice(ctx, placeholder.group(1))}")
+    parts = uri.split(":", 5)
+    if parts[0] != "arn" or len(parts) < 5:
+        return f"the integration URI is not an ARN: expected {_SHAPE}"
+    if parts[2] == "lambda" and len(parts) == 6 and parts[5].startswith("function:"):
+        region = parts[3] or "<region>"
+        return ("AWS ARN for integration must contain path or action: this is the Lambda function's ARN, and "
+                f"API Gateway invokes it through arn:{parts[1]}:apigateway:{region}:lambda:path/2015-03-31/"
+                "functions/<that ARN>/invocations")
+    if parts[2] != "apigateway":
+        return (f"the integration ARN names the service {parts[2]!r} where API Gateway's own ARN is needed "
+                f"('apigateway'): expected {_SHAPE}")
+    if not parts[1].startswith("aws"):
+        return f"the integration ARN's partition {parts[1]!r} is not aws, aws-cn or aws-us-gov"
+    if len(parts) == 5:  # one field short: the region or the service was left out
+        if _REGION.match(parts[3]):
+            return (f"the integration ARN names no AWS service after the region {parts[3]!r}: expected "
+                    f"arn:aws:apigateway:{parts[3]}:<service>:{parts[4].split('/', 1)[0]}/...")
+        return (f"the integration ARN has no region: {parts[3]!r} is where the region goes, expected "
+                f"arn:aws:apigateway:<region>:{parts[3]}:{parts[4].split('/', 1)[0]}/...")
+    region, service, rest = parts[3], parts[4], parts[5]
+    if not region:
+        return f"the integration ARN has no region (arn:aws:apigateway:<region>:{service or '<service>'}:...)"
+    if not service:
+        return f"the integration ARN names no AWS service after the region {region!r}: expected {_SHAPE}"
+    head = rest.split("/", 1)[0]
+    if head in ("path", "action"):
+        return (f"AWS ARN for integration must contain path or action: '{head}' is not followed by "
+                f"{'the path' if head == 'path' else 'the Action'} ({head}/...)")
+    return (f"AWS ARN for integration must contain path or action: after the service {service!r} comes "
+            f"'path/<path>' or 'action/<Action>', not {head!r}")
+
+
+def _substitution_advice(ctx: Context, name: str) -> str:
+    """How to get the value in: Fn::Sub in a CloudFormation template, the literal value in an OpenAPI file."""
+    if ctx.intrinsics:
+        return "CloudFormation substitutes ${...} only inside Fn::Sub: write the value as !Sub '...' (Fn::Sub)"
+    literal = {"AWS::Region": "the region, such as us-east-1,", "AWS::AccountId": "the 12-digit account id",
+               "AWS::Partition": "the partition, aws,"}.get(name.strip(), "the literal value")
+    return f"an OpenAPI definition is imported as written: put {literal} in its place"
 
 
 def _timeout(ctx: Context, value: Any, pointer: str) -> int:
