@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
@@ -73,14 +75,63 @@ class PositionMap(Protocol):
     def lookup(self, pointer: str) -> Position | None: ...
 
 
-class _DictPositions:
-    """Positions computed while building the value (YAML)."""
+class _YamlPositions:
+    """Positions of a YAML file: the parser's marks per pointer, made ``Position`` objects when looked up."""
 
-    def __init__(self, table: dict[str, Position]) -> None:
-        self._table = table
+    def __init__(self, text: str, table: dict[str, Any]) -> None:
+        self._text = text
+        self._table = table  # pointer -> Position, or (start mark, end mark, key mark, style, indent)
+        self._newlines: array | None = None
+        self._lines: list[str] | None = None
 
     def lookup(self, pointer: str) -> Position | None:
-        return self._table.get(pointer)
+        found = self._table.get(pointer)
+        if found is None or found.__class__ is Position:
+            return found
+        start, end, key, style, indent = found
+        content_line = content_column = None
+        if style == "|" or style == ">":
+            content_line, content_column = self._block_content(start.index, indent)
+        position = Position(
+            start.line + 1,
+            start.column + 1,
+            end.line + 1,
+            end.column + 1,
+            key.line + 1 if key is not None else None,
+            key.column + 1 if key is not None else None,
+            style,
+            content_line,
+            content_column,
+        )
+        self._table[pointer] = position
+        return position
+
+    def _block_content(self, index: int, indent: int) -> tuple[int, int | None]:
+        """First content line and column of a block scalar starting at ``index`` (the header may follow a tag);
+        ``indent`` is the column its collection starts at."""
+        text = self._text
+        while index < len(text) and text[index] not in "|>":
+            index += 1
+        if self._newlines is None:
+            self._newlines = array("q", (m.start() for m in re.finditer("\n", text)))
+        header_line = bisect_left(self._newlines, index)  # 0-based: the newlines before it
+        end = text.find("\n", index)
+        header = text[index : end if end >= 0 else len(text)]
+        explicit = _BLOCK_INDENT.match(header)
+        if explicit:
+            digit = int(explicit.group(1) or explicit.group(2))
+            return header_line + 2, indent + digit + 1
+        if self._lines is None:
+            self._lines = text.splitlines()
+        lines = self._lines
+        for number in range(header_line + 1, len(lines)):
+            line = lines[number]
+            if line.strip():
+                return header_line + 2, len(line) - len(line.lstrip(" ")) + 1
+        return header_line + 2, None
+
+
+_BLOCK_INDENT = re.compile(r"[|>][-+]?([1-9])|[|>]([1-9])")
 
 
 class _JsonPositionMap:
@@ -288,24 +339,16 @@ def _check_json_bounds(data: Any, positions: _JsonPositionMap, name: str) -> Non
 # ---------------------------------------------------------------------------
 # YAML
 
-_PLAIN_TAG = "tag:vtlgw.local,2024:plain"
 _YAML = "tag:yaml.org,2002:"
 
-
-def _loader_class(base: type) -> type:
-    class _Loader(base):  # type: ignore[misc, valid-type]
-        """Leaves plain scalars untyped: they are typed later, by the file's schema."""
-
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-            if kind is yaml.ScalarNode and implicit[0]:
-                return _PLAIN_TAG
-            return super().resolve(kind, value, implicit)
-
-    return _Loader
+# The event parsers: libyaml's (in C) when PyYAML has it, else PyYAML's own (pure Python, same events).
+_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_PY_LOADER: type = yaml.SafeLoader
 
 
-_LOADER = _loader_class(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-_PY_LOADER = _loader_class(yaml.SafeLoader)
+def _native(loader: type) -> bool:
+    """Whether ``loader`` parses with libyaml."""
+    return bool(getattr(yaml, "__with_libyaml__", False)) and issubclass(loader, yaml.cyaml.CParser)
 
 # CloudFormation short forms -> long-form keys.
 INTRINSIC_TAGS = {
@@ -353,6 +396,15 @@ _FLOAT_11 = re.compile(
 _FLOAT_11_SEX = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*\Z")
 _INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+
+
+# Plain scalars that need no pattern: their value in each schema.
+_PLAIN_FIXED_CORE = {**dict.fromkeys(_NULLS), **dict.fromkeys(_TRUE_CORE, True), **dict.fromkeys(_FALSE_CORE, False)}
+_PLAIN_FIXED_11 = {**dict.fromkeys(_NULLS), **dict.fromkeys(_TRUE_11, True), **dict.fromkeys(_FALSE_11, False)}
+# Every other plain scalar that is not a string starts with one of these (see resolve_plain's patterns).
+_NUMBER_START = frozenset("+-.0123456789")
+_STRING_TAGS = frozenset([_YAML + "str", "!", _YAML + "binary", _YAML + "timestamp"])
+_CHECKED_TAGS: dict[str, Any] = {_YAML + "bool": bool, _YAML + "int": int, _YAML + "float": (float, int)}
 
 
 def _sign(text: str) -> tuple[int, str]:
@@ -414,69 +466,24 @@ def resolve_plain(text: str, yaml11: bool) -> Any:
 def _check_yaml_bounds(text: str, name: str) -> None:
     """Refuse YAML that would expand past the caps, before anything is built from it.
 
-    Walks the event stream (libyaml's parser keeps its own stack, so a file
-    nested 100,000 deep costs no recursion here, while composing it would
-    overflow the C stack), counting every value as the builder will see it:
-    an alias ``*a`` adds as many values, and as much depth, as the node it
-    names. The first event past :data:`~vtlgw.apigw.limits.MAX_DEFINITION_DEPTH`,
-    :data:`~vtlgw.apigw.limits.MAX_YAML_ALIAS_NODES` or
-    :data:`~vtlgw.apigw.limits.MAX_DEFINITION_NODES` is the error's location,
-    so a "billion laughs" file is refused at its first alias that expands too far.
+    The bounds are checked by the one pass that also builds the value (see :class:`_YamlPass`);
+    this runs that pass with nothing built, for callers that only want the check.
     """
-    total = 0  # values so far, aliases expanded
-    expanded = 0  # values added by aliases
-    anchors: dict[str, tuple[int, int]] = {}  # anchor -> (values, height) of the node it names
-    stack: list[list[Any]] = []  # open collections: [anchor, total before it, its depth, deepest inside]
-
-    def fail(event: Any, message: str) -> None:
-        mark = event.start_mark
-        raise DefinitionTooLargeError(message, file=name, line=mark.line + 1, column=mark.column + 1)
-
-    for event in yaml.parse(text, Loader=_LOADER):
-        kind = type(event)
-        if kind is yaml.ScalarEvent or kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
-            total += 1
-            depth = len(stack) + 1
-            if kind is yaml.ScalarEvent:
-                if event.anchor is not None:
-                    anchors[event.anchor] = (1, 1)
-            else:
-                stack.append([event.anchor, total - 1, depth, depth])
-        elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
-            anchor, before, own, deepest = stack.pop()
-            if anchor is not None:
-                anchors[anchor] = (total - before, deepest - own + 1)
-            if stack and deepest > stack[-1][3]:
-                stack[-1][3] = deepest
-            continue
-        elif kind is yaml.AliasEvent:
-            named = anchors.get(event.anchor)
-            if named is None:  # undefined, or inside its own anchor: compose or the builder says which
-                continue
-            values, height = named
-            total += values
-            expanded += values
-            depth = len(stack) + height
-            if expanded > limits.MAX_YAML_ALIAS_NODES:
-                fail(event, f"YAML aliases expand to more than {limits.MAX_YAML_ALIAS_NODES} values here "
-                            f"(*{event.anchor} alone is {values}); vtlgw refuses alias bombs: write the values "
-                            "out, or use fewer aliases")
-        else:
-            continue
-        if depth > limits.MAX_DEFINITION_DEPTH:
-            fail(event, f"nested too deeply: more than {limits.MAX_DEFINITION_DEPTH} levels of lists and maps "
-                        "(vtlgw's limit for definitions)")
-        if total > limits.MAX_DEFINITION_NODES:
-            fail(event, f"the definition has more than {limits.MAX_DEFINITION_NODES} values (vtlgw's limit, "
-                        "aliases expanded); split it or use a smaller file")
-        if stack and depth > stack[-1][3]:
-            stack[-1][3] = depth
+    _YamlPass(text, name, False, _LOADER, build=False).run()
 
 
-def _parse_yaml(text: str, path: Path, name: str, yaml11: bool | None) -> Document:
+def _parse_yaml(text: str, path: Path, name: str, yaml11: bool | None, loader: type | None = None) -> Document:
+    """Parse YAML text in one pass over the parser's events (libyaml's C parser when present).
+
+    With ``yaml11`` None the schema is first guessed from the text; in the rare case the top-level
+    keys the pass found disagree with the guess, the pass runs again with the other schema.
+    """
+    loader = loader or _LOADER
+    schema = _guess_cloudformation(text) if yaml11 is None else yaml11
     try:
-        _check_yaml_bounds(text, name)
-        root = yaml.compose(text, Loader=_LOADER)
+        result = _YamlPass(text, name, schema, loader).run()
+        if yaml11 is None and result.cloudformation != schema and not isinstance(result.error, _ComposeError):
+            result = _YamlPass(text, name, result.cloudformation, loader).run()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "syntax error"
@@ -488,186 +495,509 @@ def _parse_yaml(text: str, path: Path, name: str, yaml11: bool | None) -> Docume
         ) from None
     except yaml.YAMLError as exc:
         raise DefinitionError(f"invalid YAML: {exc}", file=name) from None
-    if root is None:
-        raise DefinitionError("the file is empty", file=name)
-    if yaml11 is None:
-        yaml11 = _looks_like_cloudformation(root)
-    builder = _YamlBuilder(text, name, yaml11)
-    data = builder.build(root, "", None, 0)
-    return Document(path, name, data, "yaml", text, _DictPositions(builder.table), builder.duplicates)
+    if result.error is not None:
+        raise result.error.error
+    return Document(path, name, result.data, "yaml", text, _YamlPositions(text, result.table), result.duplicates)
 
 
-def _looks_like_cloudformation(root: yaml.Node) -> bool:
-    if not isinstance(root, yaml.MappingNode):
+_CLOUDFORMATION_KEYS = frozenset(["AWSTemplateFormatVersion", "Resources", "Transform"])
+_CLOUDFORMATION_LINE = re.compile(r"""^["']?(?:AWSTemplateFormatVersion|Resources|Transform)\b""", re.M)
+
+
+def _guess_cloudformation(text: str) -> bool:
+    """Whether the text likely has a top-level ``AWSTemplateFormatVersion``, ``Resources`` or ``Transform``.
+
+    Only a guess, to type the scalars of the first pass: the pass finds the real top-level keys.
+    """
+    if "Resources" not in text and "AWSTemplateFormatVersion" not in text and "Transform" not in text:
         return False
-    keys = {k.value for k, _ in root.value if isinstance(k, yaml.ScalarNode)}
-    return bool(keys & {"AWSTemplateFormatVersion", "Resources", "Transform"})
+    return _CLOUDFORMATION_LINE.search(text) is not None
 
 
-class _YamlBuilder:
-    """Turns a composed node tree into plain values, recording a position per pointer."""
+class _BuildError(Exception):
+    """Why the value could not be built; reported unless the stream has a worse error."""
 
-    def __init__(self, text: str, name: str, yaml11: bool) -> None:
+    def __init__(self, error: DefinitionError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _ComposeError(_BuildError):
+    pass
+
+
+# The kinds of open collections while building.
+_MAP, _SEQ, _MERGE_MAP, _MERGE_SEQ = range(4)
+
+
+class _Frame:
+    """An open collection: a mapping or list being built, or (part of) a merge key's ``<<`` value."""
+
+    __slots__ = (
+        "kind", "value", "pointer", "table", "dups", "indent", "ident", "event", "start", "key", "own_indent",
+        "own_pointer", "intrinsic", "expect_key", "name", "child", "key_mark", "merging", "seen", "merged",
+        "index", "acc", "owner", "single",
+    )
+
+    def __init__(self, kind: int, value: Any, pointer: str, table: dict, dups: list, indent: int) -> None:
+        self.kind = kind
+        self.value = value  # the dict or list being filled (None for a merge key's list)
+        self.pointer = pointer  # the pointer its children are under (for an intrinsic, the inner one)
+        self.table = table  # where its children's positions go
+        self.dups = dups  # where duplicate keys under it are reported
+        self.indent = indent  # its start column (0-based), which block scalars in it are indented from
+        self.ident = 0  # the id of its start event while it is open (an alias may lead back to it)
+        self.intrinsic: str | None = None
+        self.expect_key = True
+        self.merging = False
+        self.index = 0
+        self.seen: dict[str, Any] = {}
+        self.merged: dict[str, Any] = {}
+
+
+class _Result:
+    __slots__ = ("data", "table", "duplicates", "error", "cloudformation")
+
+
+_MISSING = object()
+
+
+class _YamlPass:
+    """One pass over a YAML text's events: bounds, composition checks, values and positions.
+
+    Errors are reported in the order separate stages would find them: a bounds or syntax error
+    anywhere in the stream wins over a composition error of the (single) document (an undefined
+    alias, a duplicate anchor, a second document), which wins over an error building the value (an
+    unknown tag, a non-scalar key, ...). After one of the latter, building stops and the rest of the
+    stream is only checked.
+
+    An alias is expanded by replaying the events recorded under its anchor: it gets values,
+    positions and duplicate-key reports of its own, as if its node were written out again there.
+    Positions are kept as the parser's marks and turned into line:col when looked up.
+    """
+
+    def __init__(self, text: str, name: str, yaml11: bool, loader: type, *, build: bool = True) -> None:
         self.text = text
-        self.lines = text.splitlines()
         self.name = name
         self.yaml11 = yaml11
-        self.table: dict[str, Position] = {}
+        self.loader = loader
+        self.build = build
+        self.table: dict[str, Any] = {}
         self.duplicates: list[DefinitionError] = []
-        self._active: set[int] = set()
+        self.stack: list[_Frame] = []
+        self.active: set[int] = set()
+        self.anchors: dict[str, list] = {}  # anchor -> [first recorded index, end index or None, its first event]
+        self.recorded: list[Any] = []
+        self.merge_replays: set[str] = set()
+        self.data: Any = None
+        self.fixed = _PLAIN_FIXED_11 if yaml11 else _PLAIN_FIXED_CORE
+        self.numbers: dict[str, Any] = {}
 
-    def error(self, node: yaml.Node, message: str, pointer: str) -> DefinitionError:
-        mark = node.start_mark
-        return DefinitionError(message, file=self.name, pointer=pointer, line=mark.line + 1, column=mark.column + 1)
+    # ------------------------------------------------------------ the pass
 
-    def _record(self, node: yaml.Node, pointer: str, key: yaml.Node | None, indent: int) -> None:
-        start, end = node.start_mark, node.end_mark
-        style = (node.style or None) if isinstance(node, yaml.ScalarNode) else None  # libyaml says "" for plain
-        content_line = content_column = None
-        if style in ("|", ">"):
-            content_line, content_column = self._block_content(node, indent)
-        self.table[pointer] = Position(
-            start.line + 1,
-            start.column + 1,
-            end.line + 1,
-            end.column + 1,
-            key.start_mark.line + 1 if key is not None else None,
-            key.start_mark.column + 1 if key is not None else None,
-            style,
-            content_line,
-            content_column,
-        )
+    def run(self) -> _Result:
+        name = self.name
+        max_depth, max_nodes = limits.MAX_DEFINITION_DEPTH, limits.MAX_DEFINITION_NODES
+        max_alias = limits.MAX_YAML_ALIAS_NODES
+        Scalar, Alias = yaml.ScalarEvent, yaml.AliasEvent
+        SeqStart, MapStart, SeqEnd, MapEnd = (yaml.SequenceStartEvent, yaml.MappingStartEvent,
+                                              yaml.SequenceEndEvent, yaml.MappingEndEvent)
+        DocStart, StreamEnd = yaml.DocumentStartEvent, yaml.StreamEndEvent
 
-    def _block_content(self, node: yaml.Node, indent: int) -> tuple[int, int | None]:
-        """First content line and column of a block scalar (the header may follow a tag)."""
-        index = node.start_mark.index
-        text = self.text
-        while index < len(text) and text[index] not in "|>":
-            index += 1
-        header_line = text.count("\n", 0, index)  # 0-based
-        header = text[index : text.find("\n", index) if "\n" in text[index:] else len(text)]
-        explicit = re.match(r"[|>][-+]?([1-9])|[|>]([1-9])", header)
-        if explicit:
-            digit = int(explicit.group(1) or explicit.group(2))
-            return header_line + 2, indent + digit + 1
-        for line in self.lines[header_line + 1 :]:
-            if line.strip():
-                return header_line + 2, len(line) - len(line.lstrip(" ")) + 1
-        return header_line + 2, None
+        # Bounds, over the whole stream, counting every value as a builder sees it: an alias adds
+        # as many values, and as much depth, as the node it names (once that node is complete).
+        total = 0  # values so far, aliases expanded
+        expanded = 0  # values added by aliases
+        sizes: dict[str, tuple[int, int]] = {}  # anchor -> (values, height) of the node it names
+        bounds: list[list[Any]] = []  # open collections: [anchor, total before it, its depth, deepest inside]
 
-    def build(self, node: yaml.Node, pointer: str, key: yaml.Node | None, indent: int) -> Any:
-        self._record(node, pointer, key, indent)
-        tag = node.tag
-        if tag in INTRINSIC_TAGS:
-            return self._intrinsic(node, pointer, INTRINSIC_TAGS[tag], indent)
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node, pointer)
-        if id(node) in self._active:
-            raise self.error(node, "recursive YAML alias", pointer)
-        self._active.add(id(node))
+        # Composition of the first document.
+        documents = 0
+        composing = True
+        compose_error: tuple[str, Any] | None = None
+        anchors = self.anchors
+        recorded = self.recorded
+        record = recorded.append
+        open_anchors: list[str | None] = []  # the anchor of each open collection
+        recording = 0  # open anchored collections: their events are kept for aliases to replay
+        root_is_map = False
+        root_children = 0
+        root_keys: set[str] = set()
+
+        building = self.build
+        native = _native(self.loader)
+        build_error: _BuildError | None = None
+        feed = self.feed
+
+        def fail(event: Any, message: str) -> None:
+            mark = event.start_mark
+            raise DefinitionTooLargeError(message, file=name, line=mark.line + 1, column=mark.column + 1)
+
+        parser = self.loader(self.text)
+        get_event = parser.get_event
         try:
-            standard = _YAML + ("seq" if isinstance(node, yaml.SequenceNode) else "map")
-            if tag not in (standard, "!"):
-                message = f"unknown tag {tag}" if tag.startswith("!") else f"unsupported YAML tag {tag}"
-                raise self.error(node, message, pointer)
-            if isinstance(node, yaml.SequenceNode):
-                column = node.start_mark.column
-                return [self.build(item, join_pointer(pointer, i), None, column) for i, item in enumerate(node.value)]
-            return self._mapping(node, pointer)
+            while True:
+                event = get_event()
+                kind = event.__class__
+                # -- bounds
+                if kind is Scalar:
+                    total += 1
+                    depth = len(bounds) + 1
+                    if event.anchor is not None:
+                        sizes[event.anchor] = (1, 1)
+                elif kind is MapStart or kind is SeqStart:
+                    total += 1
+                    depth = len(bounds) + 1
+                    bounds.append([event.anchor, total - 1, depth, depth])
+                elif kind is MapEnd or kind is SeqEnd:
+                    anchor, before, own, deepest = bounds.pop()
+                    if anchor is not None:
+                        sizes[anchor] = (total - before, deepest - own + 1)
+                    if bounds and deepest > bounds[-1][3]:
+                        bounds[-1][3] = deepest
+                    depth = 0
+                elif kind is Alias:
+                    depth = 0
+                    named = sizes.get(event.anchor)
+                    if named is not None:  # else undefined, or inside its own anchor: said below
+                        values, height = named
+                        total += values
+                        expanded += values
+                        depth = len(bounds) + height
+                        if expanded > max_alias:
+                            fail(event, f"YAML aliases expand to more than {max_alias} values here "
+                                        f"(*{event.anchor} alone is {values}); vtlgw refuses alias bombs: write "
+                                        "the values out, or use fewer aliases")
+                elif kind is StreamEnd:
+                    break
+                else:
+                    if kind is DocStart:
+                        documents += 1
+                        if documents > 1 and composing:
+                            composing = building = False
+                            compose_error = ("but found another document", event.start_mark)
+                    continue
+                if depth:
+                    if depth > max_depth:
+                        fail(event, f"nested too deeply: more than {max_depth} levels of lists and maps "
+                                    "(vtlgw's limit for definitions)")
+                    if total > max_nodes:
+                        fail(event, f"the definition has more than {max_nodes} values (vtlgw's limit, "
+                                    "aliases expanded); split it or use a smaller file")
+                    if bounds and depth > bounds[-1][3]:
+                        bounds[-1][3] = depth
+                if not composing:
+                    continue
+                # -- composition of the document: anchors, aliases, top-level keys
+                if kind is MapEnd or kind is SeqEnd:
+                    if recording:
+                        record(event)
+                    anchor = open_anchors.pop()
+                    if anchor is not None:
+                        anchors[anchor][1] = len(recorded)
+                        recording -= 1
+                else:
+                    if kind is Alias:
+                        if event.anchor not in anchors:
+                            # (PyYAML's own composer names the alias, libyaml's binding does not)
+                            undefined = "found undefined alias" + ("" if native else f" {event.anchor!r}")
+                            compose_error = (undefined, event.start_mark)
+                            composing = building = False
+                            continue
+                        level = len(bounds)
+                    else:
+                        anchor = event.anchor
+                        if anchor is not None:
+                            if anchor in anchors:
+                                compose_error = ("second occurrence", event.start_mark)
+                                composing = building = False
+                                continue
+                            anchors[anchor] = [len(recorded), None, event]
+                        if kind is Scalar:
+                            level = len(bounds)
+                            if recording or anchor is not None:
+                                record(event)
+                                if anchor is not None:
+                                    anchors[anchor][1] = len(recorded)
+                        else:
+                            level = len(bounds) - 1
+                            open_anchors.append(anchor)
+                            if anchor is not None:
+                                recording += 1
+                            if recording:
+                                record(event)
+                    if kind is Alias and recording:
+                        record(event)
+                    if level <= 1:
+                        if level == 0:
+                            root_is_map = kind is MapStart
+                        elif root_is_map:
+                            root_children += 1
+                            if root_children % 2:
+                                key = event if kind is not Alias else anchors[event.anchor][2]
+                                if key.__class__ is Scalar:
+                                    root_keys.add(key.value)
+                # -- the value
+                if building:
+                    try:
+                        feed(event)
+                    except _BuildError as exc:
+                        build_error = exc
+                        building = False
         finally:
-            self._active.discard(id(node))
-
-    def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        seen: dict[str, yaml.Node] = {}
-        merged: dict[str, Any] = {}
-        column = node.start_mark.column
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self.error(key_node, "mapping keys must be scalars", pointer)
-            if key_node.tag == _PLAIN_TAG and key_node.value == "<<" or key_node.tag == _YAML + "merge":
-                merged.update(self._merge(value_node, pointer))
-                continue
-            name = key_node.value
-            child = join_pointer(pointer, name)
-            if name in seen:
-                first = seen[name].start_mark
-                self.duplicates.append(
-                    DefinitionError(
-                        f"duplicate key (first defined at line {first.line + 1})",
-                        file=self.name,
-                        pointer=child,
-                        line=key_node.start_mark.line + 1,
-                        column=key_node.start_mark.column + 1,
-                    )
-                )
-            seen[name] = key_node
-            result[name] = self.build(value_node, child, key_node, column)
-        for name, value in merged.items():
-            result.setdefault(name, value)
+            parser.dispose()
+        result = _Result()
+        result.cloudformation = bool(root_keys & _CLOUDFORMATION_KEYS)
+        result.data = self.data
+        result.table = self.table
+        result.duplicates = self.duplicates
+        if compose_error is not None:
+            problem, mark = compose_error
+            result.error = _ComposeError(DefinitionError(f"invalid YAML: {problem}", file=name, line=mark.line + 1,
+                                                         column=mark.column + 1))
+        elif documents == 0:
+            result.error = _ComposeError(DefinitionError("the file is empty", file=name))
+        else:
+            result.error = build_error
         return result
 
-    def _merge(self, node: yaml.Node, pointer: str) -> dict[str, Any]:
-        """Values of a ``<<`` merge key (explicit keys of the mapping win)."""
-        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
-        merged: dict[str, Any] = {}
-        for source in sources:
-            if not isinstance(source, yaml.MappingNode):
-                raise self.error(source, "a merge key (<<) needs a mapping or a list of mappings", pointer)
-            # Positions of merged values are those of the anchored mapping.
-            value = _YamlBuilder(self.text, self.name, self.yaml11)
-            value._active = self._active
-            for name, item in value._mapping(source, pointer).items():
-                merged.setdefault(name, item)
-            for sub, pos in value.table.items():
-                self.table.setdefault(sub, pos)
-        return merged
+    # ------------------------------------------------------------ building
 
-    def _scalar(self, node: yaml.ScalarNode, pointer: str) -> Any:
-        tag, text = node.tag, node.value
-        if tag == _PLAIN_TAG:
-            return resolve_plain(text, self.yaml11)
-        if tag in (_YAML + "str", "!", _YAML + "binary", _YAML + "timestamp"):
+    def error_at(self, mark: Any, message: str, pointer: str) -> None:
+        raise _BuildError(DefinitionError(message, file=self.name, pointer=pointer, line=mark.line + 1,
+                                          column=mark.column + 1))
+
+    def feed(self, event: Any) -> None:
+        """Build with one event of the document (or of an alias's replay)."""
+        kind = event.__class__
+        stack = self.stack
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self.end(event)
+            return
+        if not stack:
+            if kind is yaml.ScalarEvent or kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
+                self.value(event, "", None, 0, self.table, self.duplicates)
+            return
+        top = stack[-1]
+        if top.kind is _SEQ:
+            self.value(event, f"{top.pointer}/{top.index}", None, top.indent, top.table, top.dups)
+        elif top.kind is _MERGE_SEQ:
+            self.merge_item(top, event)
+        elif top.expect_key:
+            self.key(top, event)
+        elif top.merging:
+            self.merge_value(top, event)
+        else:
+            self.value(event, top.child, top.key_mark, top.indent, top.table, top.dups)
+
+    def deliver(self, value: Any) -> None:
+        stack = self.stack
+        if not stack:
+            self.data = value
+            return
+        top = stack[-1]
+        if top.kind is _SEQ:
+            top.value.append(value)
+            top.index += 1
+        else:
+            top.value[top.name] = value
+            top.expect_key = True
+
+    def value(self, event: Any, pointer: str, key: Any, indent: int, table: dict, dups: list) -> None:
+        """A value at ``pointer`` (its key's mark ``key``) begins, or is a scalar or alias."""
+        kind = event.__class__
+        tag = event.tag if kind is not yaml.AliasEvent else None
+        if kind is yaml.ScalarEvent:
+            record = (event.start_mark, event.end_mark, key, event.style or None, indent)
+            table[pointer] = record
+            intrinsic = INTRINSIC_TAGS.get(tag) if tag is not None else None
+            if intrinsic is None:
+                self.deliver(self.scalar(event, tag, pointer))
+                return
+            inner = join_pointer(pointer, intrinsic)
+            table[inner] = record
+            text = event.value
+            if intrinsic == "Fn::GetAtt":
+                logical, dot, attribute = text.partition(".")
+                if not dot or not logical or not attribute:
+                    self.error_at(event.start_mark, f"!GetAtt needs LogicalId.Attribute, got {text!r}", pointer)
+                table[inner + "/0"] = record
+                table[inner + "/1"] = record
+                self.deliver({intrinsic: [logical, attribute]})
+            else:
+                self.deliver({intrinsic: text})
+            return
+        if kind is yaml.AliasEvent:
+            self.replay(event.anchor, pointer, merge=False)
+            return
+        ident = id(event)
+        if ident in self.active:
+            self.error_at(event.start_mark, "recursive YAML alias", pointer)
+        is_map = kind is yaml.MappingStartEvent
+        intrinsic = None
+        child = pointer
+        if tag is not None and tag != "!":
+            intrinsic = INTRINSIC_TAGS.get(tag)
+            if intrinsic is not None:
+                child = join_pointer(pointer, intrinsic)
+            elif tag != (_YAML + "map" if is_map else _YAML + "seq"):
+                message = f"unknown tag {tag}" if tag.startswith("!") else f"unsupported YAML tag {tag}"
+                self.error_at(event.start_mark, message, pointer)
+        start = event.start_mark
+        frame = _Frame(_MAP if is_map else _SEQ, {} if is_map else [], child, table, dups, start.column)
+        frame.ident = ident
+        frame.event = event  # alive while the frame is open, so that its id stays its own
+        frame.start = start
+        frame.key = key
+        frame.own_indent = indent
+        frame.own_pointer = pointer
+        frame.intrinsic = intrinsic
+        self.active.add(ident)
+        self.stack.append(frame)
+
+    def end(self, event: Any) -> None:
+        frame = self.stack.pop()
+        kind = frame.kind
+        if kind is _MERGE_SEQ:
+            owner = frame.owner
+            owner.merged.update(frame.acc)
+            owner.merging = False
+            owner.expect_key = True
+            return
+        value = frame.value
+        if kind is not _SEQ:
+            for name, item in frame.merged.items():
+                value.setdefault(name, item)
+        if kind is _MERGE_MAP:
+            acc = frame.acc
+            for name, item in value.items():
+                acc.setdefault(name, item)
+            into = frame.owner.table
+            for pointer, record in frame.table.items():
+                into.setdefault(pointer, record)
+            if frame.single:
+                owner = frame.owner
+                owner.merged.update(acc)
+                owner.merging = False
+                owner.expect_key = True
+            return
+        self.active.discard(frame.ident)
+        record = (frame.start, event.end_mark, frame.key, None, frame.own_indent)
+        frame.table[frame.own_pointer] = record
+        if frame.intrinsic is not None:
+            frame.table[frame.pointer] = record
+            value = {frame.intrinsic: value}
+        self.deliver(value)
+
+    def key(self, frame: _Frame, event: Any) -> None:
+        kind = event.__class__
+        if kind is yaml.AliasEvent:
+            event = self.anchors[event.anchor][2]
+            kind = event.__class__
+        if kind is not yaml.ScalarEvent:
+            self.error_at(event.start_mark, "mapping keys must be scalars", frame.pointer)
+        tag = event.tag
+        name = event.value
+        if name == "<<" and (tag is None or tag == "!") and event.implicit[0] or tag == _YAML + "merge":
+            frame.merging = True
+            frame.expect_key = False
+            return
+        child = join_pointer(frame.pointer, name)
+        mark = event.start_mark
+        seen = frame.seen
+        if name in seen:
+            frame.dups.append(
+                DefinitionError(
+                    f"duplicate key (first defined at line {seen[name].line + 1})",
+                    file=self.name,
+                    pointer=child,
+                    line=mark.line + 1,
+                    column=mark.column + 1,
+                )
+            )
+        seen[name] = mark
+        frame.name = name
+        frame.child = child
+        frame.key_mark = mark
+        frame.expect_key = False
+
+    def merge_value(self, frame: _Frame, event: Any) -> None:
+        """The value of a ``<<`` key: a mapping, an alias of one, or a list of them."""
+        kind = event.__class__
+        if kind is yaml.MappingStartEvent:
+            self.merge_source(frame, event, {}, single=True)
+        elif kind is yaml.SequenceStartEvent:
+            merging = _Frame(_MERGE_SEQ, None, frame.pointer, frame.table, frame.dups, event.start_mark.column)
+            merging.owner = frame
+            merging.acc = {}
+            self.stack.append(merging)
+        elif kind is yaml.AliasEvent:
+            self.replay(event.anchor, frame.pointer, merge=True)
+        else:
+            self.error_at(event.start_mark, "a merge key (<<) needs a mapping or a list of mappings", frame.pointer)
+
+    def merge_item(self, frame: _Frame, event: Any) -> None:
+        kind = event.__class__
+        if kind is yaml.MappingStartEvent:
+            self.merge_source(frame.owner, event, frame.acc, single=False)
+        elif kind is yaml.AliasEvent:
+            self.replay(event.anchor, frame.pointer, merge=True)
+        else:
+            self.error_at(event.start_mark, "a merge key (<<) needs a mapping or a list of mappings", frame.pointer)
+
+    def merge_source(self, owner: _Frame, event: Any, acc: dict, *, single: bool) -> None:
+        """A mapping whose keys go into ``owner`` (explicit keys win), with positions but no duplicate reports."""
+        source = _Frame(_MERGE_MAP, {}, owner.pointer, {}, [], event.start_mark.column)
+        source.owner = owner
+        source.acc = acc
+        source.single = single
+        self.stack.append(source)
+
+    def replay(self, anchor: str, pointer: str, *, merge: bool) -> None:
+        """Build the node ``anchor`` names again, here, from its recorded events."""
+        start, end, first = self.anchors[anchor]
+        if merge:
+            if anchor in self.merge_replays:
+                self.error_at(first.start_mark, "recursive YAML alias", pointer)
+            self.merge_replays.add(anchor)
+        recorded = self.recorded
+        if end is None:  # the alias is inside its own anchor: replaying it leads back here
+            end = len(recorded)
+        depth = len(self.stack)
+        feed = self.feed
+        try:
+            for index in range(start, end):
+                feed(recorded[index])
+        finally:
+            if merge:
+                self.merge_replays.discard(anchor)
+        if len(self.stack) != depth:
+            self.error_at(first.start_mark, "recursive YAML alias", pointer)
+
+    def scalar(self, event: Any, tag: str | None, pointer: str) -> Any:
+        text = event.value
+        if tag is None or tag == "!":
+            if not event.implicit[0]:
+                return text
+            value = self.fixed.get(text, _MISSING)
+            if value is not _MISSING:
+                return value
+            if text[0] not in _NUMBER_START:
+                return text
+            value = self.numbers.get(text, _MISSING)
+            if value is _MISSING:
+                value = self.numbers[text] = resolve_plain(text, self.yaml11)
+            return value
+        if tag in _STRING_TAGS:
             return text
         if tag == _YAML + "null":
             return None
-        if tag in (_YAML + "bool", _YAML + "int", _YAML + "float"):
+        if tag in _CHECKED_TAGS:
             value = resolve_plain(text, self.yaml11)
-            kind = {"bool": bool, "int": int, "float": (float, int)}[tag[len(_YAML) :]]
+            kind = _CHECKED_TAGS[tag]
             if isinstance(value, bool) != (kind is bool) or not isinstance(value, kind):
-                raise self.error(node, f"{text!r} is not a valid {tag[len(_YAML):]}", pointer)
+                self.error_at(event.start_mark, f"{text!r} is not a valid {tag[len(_YAML):]}", pointer)
             return float(value) if tag.endswith("float") else value
         if tag.startswith("!"):
-            raise self.error(node, f"unknown tag {tag}", pointer)
-        raise self.error(node, f"unsupported YAML tag {tag}", pointer)
-
-    def _intrinsic(self, node: yaml.Node, pointer: str, name: str, indent: int) -> dict[str, Any]:
-        """``!Ref X`` -> ``{"Ref": "X"}``, ``!GetAtt A.B`` -> ``{"Fn::GetAtt": ["A", "B"]}``, ..."""
-        inner = join_pointer(pointer, name)
-        if isinstance(node, yaml.ScalarNode):
-            pos = self.table[pointer]
-            self.table[inner] = pos
-            if name == "Fn::GetAtt":
-                logical, dot, attribute = node.value.partition(".")
-                if not dot or not logical or not attribute:
-                    raise self.error(node, f"!GetAtt needs LogicalId.Attribute, got {node.value!r}", pointer)
-                self.table[join_pointer(inner, 0)] = pos
-                self.table[join_pointer(inner, 1)] = pos
-                return {name: [logical, attribute]}
-            return {name: node.value}
-        if id(node) in self._active:
-            raise self.error(node, "recursive YAML alias", pointer)
-        self._active.add(id(node))
-        try:
-            # Build the node as if it carried its standard tag, keeping positions.
-            column = node.start_mark.column
-            if isinstance(node, yaml.SequenceNode):
-                value: Any = [
-                    self.build(item, join_pointer(inner, i), None, column) for i, item in enumerate(node.value)
-                ]
-            else:
-                value = self._mapping(node, inner)  # type: ignore[arg-type]
-        finally:
-            self._active.discard(id(node))
-        self.table[inner] = self.table[pointer]
-        return {name: value}
+            self.error_at(event.start_mark, f"unknown tag {tag}", pointer)
+        self.error_at(event.start_mark, f"unsupported YAML tag {tag}", pointer)
