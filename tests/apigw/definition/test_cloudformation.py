@@ -195,7 +195,7 @@ class TestSam:
         assert api.api_id == "ServerlessRestApi"
         assert list(api.methods) == [("ANY", "/hello")]
 
-    def test_include_transform_is_reported(self, tmp_path):
+    def test_include_from_s3_is_refused_suggesting_a_local_path(self, tmp_path):
         path = write(
             tmp_path,
             "include.yaml",
@@ -216,8 +216,9 @@ class TestSam:
         with pytest.raises(UnsupportedDefinitionError) as info:
             load_definition(path)
         assert str(info.value).startswith(
-            f"{path}:8:9: error: /Resources/Api/Properties/DefinitionBody: the AWS::Include transform "
-            "(Location: s3://my-bucket/openapi.yaml) is resolved by CloudFormation from S3"
+            f"{path}:11:23: error: /Resources/Api/Properties/DefinitionBody/Fn::Transform/Parameters/Location: "
+            "AWS::Include from s3://my-bucket/openapi.yaml cannot be read offline: give the file's local path, "
+            "relative to the template (Location: ./openapi.yaml)"
         )
 
     def test_definition_uri_local_file(self, tmp_path):

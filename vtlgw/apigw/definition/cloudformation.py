@@ -334,9 +334,16 @@ class _TemplateReader:
             if isinstance(code, str) and "://" not in code:
                 folder = (base / code).resolve()
                 code_dir = str(folder) if folder.is_dir() else None
+            environment: dict[str, str] = {}
+            if kind == SAM_FUNCTION:  # SAM merges Globals' variables under the function's own
+                environment.update(self.function_environment(defaults.get("Environment"),
+                                                             "/Globals/Function/Environment"))
+            environment.update(self.function_environment(props.get("Environment"),
+                                                         self.pointer(lid, "Properties", "Environment")))
             api.functions[lid] = LambdaFunction(
                 lid, handler if isinstance(handler, str) else None, runtime if isinstance(runtime, str) else None,
-                code_dir, source=self.ctx.source(self.pointer(lid)))
+                code_dir, source=self.ctx.source(self.pointer(lid)), environment=environment,
+                timeout_seconds=self.function_timeout(merged.get("Timeout"), lid, "Timeout" in props))
         ev = self.ctx.evaluator
         for method in api.methods.values():
             integration = method.integration
@@ -352,6 +359,30 @@ class _TemplateReader:
                 if name in api.functions:
                     integration.function_id = name
                     break
+
+    def function_timeout(self, value: Any, lid: str, own: bool) -> int:
+        """``Timeout`` in seconds, 1 to 900 (Lambda's default, 3, when none is given)."""
+        if value is None:
+            return 3
+        at = self.pointer(lid, "Properties", "Timeout") if own else "/Globals/Function/Timeout"
+        seconds = as_string(self.ctx, value, at, integer=True)
+        if seconds is None:
+            return 3
+        if not (seconds.isdigit() and 1 <= int(seconds) <= 900):
+            self.ctx.report(at, f"a Lambda Timeout is 1 to 900 seconds, not {seconds!r}")
+            return 3
+        return int(seconds)
+
+    def function_environment(self, value: Any, base: str) -> dict[str, str]:
+        """``Environment: {Variables: {...}}`` as text, intrinsics evaluated."""
+        table = as_mapping(self.ctx, value, base) if value is not None else None
+        variables = as_mapping(self.ctx, (table or {}).get("Variables"), join_pointer(base, "Variables"))
+        out: dict[str, str] = {}
+        for name, item in (variables or {}).items():
+            text = as_string(self.ctx, item, join_pointer(base, "Variables", name), symbolic=True)
+            if text is not None:
+                out[str(name)] = text
+        return out
 
     # -- the stage: StageName and Variables ----------------------------------------
 
@@ -435,6 +466,9 @@ class _TemplateReader:
             parameters = spec.get("Parameters") if isinstance(spec.get("Parameters"), dict) else {}
             location = parameters.get("Location")
             transform = spec.get("Name")
+            if transform == "AWS::Include":
+                self.include(location, join_pointer(pointer, "Fn::Transform", "Parameters", "Location"), api)
+                return
             self.ctx.fail(
                 pointer,
                 f"the {transform or 'Fn::Transform'} transform (Location: {intrinsics.render(location)}) is "
@@ -446,6 +480,33 @@ class _TemplateReader:
             self.ctx.fail(pointer, "an OpenAPI body given as a string is not supported: give it as a mapping",
                           UnsupportedDefinitionError)
         build_openapi(self.ctx.derive(cloudformation=False), body, pointer, api)
+
+    def include(self, location: Any, pointer: str, api: ApiDefinition) -> None:
+        """``AWS::Include`` of a local OpenAPI file: inlined, its intrinsics evaluated against the same stack.
+
+        ``sam deploy`` and ``aws cloudformation package`` upload a local ``Location`` and CloudFormation
+        inlines it, so a path relative to the template is what users write; an S3 or HTTPS location
+        cannot be read offline.
+        """
+        ctx = self.ctx
+        if location is None:
+            ctx.fail(pointer.rsplit("/", 1)[0], "AWS::Include needs Parameters: {Location: <file>}")
+        where = location
+        if intrinsics.is_symbolic(location) and ctx.evaluator is not None:
+            where = ctx.evaluated_text(location, pointer)
+        if not isinstance(where, str) or not where:
+            ctx.fail(pointer, f"AWS::Include Location must be a file path, got {describe(location)}")
+        if where.startswith(("s3://", "https://", "http://")):
+            ctx.fail(pointer, f"AWS::Include from {where} cannot be read offline: give the file's local path, "
+                              "relative to the template (Location: ./openapi.yaml), as sam deploy and aws "
+                              "cloudformation package upload it for you", UnsupportedDefinitionError)
+        path = (self.doc.path.parent / where)
+        if not path.is_file():
+            ctx.fail(pointer, f"AWS::Include Location {where!r}: no such file ({path})")
+        doc = load_document(path, yaml11=True)
+        included = ctx.derive(doc, cloudformation=False)
+        included.intrinsics = True  # CloudFormation evaluates what it includes
+        build_openapi(included, doc.data, "", api)
 
     def s3_body(self, location: Any, pointer: str, api: ApiDefinition) -> None:
         """A body on S3 can only be read when it is a CDK asset staged next to the template."""

@@ -285,6 +285,10 @@ class LambdaFunction:
     runtime: str | None = None
     code_dir: str | None = None
     source: Source | None = field(default=None, compare=False, repr=False)
+    #: ``Environment.Variables``, intrinsics evaluated: set for the call, restored after it.
+    environment: dict[str, str] = field(default_factory=dict)
+    #: ``Timeout`` in seconds (Lambda's default is 3).
+    timeout_seconds: int = 3
 
     @property
     def is_python(self) -> bool:

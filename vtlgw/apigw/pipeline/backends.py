@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import importlib
 import json
 import os
@@ -17,7 +18,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol, runtime_checkable
+from typing import Any, Callable, Iterator, Protocol, runtime_checkable
 
 from vtlgw.apigw import files
 from vtlgw.apigw.errors import ArgumentError, InputFileError
@@ -217,7 +218,7 @@ class LambdaError:
 class LambdaContext:
     """The ``context`` object a Python handler receives (the attributes handlers commonly use)."""
 
-    def __init__(self, call: BackendCall) -> None:
+    def __init__(self, call: BackendCall, *, timeout_seconds: float | None = None) -> None:
         arn = call.function_arn or "arn:aws:lambda:us-east-1:123456789012:function:function"
         self.function_name = arn.rsplit(":", 1)[-1] if arn.startswith("arn:") else arn
         self.function_version = "$LATEST"
@@ -228,7 +229,8 @@ class LambdaContext:
         self.log_stream_name = "2020/03/04/[$LATEST]0123456789abcdef0123456789abcdef"
         self.identity = None
         self.client_context = None
-        self._deadline = time.monotonic() + call.timeout_ms / 1000.0
+        limit = call.timeout_ms / 1000.0 if timeout_seconds is None else timeout_seconds
+        self._deadline = time.monotonic() + limit
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
@@ -297,11 +299,18 @@ class LambdaHandler:
     ``init_output`` is what importing the handler's module printed; it leads
     the first call's ``handler_output``, as a cold start's lines precede
     ``START`` in CloudWatch.
+
+    ``environment`` (the function's ``Environment`` variables) is set in
+    ``os.environ`` for the call and restored after it. With ``timeout_seconds``
+    (the function's ``Timeout``), a call that runs longer is Lambda's timeout
+    error, ``Sandbox.Timedout`` (U40: the handler is not interrupted, its result is
+    discarded), and ``context.get_remaining_time_in_millis()`` counts down from it.
     """
 
     kinds = (LAMBDA,)
 
-    def __init__(self, handler: Callable[[Any, Any], Any] | str, *, init_output: str = "") -> None:
+    def __init__(self, handler: Callable[[Any, Any], Any] | str, *, init_output: str = "",
+                 environment: dict[str, str] | None = None, timeout_seconds: float | None = None) -> None:
         if isinstance(handler, str):
             handler, output = _import_captured(handler)
             init_output += output
@@ -310,12 +319,21 @@ class LambdaHandler:
                                f'"module:function", not {_type_name(handler)}')
         self.handler = handler
         self.init_output = init_output
+        self.environment = dict(environment or {})
+        self.timeout_seconds = timeout_seconds
 
     def call(self, call: BackendCall) -> BackendResponse:
         event = json.loads(call.request.body) if call.request.body else {}
-        context = LambdaContext(call)
-        outcome = run_user_code(self.handler, event, context)
+        context = LambdaContext(call, timeout_seconds=self.timeout_seconds)
+        began = time.monotonic()
+        with _environment(self.environment):
+            outcome = run_user_code(self.handler, event, context)
         output, self.init_output = self.init_output + outcome.output, ""
+        if self.timeout_seconds is not None and time.monotonic() - began > self.timeout_seconds:
+            error = {"errorType": "Sandbox.Timedout",
+                     "errorMessage": f"RequestId: {call.lambda_request_id} Error: Task timed out after "
+                                     f"{self.timeout_seconds:.2f} seconds"}
+            return _with_output(_lambda_response(call, json.dumps(error), error, True), output)
         exc = outcome.exception
         if isinstance(exc, SystemExit):
             status, message = _exit_status(exc)
@@ -343,6 +361,21 @@ class LambdaHandler:
                      "errorType": "Runtime.MarshalError", "requestId": call.lambda_request_id, "stackTrace": []}
             return _with_output(_lambda_response(call, json.dumps(error), error, True), output)
         return _with_output(_lambda_response(call, payload), output)
+
+
+@contextlib.contextmanager
+def _environment(variables: dict[str, str]) -> Iterator[None]:
+    """``variables`` in ``os.environ`` for the duration, then every name as it was (absent ones removed)."""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _with_output(response: BackendResponse, output: str) -> BackendResponse:

@@ -550,7 +550,8 @@ class _Run:
             self.trace.append(f"backend: the template's function {function.logical_id} ({function.handler}, "
                               f"{function.code_dir}), run in-process")
             handler = local_handler(function)
-            return LambdaHandler(handler, init_output=take_init_output(function))
+            return LambdaHandler(handler, init_output=take_init_output(function), environment=function.environment,
+                                 timeout_seconds=function.timeout_seconds)
         if backend is None:
             what = {LAMBDA: "Lambda", AWS: "AWS service", HTTP: "HTTP"}[kind]
             raise BackendError(f"{self.verb} {integration_label(self.method)} has a {what} integration; "

@@ -32,8 +32,10 @@ def local_handler(function: LambdaFunction) -> Callable[..., Any]:
     """The handler callable of ``function``; a :class:`BackendError` says why it cannot run offline."""
     name = function.logical_id
     if not function.is_python:
-        raise BackendError(f"the function {name} has runtime {function.runtime or '(none)'}; vtlgw runs Python "
-                           "functions in-process: give a backend (a recorded result or a Python callable)")
+        raise BackendError(f"the function {name} has runtime {function.runtime or '(none)'}; vtlgw runs only "
+                           "Python functions in-process. Give what it returns instead: --lambda-result FILE or "
+                           "--lambda-error FILE (--backend FILE for any shape), or a Python stand-in with "
+                           "--lambda-handler MOD:FN; in tests, lambda_result=, lambda_error= or lambda_handler=")
     if not function.handler or "." not in function.handler:
         raise BackendError(f"the function {name} has no Handler of the form module.function")
     if function.code_dir is None:
