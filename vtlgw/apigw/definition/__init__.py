@@ -25,12 +25,14 @@ from vtlgw.apigw.errors import ArgumentError
 
 from .awscli import awscli_kind, build_awscli
 from .cloudformation import (
+    SERVERLESS_TEMPLATE,
     ApiCandidate,
     attach_evaluation,
     build_cloudformation,
     choose_api,
     is_cloudformation,
     list_apis,
+    serverless_package,
 )
 from .common import Context, is_media_type
 from .errors import AmbiguousApiError, DefinitionError, UnsupportedDefinitionError
@@ -101,6 +103,8 @@ def load_definition(path: str | Path, *, api: str | None = None, strict: bool = 
     path = _path_argument("load_definition", path)
     _api_argument("load_definition", api)
     stack = _stack_argument("load_definition", stack)
+    if path.is_dir() and _serverless_template(path) is not None:
+        path = _serverless_template(path)
     if path.is_dir():
         return _load_cdk_out(path, api, strict, stack, evaluate)
     return _build(load_document(path), api, strict, stack, evaluate)
@@ -152,8 +156,8 @@ def _build(doc: Document, api: str | None, strict: bool, stack: Stack | None = N
             attach_evaluation(ctx, definition)
         return definition
     if is_cloudformation(data):
-        return build_cloudformation(ctx, choose_api(list_apis(doc), api, doc.name), stack=stack or _cdk_stack(doc),
-                                    evaluate=evaluate)
+        return build_cloudformation(ctx, choose_api(list_apis(doc), api, doc.name),
+                                    stack=stack or _cdk_stack(doc) or _serverless_stack(doc), evaluate=evaluate)
     if awscli_kind(data) is not None:
         definition = ApiDefinition(source_file=doc.name, format="aws-cli", source=ctx.source(""))
         definition.problems = ctx.problems
@@ -171,6 +175,8 @@ def _build(doc: Document, api: str | None, strict: bool, stack: Stack | None = N
 def list_api_ids(path: str | Path) -> list[str]:
     """The API ids a template or ``cdk.out`` offers to ``load_definition(api=...)``."""
     path = _path_argument("list_api_ids", path)
+    if path.is_dir() and _serverless_template(path) is not None:
+        path = _serverless_template(path)
     if path.is_dir():
         return [_qualified(c) for c in _cdk_candidates(path)]
     doc = load_document(path)
@@ -244,6 +250,21 @@ def _load_cdk_out(directory: Path, api: str | None, strict: bool, stack: Stack |
         ) from None
     return build_cloudformation(Context(chosen.doc, strict=strict), chosen, stack=stack or _cdk_stack(chosen.doc),
                                 evaluate=evaluate)
+
+
+def _serverless_template(directory: Path) -> Path | None:
+    """The template ``serverless package`` wrote, for a Serverless service folder or its ``.serverless``."""
+    for candidate in (directory / SERVERLESS_TEMPLATE, directory / ".serverless" / SERVERLESS_TEMPLATE):
+        if candidate.is_file() and candidate.parent.name == ".serverless":
+            return candidate
+    return None
+
+
+def _serverless_stack(doc: Document) -> Stack | None:
+    """The Serverless Framework names its stack ``<service>-<stage>``."""
+    found = serverless_package(doc)
+    name = f"{found[0]}-{found[1]}" if found and all(found) else ""
+    return Stack(stack_name=name) if name and not stack_value_problem("stack_name", name) else None
 
 
 def _cdk_stack(doc: Document) -> Stack | None:

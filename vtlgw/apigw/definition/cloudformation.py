@@ -78,6 +78,7 @@ from .yamlload import Document, join_pointer, load_document
 
 REST_API = "AWS::ApiGateway::RestApi"
 STAGE = "AWS::ApiGateway::Stage"
+DEPLOYMENT = "AWS::ApiGateway::Deployment"
 RESOURCE = "AWS::ApiGateway::Resource"
 METHOD = "AWS::ApiGateway::Method"
 GATEWAY_RESPONSE = "AWS::ApiGateway::GatewayResponse"
@@ -118,6 +119,8 @@ def template_format(doc: Document) -> str:
     transforms = transform if isinstance(transform, list) else [transform]
     if SAM_TRANSFORM in transforms:
         return "sam"
+    if serverless_package(doc) is not None:
+        return "serverless"
     resources = data.get("Resources") if isinstance(data.get("Resources"), dict) else {}
     for resource in resources.values():
         if isinstance(resource, dict) and (
@@ -220,6 +223,25 @@ def attach_evaluation(ctx: Context, api: ApiDefinition) -> None:
                   and (source.pointer + "/").startswith(m.source.pointer + "/")]
         for method in owners or api.methods.values():
             method.not_emulated.append(NotEmulated(message, source))
+
+
+#: The template ``serverless package`` writes, in the service's ``.serverless`` folder.
+SERVERLESS_TEMPLATE = "cloudformation-template-update-stack.json"
+_SERVERLESS_KEY = re.compile(r"serverless/([^/]+)/([^/]+)/")
+
+
+def serverless_package(doc: Document) -> tuple[str, str] | None:
+    """(service, stage) of a ``serverless package`` template, read from its functions' code key
+    (``serverless/<service>/<stage>/...``); None when ``doc`` is not one."""
+    if doc.path.name != SERVERLESS_TEMPLATE or doc.path.parent.name != ".serverless":
+        return None
+    for res in _resources(doc).values():
+        props = res.get("Properties") if isinstance(res.get("Properties"), dict) else {}
+        code = props.get("Code") if isinstance(props.get("Code"), dict) else {}
+        found = _SERVERLESS_KEY.match(code.get("S3Key")) if isinstance(code.get("S3Key"), str) else None
+        if found:
+            return found.group(1), found.group(2)
+    return "", ""
 
 
 def _invokes(uri: str, physical: tuple[str, dict[str, str]] | None) -> bool:
@@ -329,6 +351,8 @@ class _TemplateReader:
                 merged = props
                 metadata = res.get("Metadata") if isinstance(res.get("Metadata"), dict) else {}
                 code = metadata.get("aws:asset:path") if metadata.get("aws:asset:property") == "Code" else None
+                if code is None and serverless_package(self.doc) is not None:
+                    code = ".."  # `serverless package` zips the service folder, the one above .serverless
             handler, runtime = merged.get("Handler"), merged.get("Runtime")
             code_dir = None
             if isinstance(code, str) and "://" not in code:
@@ -398,6 +422,10 @@ class _TemplateReader:
         else:
             owner = next((lid for lid, res in self.resources.items()
                           if res.get("Type") == STAGE and self.belongs(lid, api_id)), None)
+            # else a Deployment that creates its stage (the Serverless Framework's way): StageName only
+            owner = owner or next((lid for lid, res in self.resources.items()
+                                   if res.get("Type") == DEPLOYMENT and self.belongs(lid, api_id)
+                                   and "StageName" in self.props(lid)), None)
         if owner is None:
             return
         props = self.props(owner)

@@ -1,0 +1,82 @@
+"""The shipped examples: one orders API as a SAM project (its OpenAPI in an included file, its function
+in src/) and as `serverless package` output. Each runs with `vtlgw invoke` and nothing else, and both
+give the same answers, with the values CloudFormation would have substituted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vtlgw.apigw.definition import Stack
+from vtlgw.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SAM = EXAMPLES / "sam-orders"
+SERVERLESS = EXAMPLES / "serverless-orders"
+PROJECTS = {"sam": (SAM, "template.yaml"), "serverless": (SERVERLESS, ".")}
+
+
+def run(monkeypatch, project: str, *args: str):
+    folder, api = PROJECTS[project]
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(main, ["invoke", "--api", api, *args])
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.mark.parametrize("project", PROJECTS)
+def test_the_readme_command_runs_with_nothing_else(monkeypatch, project):
+    result = run(monkeypatch, project, "-X", "POST", "-p", "/orders")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Status: 201"
+    body = json.loads(lines[lines.index("Response body:") + 1])
+    assert body["table"] == "orders-prod" and body["region"] == "us-east-1" and body["items"] == 0
+    assert "Substituted (as CloudFormation would, on the supposed stack):" in result.stdout
+
+
+@pytest.mark.parametrize("request_file, status", [("order.request.json", 201), ("bad-order.request.json", 400)])
+def test_sam_and_serverless_give_the_same_answers(monkeypatch, request_file, status):
+    answers = []
+    for project in PROJECTS:
+        result = run(monkeypatch, project, "-r", str(SAM / request_file), "-f", "json")
+        assert result.exit_code == 0, result.output
+        out = json.loads(result.stdout)
+        assert out["status"] == status
+        answers.append((out["status"], out["body"], out["headers"]))
+    assert answers[0] == answers[1]
+
+
+def test_the_sam_project_shows_what_was_substituted(monkeypatch):
+    out = json.loads(run(monkeypatch, "sam", "-X", "POST", "-p", "/orders", "-f", "json").stdout)
+    substituted = {s["written"]: s["value"] for s in out["substitutions"]}
+    function = Stack().generated_name("OrdersFunction", limit=64)
+    assert substituted["GetAtt OrdersFunction.Arn"] == f"arn:aws:lambda:us-east-1:123456789012:function:{function}"
+    assert substituted["Ref OrdersTable"] == "orders-prod"  # [CFN] Ref of a table is its name
+    assert substituted["Ref AWS::AccountId"] == "123456789012"
+    assert substituted["Ref Stage"] == "prod"
+    located = {s["written"]: s["location"] for s in out["substitutions"]}
+    assert located["Ref OrdersTable"].startswith("api.yaml:")  # in the included file, where it is written
+
+
+def test_the_stack_options_change_what_is_substituted(monkeypatch):
+    result = run(monkeypatch, "sam", "-X", "POST", "-p", "/orders", "--region", "eu-west-1",
+                 "--parameter", "Stage=beta", "-f", "json")
+    body = json.loads(json.loads(result.stdout)["body"])
+    assert (body["table"], body["region"]) == ("orders-beta", "eu-west-1")
+
+
+def test_a_mock_route_of_the_included_openapi(monkeypatch):
+    result = run(monkeypatch, "sam", "-X", "GET", "-p", "/health", "--stack-name", "shop", "-f", "json")
+    assert json.loads(json.loads(result.stdout)["body"]) == {"status": "ok", "stack": "shop"}
+
+
+def test_the_serverless_directory_and_its_template_are_the_same_definition(monkeypatch):
+    by_folder = run(monkeypatch, "serverless", "-r", str(SAM / "order.request.json"), "-f", "json")
+    monkeypatch.chdir(SERVERLESS)
+    by_file = CliRunner().invoke(main, ["invoke", "--api", ".serverless/cloudformation-template-update-stack.json",
+                                        "-r", str(SAM / "order.request.json"), "-f", "json"])
+    assert json.loads(by_folder.stdout)["body"] == json.loads(by_file.stdout)["body"]
