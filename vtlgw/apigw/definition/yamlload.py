@@ -158,13 +158,18 @@ class _JsonPositionMap:
 
 def escape_pointer_token(token: str) -> str:
     """Escape one JSON pointer reference token (RFC 6901)."""
-    return token.replace("~", "~0").replace("/", "~1")
+    if "~" in token or "/" in token:
+        return token.replace("~", "~0").replace("/", "~1")
+    return token
 
 
 def join_pointer(pointer: str, *tokens: str | int) -> str:
     """``join_pointer("/paths", "/pets")`` -> ``/paths/~1pets``."""
     for token in tokens:
-        pointer += "/" + escape_pointer_token(str(token))
+        token = token if token.__class__ is str else str(token)
+        if "~" in token or "/" in token:
+            token = token.replace("~", "~0").replace("/", "~1")
+        pointer = f"{pointer}/{token}"
     return pointer
 
 
@@ -276,11 +281,9 @@ class _DuplicateKey(Exception):
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _DuplicateKey()
     return result
 
 
@@ -321,6 +324,52 @@ def _json_too_deep(positions: _JsonPositionMap, name: str) -> DefinitionError:
 
 def _check_json_bounds(data: Any, positions: _JsonPositionMap, name: str) -> None:
     """Refuse parsed JSON nested deeper than, or holding more values than, the definition caps."""
+    # One level at a time (the comprehension keeps the per-value work in C); a text past both caps
+    # is walked again as the checks were first written, depth first, to report the one met first.
+    max_depth, max_nodes = limits.MAX_DEFINITION_DEPTH, limits.MAX_DEFINITION_NODES
+    containers = (dict, list)
+    level = [data] if data.__class__ in containers else []
+    values = 1
+    depth = 0
+    while level:
+        depth += 1
+        if depth > max_depth:
+            break
+        below: list[Any] = []
+        for value in level:
+            children = value.values() if value.__class__ is dict else value
+            values += len(children)
+            below += [child for child in children if child.__class__ in containers]
+        level = below
+    too_deep, too_many = depth > max_depth, values > max_nodes
+    if too_deep and too_many or too_deep and level and not _fits_below(level, values, max_nodes):
+        _check_json_bounds_in_order(data, positions, name)
+    if too_deep:
+        raise _json_too_deep(positions, name)
+    if too_many:
+        raise _too_many_json_values(name)
+
+
+def _fits_below(level: list[Any], values: int, max_nodes: int) -> bool:
+    """Whether the values under ``level`` (not counted yet) keep the total within ``max_nodes``."""
+    todo = list(level)
+    while todo:
+        value = todo.pop()
+        children = value.values() if value.__class__ is dict else value
+        values += len(children)
+        if values > max_nodes:
+            return False
+        todo += [child for child in children if child.__class__ is dict or child.__class__ is list]
+    return True
+
+
+def _too_many_json_values(name: str) -> DefinitionTooLargeError:
+    return DefinitionTooLargeError(
+        f"the definition has more than {limits.MAX_DEFINITION_NODES} values (vtlgw's limit); "
+        "split it or use a smaller file", file=name)
+
+
+def _check_json_bounds_in_order(data: Any, positions: _JsonPositionMap, name: str) -> None:
     values = 1
     todo: list[tuple[Any, int]] = [(data, 1)] if isinstance(data, (dict, list)) else []
     while todo:
@@ -330,9 +379,7 @@ def _check_json_bounds(data: Any, positions: _JsonPositionMap, name: str) -> Non
         children = value.values() if isinstance(value, dict) else value
         values += len(children)
         if values > limits.MAX_DEFINITION_NODES:
-            raise DefinitionTooLargeError(
-                f"the definition has more than {limits.MAX_DEFINITION_NODES} values (vtlgw's limit); "
-                "split it or use a smaller file", file=name)
+            raise _too_many_json_values(name)
         todo.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
 
 
@@ -902,7 +949,7 @@ class _YamlPass:
             frame.merging = True
             frame.expect_key = False
             return
-        child = join_pointer(frame.pointer, name)
+        child = f"{frame.pointer}/{name}" if "~" not in name and "/" not in name else join_pointer(frame.pointer, name)
         mark = event.start_mark
         seen = frame.seen
         if name in seen:
