@@ -180,3 +180,15 @@ def test_explain_comparison_recognises_what_json_returned(harness):
     assert explain_comparison(json.loads('{"a": 1}'), {"a": 2}) is None  # an ordinary dict: pytest's own diff
     lines = explain_comparison({"a": 2}, harness.render_text('{"a": 1}', name="u.vtl"))
     assert lines[0] == "vtlgw JSON differs, 1 difference (left: expected; right: the output of u.vtl):"
+
+
+def test_an_api_is_evaluated_against_the_stack_given(harness):
+    from vtlgw.apigw.definition import Stack
+
+    sam = "examples/sam-orders/template.yaml"
+    default = harness.api(sam).invoke("POST /orders", json={"items": []})
+    other = harness.api(sam, stack=Stack(region="eu-west-1", parameters={"Stage": "beta"})).invoke(
+        "POST /orders", json={"items": []})
+    assert (default.json()["table"], default.json()["region"]) == ("orders-prod", "us-east-1")
+    assert (other.json()["table"], other.json()["region"]) == ("orders-beta", "eu-west-1")
+    assert other.status == 201

@@ -70,7 +70,7 @@ class StrictModeError(VtlError):
         self.diagnostics = list(diagnostics)
 
 
-def load_api(path: Path, api_id: str | None = None) -> Any:
+def load_api(path: Path, api_id: str | None = None, stack: Any = None) -> Any:
     """A definition loaded once per process (per file version), as xdist workers each keep their own."""
     from vtlgw.apigw.definition import load_definition
 
@@ -80,11 +80,11 @@ def load_api(path: Path, api_id: str | None = None) -> Any:
             (p.stat().st_mtime_ns for p in resolved.rglob("*.json")), default=0)
     except OSError:
         stamp = -1  # let the loader report the missing file
-    key = (str(resolved), stamp, api_id)
+    key = (str(resolved), stamp, api_id, repr(stack))
     with _DEFINITIONS_LOCK:
         if key in _DEFINITIONS:
             return _DEFINITIONS[key]
-    definition = load_definition(path, api=api_id)
+    definition = load_definition(path, api=api_id, stack=stack)
     with _DEFINITIONS_LOCK:
         _DEFINITIONS[key] = definition
     return definition
@@ -155,11 +155,12 @@ class Harness:
 
     # ------------------------------------------------------------------ APIs
 
-    def api(self, path: str | os.PathLike[str], *, api_id: str | None = None) -> "Api":
-        """An API definition (OpenAPI, CloudFormation/SAM, CDK output), loaded once per process."""
+    def api(self, path: str | os.PathLike[str], *, api_id: str | None = None, stack: Any = None) -> "Api":
+        """An API definition (OpenAPI, CloudFormation/SAM, CDK, Serverless, Terraform output), loaded once per
+        process; ``stack`` (a ``vtlgw.apigw.definition.Stack``) is what its intrinsics are evaluated against."""
         file = self.resolve(path)
         shown = self.display(file)  # messages and the trace cite the file as the user knows it
-        return Api(self, load_api(Path(shown) if not os.path.isabs(shown) else file, api_id), shown)
+        return Api(self, load_api(Path(shown) if not os.path.isabs(shown) else file, api_id, stack), shown)
 
     def invoke(self, route: str, /, **keywords: Any) -> Invoked:
         """Run ``"POST /orders/42"`` through the configured API (marker, ``--vtlgw-api`` or ``vtlgw_api``)."""
