@@ -5,7 +5,7 @@ import base64
 import pytest
 
 from vtlgw.apigw.pipeline import HttpHandler, HttpResponse, invoke
-from vtlgw.apigw.pipeline.content import (
+from vtlgw.apigw.http.content import (
     ConversionError,
     convert_request,
     convert_response,

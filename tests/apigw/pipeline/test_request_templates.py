@@ -3,7 +3,8 @@
 import pytest
 
 from vtlgw.apigw.pipeline import HttpHandler, HttpResponse, invoke
-from vtlgw.apigw.pipeline.templates import choose_request_template, choose_response_template, mime_type
+from vtlgw.apigw.http.media import mime_type
+from vtlgw.apigw.pipeline.templates import choose_request_template, choose_response_template
 
 from .helpers import api, req, templates, texts
 

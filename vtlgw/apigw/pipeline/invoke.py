@@ -22,7 +22,12 @@ from vtlgw.apigw import arguments as args
 from vtlgw.apigw.definition.model import ApiDefinition, Integration, MappingTemplate, Method
 from vtlgw.apigw.jsonvalue import describe_type
 from vtlgw.apigw.definition.placement import place, relocate_error
+from vtlgw.apigw.http.content import ConversionError, Payload, convert_request, convert_response
+from vtlgw.apigw.http.headers import REMAPPED_HEADERS, finalise_headers
+from vtlgw.apigw.http.media import first_accept, is_binary_type
 from vtlgw.apigw.mapping import MappingContext, override_location, render_with
+from vtlgw.apigw.proxy import rest_event, rest_response
+from vtlgw.apigw.proxy.response import MALFORMED_LOG_LINE, MERGES
 from vtlgw.apigw.request import MethodRequest
 from vtlgw.apigw.wire import as_sent, java_utf8
 from vtlgw.vtl import Template
@@ -32,11 +37,9 @@ from vtlgw.vtl.values import to_text
 from vtlgw.vtl.warning import warning
 
 from .backends import AWS, HTTP, LAMBDA, Backend, BackendCall, BackendResponse
-from .content import ConversionError, Payload, convert_request, convert_response, is_binary_type
 from .endpoint import IntegrationRequest, endpoint_url, function_arn, resolve_uri
 from .failures import BackendError, Failure
 from .gateway import GatewayAnswer, gateway_response
-from .headers import REMAPPED_HEADERS, finalise_headers
 from .lenient import mock_status_code
 from .log import ExecutionLog, java_map
 from .params import (
@@ -52,7 +55,7 @@ from .params import (
     map_response_parameters,
 )
 from .selection import PatternError, select_response
-from .templates import choose_request_template, choose_response_template, first_accept
+from .templates import choose_request_template, choose_response_template
 
 __all__ = ["invoke", "InvokeResult", "MAX_BODY_BYTES", "REMAPPED_HEADERS"]
 
@@ -140,7 +143,6 @@ def invoke(definition: ApiDefinition, request: MethodRequest | dict | None = Non
     an argument of the wrong kind. Everything API Gateway itself would answer,
     errors included, comes back as an :class:`InvokeResult`.
     """
-    from vtlgw.apigw.proxy.response import MERGES  # (the proxy package imports the pipeline's modules)
 
     if proxy_header_merge not in MERGES:
         raise BackendError(f"proxy_header_merge must be one of {', '.join(MERGES)}, "
@@ -290,8 +292,6 @@ class _Run:
 
     def _run_lambda_proxy(self, integration: Integration) -> InvokeResult:
         """AWS_PROXY: the event in, the function's response validated out (docs/proxy.md §1, §3)."""
-        from vtlgw.apigw.proxy import rest_event, rest_response
-        from vtlgw.apigw.proxy.response import MALFORMED_LOG_LINE
 
         self._request_bytes()  # the size check
         binary = is_binary_type(self.request.content_type, self.definition.binary_media_types)

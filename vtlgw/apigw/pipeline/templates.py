@@ -11,27 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vtlgw.apigw.definition.model import MappingTemplate
+from vtlgw.apigw.http.media import DEFAULT_TYPE, first_accept, mime_type
 
-__all__ = ["mime_type", "first_accept", "RequestTemplateChoice", "choose_request_template",
-           "choose_response_template", "DEFAULT_TYPE"]
-
-DEFAULT_TYPE = "application/json"
-
-
-def mime_type(header: str | None) -> str | None:
-    """The MIME type of a Content-Type value: parameters dropped, lower-cased; None if absent/empty."""
-    if header is None:
-        return None
-    value = header.split(";", 1)[0].strip().lower()
-    return value or None
-
-
-def first_accept(header: str | None) -> str | None:
-    """The MIME type of the first media type of an Accept value (parameters dropped, lower-cased)."""
-    if header is None:
-        return None
-    return mime_type(header.split(",", 1)[0])
-
+__all__ = ["RequestTemplateChoice", "choose_request_template", "choose_response_template"]
 
 def _find(templates: list[MappingTemplate], key: str) -> MappingTemplate | None:
     """The template whose key is exactly ``key``; ``$default``, wildcard and parameterised keys never match (U23)."""

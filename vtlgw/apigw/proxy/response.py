@@ -15,9 +15,8 @@ from typing import Any
 
 from vtlgw.apigw.errors import ArgumentError
 from vtlgw.apigw.jsonvalue import describe_type
-from vtlgw.apigw.pipeline.content import is_binary_type
-from vtlgw.apigw.pipeline.headers import finalise_headers
-from vtlgw.apigw.pipeline.templates import first_accept
+from vtlgw.apigw.http.headers import finalise_headers
+from vtlgw.apigw.http.media import first_accept, is_binary_type
 
 __all__ = ["ProxyResponse", "rest_response", "http_api_response", "MALFORMED_LOG_LINE", "REST_KEYS"]
 

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Iterator
 
 from vtlgw.apigw.definition import Integration, IntegrationResponse, Method, Source, load_document
 from vtlgw.apigw.definition.yamlload import Document
-from vtlgw.apigw.pipeline.headers import _DROPPED_HEADERS as DROPPED_HEADERS  # read-only: no public name yet
+from vtlgw.apigw.http.headers import DROPPED_HEADERS
 from vtlgw.vtl.errors import JavaException, VtlError
 from vtlgw.vtl.jregex import JavaPattern, compile_java
 

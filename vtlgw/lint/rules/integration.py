@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any, Iterator
 
 from vtlgw.apigw.definition import Source
-from vtlgw.apigw.pipeline.headers import REMAPPED_HEADERS
+from vtlgw.apigw.http.headers import REMAPPED_HEADERS
 from vtlgw.apigw.pipeline.params import (
     FORBIDDEN_AWS_HEADERS,
     FORBIDDEN_HEADERS,

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import fnmatch
 from dataclasses import dataclass
 
-from .templates import mime_type
+from .media import is_binary_type
 
-__all__ = ["is_binary_type", "Payload", "convert_request", "convert_response",
+__all__ = ["Payload", "convert_request", "convert_response",
            "REQUEST_TABLE", "RESPONSE_TABLE", "ConversionError"]
 
 # What happens to the bytes.
@@ -61,18 +60,6 @@ RESPONSE_TABLE: dict[tuple[bool, bool, bool, str | None], str] = {
 
 class ConversionError(Exception):
     """A base64 decode that fails: API Gateway answers 500 (API_CONFIGURATION_ERROR)."""
-
-
-def is_binary_type(content_type: str | None, binary_media_types: list[str]) -> bool:
-    """Whether a media type matches an entry of ``binaryMediaTypes`` (wildcards like ``image/*``, ``*/*``)."""
-    kind = mime_type(content_type)
-    if kind is None:
-        return False
-    for entry in binary_media_types:
-        pattern = (mime_type(entry.replace("~1", "/")) or "")
-        if pattern and fnmatch.fnmatchcase(kind, pattern):
-            return True
-    return False
 
 
 @dataclass

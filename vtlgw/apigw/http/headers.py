@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["REMAPPED_HEADERS", "finalise_headers"]
+__all__ = ["REMAPPED_HEADERS", "DROPPED_HEADERS", "finalise_headers"]
 
 #: Method response headers API Gateway sends as ``x-amzn-Remapped-<Name>`` (§6).
 REMAPPED_HEADERS = frozenset(name.lower() for name in (
     "Authorization", "Connection", "Content-Length", "Content-MD5", "Date", "Expect", "Host",
     "Max-Forwards", "Proxy-Authenticate", "Server", "Trailer", "Upgrade", "User-Agent", "WWW-Authenticate"))
-_DROPPED_HEADERS = frozenset({"transfer-encoding"})
+#: Method response headers API Gateway leaves out.
+DROPPED_HEADERS = frozenset({"transfer-encoding"})
 
 
 def finalise_headers(headers: list[tuple[str, list[str]]], *, remap: bool = True) -> dict[str, list[str]]:
@@ -19,7 +20,7 @@ def finalise_headers(headers: list[tuple[str, list[str]]], *, remap: bool = True
     out: dict[str, list[str]] = {}
     for name, values in headers:
         lower = name.lower()
-        if remap and lower in _DROPPED_HEADERS:
+        if remap and lower in DROPPED_HEADERS:
             continue
         if remap and lower in REMAPPED_HEADERS:
             name = f"x-amzn-Remapped-{name}"
