@@ -30,8 +30,11 @@ Integration responses keep the order Terraform prints them in (by address).
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .common import (
@@ -63,6 +66,7 @@ from .model import (
     HTTP_METHODS,
     ApiDefinition,
     GatewayResponse,
+    LambdaFunction,
     Method,
     MethodResponse,
 )
@@ -78,6 +82,9 @@ INTEGRATION_RESPONSE = "aws_api_gateway_integration_response"
 METHOD_RESPONSE = "aws_api_gateway_method_response"
 GATEWAY_RESPONSE = "aws_api_gateway_gateway_response"
 STAGE = "aws_api_gateway_stage"
+LAMBDA_FUNCTION = "aws_lambda_function"
+ARCHIVE_FILE = "archive_file"  # the hashicorp/archive provider's data source that zips a function's code
+LAMBDA_DEFAULT_TIMEOUT = 3  # seconds: the AWS provider's default for aws_lambda_function.timeout
 
 #: How the AWS provider names the integration fields (its docs: aws_api_gateway_integration and
 #: aws_api_gateway_integration_response).
@@ -92,6 +99,8 @@ _INVOKE_ARN = re.compile(r"(aws_lambda_(?:function|alias)\.[A-Za-z0-9_-]+(?:\[[^
 #: A reference to a managed resource: ``type.name``, an optional ``[key]``, an optional ``.attribute``.
 _REFERENCE = re.compile(r"(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)(\[[^\]]*\])?(?:\.([a-z_]+))?\Z")
 _INSTANCE_KEY = re.compile(r"\[[^\]]*\]")
+#: A reference to a data source's attribute: ``data.archive_file.orders.output_path``.
+_DATA_REFERENCE = re.compile(r"data\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?\.([a-z0-9_]+)\Z")
 
 
 def is_terraform(data: Any) -> bool:
@@ -154,34 +163,51 @@ class TerraformFile:
         self.instances: list[_Instance] = []
         root_key = "planned_values" if self.is_plan else "values"
         root = data.get(root_key, {}).get("root_module") if isinstance(data.get(root_key), dict) else None
+        #: Data sources (``data.archive_file.X``): a plan reads most while planning and prints them in
+        #: ``prior_state``; one deferred to apply is in ``planned_values`` with what is known of it.
+        self.data: dict[str, _Instance] = {}
         if isinstance(root, dict):
             self._walk(root, join_pointer("", root_key, "root_module"), "")
+        prior = data.get("prior_state", {}).get("values") if isinstance(data.get("prior_state"), dict) else None
+        if self.is_plan and isinstance(prior, dict) and isinstance(prior.get("root_module"), dict):
+            self._walk(prior["root_module"], "/prior_state/values/root_module", "", only_data=True)
         self._changes(data.get("resource_changes"))
         configuration = data.get("configuration")
         self.config: dict[tuple[str, ...], dict[str, tuple[dict[str, Any], str]]] = {}
+        #: The folder of each module, relative to the root module's (a local ``source`` of a module call).
+        self.module_dirs: dict[tuple[str, ...], str | None] = {(): "."}
         if isinstance(configuration, dict) and isinstance(configuration.get("root_module"), dict):
             self._config_module(configuration["root_module"], "/configuration/root_module", ())
-        for instance in self.instances:
-            found = self.config.get(_config_path(instance.module), {}).get(f"{instance.type}.{instance.name}")
+        self._configured_data()
+        data_sources = set(map(id, self.data.values()))
+        for instance in [*self.instances, *self.data.values()]:
+            key = ("data." if id(instance) in data_sources else "") + f"{instance.type}.{instance.name}"
+            found = self.config.get(_config_path(instance.module), {}).get(key)
             if found is not None:
                 instance.config, instance.config_pointer = found
         self.region = _provider_region(configuration)
 
-    def _walk(self, module: dict[str, Any], pointer: str, address: str) -> None:
+    def _walk(self, module: dict[str, Any], pointer: str, address: str, *, only_data: bool = False) -> None:
         resources = module.get("resources")
         for index, item in enumerate(resources if isinstance(resources, list) else []):
-            if not isinstance(item, dict) or item.get("mode", "managed") != "managed":
+            mode = item.get("mode", "managed") if isinstance(item, dict) else None
+            if mode not in (("data",) if only_data else ("managed", "data")):
                 continue
             kind, name, full = item.get("type"), item.get("name"), item.get("address")
             if not (isinstance(kind, str) and isinstance(name, str) and isinstance(full, str)):
                 continue
             values = item.get("values") if isinstance(item.get("values"), dict) else {}
-            self.instances.append(_Instance(full, kind, name, item.get("index"), address, values,
-                                            join_pointer(pointer, "resources", index)))
+            instance = _Instance(full, kind, name, item.get("index"), address, values,
+                                 join_pointer(pointer, "resources", index))
+            if mode == "data":
+                self.data[full] = instance  # prior_state comes second: its values are the ones read
+            else:
+                self.instances.append(instance)
         children = module.get("child_modules")
         for index, child in enumerate(children if isinstance(children, list) else []):
             if isinstance(child, dict) and isinstance(child.get("address"), str):
-                self._walk(child, join_pointer(pointer, "child_modules", index), child["address"])
+                self._walk(child, join_pointer(pointer, "child_modules", index), child["address"],
+                           only_data=only_data)
 
     def _changes(self, changes: Any) -> None:
         by_address = {i.address: i for i in self.instances}
@@ -200,13 +226,32 @@ class TerraformFile:
         resources = module.get("resources")
         for index, item in enumerate(resources if isinstance(resources, list) else []):
             if (isinstance(item, dict) and isinstance(item.get("address"), str)
-                    and item.get("mode", "managed") == "managed"):
+                    and item.get("mode", "managed") in ("managed", "data")):
                 table[item["address"]] = (item, join_pointer(pointer, "resources", index))
         calls = module.get("module_calls")
         for name, call in (calls.items() if isinstance(calls, dict) else ()):
             if isinstance(call, dict) and isinstance(call.get("module"), dict):
+                source, parent = call.get("source"), self.module_dirs.get(path)
+                local = isinstance(source, str) and source.startswith(("./", "../")) and parent is not None
+                self.module_dirs[path + (name,)] = os.path.normpath(os.path.join(parent, source)) if local else None
                 self._config_module(call["module"], join_pointer(pointer, "module_calls", name, "module"),
                                     path + (name,))
+
+    def _configured_data(self) -> None:
+        """Data sources the configuration declares but neither prior_state nor planned_values prints.
+
+        Their configuration (``source_dir = "src"``) is then all there is to go by.
+        """
+        printed = {(_config_path(i.module), i.type, i.name) for i in self.data.values()}
+        for path, table in self.config.items():
+            for address, (item, pointer) in table.items():
+                kind, name = item.get("type"), item.get("name")
+                if (not address.startswith("data.") or not isinstance(kind, str) or not isinstance(name, str)
+                        or (path, kind, name) in printed):
+                    continue
+                module = ".".join(f"module.{part}" for part in path)
+                full = f"{module}.{address}" if module else address
+                self.data[full] = _Instance(full, kind, name, None, module, {}, pointer)
 
     def rest_apis(self) -> list[_Instance]:
         return [i for i in self.instances if i.type == REST_API]
@@ -379,6 +424,7 @@ class _Reader:
         stages = mine(STAGE)
         if stages:
             self.stage(stages[0], api)
+        self.functions(api)
         if "/" not in api.resource_paths:
             api.resource_paths.insert(0, "/")
         return api
@@ -651,6 +697,7 @@ class _Reader:
             placeholder = self.unknown_uri(instance)
             spec["uri"] = placeholder[1]
         integration = build_integration(ctx, spec, instance.at(), TERRAFORM)
+        integration.function_id = self.invoked_function(instance)
         if placeholder is not None:
             integration.uri, integration.uri_raw = placeholder[0], None
             integration.sources.pop("uri", None)
@@ -662,6 +709,14 @@ class _Reader:
                          + (f" (it is {instance.shown_references('uri')})" if refs else "")
                          + f"; read as {placeholder[0]}")
         method.integration = integration
+
+    def invoked_function(self, instance: _Instance) -> str | None:
+        """The ``aws_lambda_function`` whose ``invoke_arn`` the integration's uri refers to (by the configuration)."""
+        for reference in instance.references("uri"):
+            target = self.referenced(instance, reference)
+            if target is not None and target[0].type == LAMBDA_FUNCTION and target[1] in ("invoke_arn", "arn"):
+                return target[0].address
+        return None
 
     def unknown_uri(self, instance: _Instance) -> tuple[str, str]:
         """(readable placeholder, a stand-in the URI checks accept) for a URI only known after apply."""
@@ -724,6 +779,28 @@ class _Reader:
             return
         api.gateway_responses[kind] = response
 
+    def functions(self, api: ApiDefinition) -> None:
+        """The file's Lambda functions, by address, and which one each Lambda integration invokes."""
+        builder = _Functions(self)
+        for instance in self.tf.of_type(LAMBDA_FUNCTION):
+            api.functions[instance.address] = builder.build(instance)
+        arns = {}
+        for instance in self.tf.of_type(LAMBDA_FUNCTION):
+            for attribute in ("invoke_arn", "arn"):
+                value = instance.values.get(attribute)
+                if isinstance(value, str) and value:
+                    arns[value] = instance.address
+        for method in api.methods.values():
+            integration = method.integration
+            if integration is None or not integration.is_lambda or not integration.uri:
+                continue
+            if integration.function_id is None:  # state (or a body) holds the function's real ARN
+                integration.function_id = next(
+                    (address for arn, address in arns.items()
+                     if integration.uri == arn or f"/functions/{arn}/invocations" in integration.uri), None)
+            for pointer, what in builder.notes.get(integration.function_id or "", []):
+                not_emulated(self.ctx, method, pointer, what)
+
     def stage(self, instance: _Instance, api: ApiDefinition) -> None:
         """The stage's name and variables, so that ``$stageVariables`` works without flags."""
         name = instance.values.get("stage_name")
@@ -738,3 +815,154 @@ class _Reader:
 def _present(values: dict[str, Any]) -> dict[str, Any]:
     """The attributes that are set: the provider stores an unset optional string as ``""`` in state."""
     return {k: v for k, v in values.items() if v is not None and v != ""}
+
+
+# ---------------------------------------------------------------------------
+# Lambda functions with local code
+
+
+class _Functions:
+    """The file's ``aws_lambda_function`` resources as :class:`LambdaFunction` (for in-process runs).
+
+    The code folder is the one the zip is built from: ``filename`` is usually the ``output_path`` of a
+    ``data.archive_file`` (the configuration's reference says which), whose ``source_dir`` (or
+    ``source_file``'s folder) holds the code. Relative paths are Terraform's, relative to the folder
+    ``terraform`` ran in, taken to be the folder of the JSON file.
+    """
+
+    def __init__(self, reader: _Reader) -> None:
+        self.reader = reader
+        self.ctx = reader.ctx
+        self.tf = reader.tf
+        self.base = Path(self.ctx.doc.path).parent
+        #: What a function sets that the plan does not know (an environment variable), by address.
+        self.notes: dict[str, list[tuple[str, str]]] = {}
+
+    def build(self, instance: _Instance) -> LambdaFunction:
+        values = instance.values
+        handler, runtime = values.get("handler"), values.get("runtime")
+        return LambdaFunction(
+            instance.address, handler if isinstance(handler, str) and handler else None,
+            runtime if isinstance(runtime, str) and runtime else None, self.code_dir(instance),
+            source=self.ctx.source(instance.pointer), environment=self.environment(instance),
+            timeout_seconds=self.timeout(instance))
+
+    def timeout(self, instance: _Instance) -> int:
+        """``timeout`` in seconds, 1 to 900 (the provider's default, 3, when unset)."""
+        value = instance.values.get("timeout")
+        if value is None:
+            return LAMBDA_DEFAULT_TIMEOUT
+        seconds = as_string(self.ctx, value, instance.at("timeout"), integer=True)
+        if seconds is None:
+            return LAMBDA_DEFAULT_TIMEOUT
+        if not (seconds.isdigit() and 1 <= int(seconds) <= 900):
+            self.ctx.report(instance.at("timeout"), f"{instance.address}: a Lambda timeout is 1 to 900 seconds, "
+                                                    f"not {seconds!r}")
+            return LAMBDA_DEFAULT_TIMEOUT
+        return int(seconds)
+
+    # -- environment -------------------------------------------------------------------
+
+    def environment(self, instance: _Instance) -> dict[str, str]:
+        """``environment[0].variables``; a value unknown in a plan is followed through the configuration.
+
+        The configuration gives the references of the whole ``variables`` map, not of each key: a
+        reference whose value a known variable already has is that variable's; when one unknown
+        variable and one other reference remain, the reference is its value if the plan knows it
+        (``aws_dynamodb_table.orders.name``). Anything else is left unset, with a note.
+        """
+        blocks = instance.values.get("environment")
+        block = blocks[0] if isinstance(blocks, list) and blocks and isinstance(blocks[0], dict) else {}
+        variables = block.get("variables") if isinstance(block.get("variables"), dict) else {}
+        environment = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in variables.items()
+                       if v is not None}
+        unknown_blocks = instance.unknown.get("environment")
+        unknown_block = unknown_blocks[0] if isinstance(unknown_blocks, list) and unknown_blocks else None
+        unknown = unknown_block.get("variables") if isinstance(unknown_block, dict) else unknown_block
+        if unknown is None or unknown is False:
+            return environment
+        config = instance.config.get("expressions") if isinstance(instance.config, dict) else None
+        expressions = config.get("environment") if isinstance(config, dict) else None
+        expression: dict[str, Any] = {}
+        if isinstance(expressions, list) and expressions and isinstance(expressions[0], dict):
+            expression = expressions[0].get("variables") if isinstance(expressions[0].get("variables"), dict) else {}
+        refs = [r for r in expression.get("references", []) if isinstance(r, str)]
+        refs = [r for r in refs if not any(o != r and o.startswith(r + ".") for o in refs)]
+        pointer = (join_pointer(instance.config_pointer, "expressions", "environment", 0, "variables")
+                   if expression and instance.config_pointer else
+                   join_pointer(instance.unknown_pointer or instance.pointer, "environment", 0, "variables"))
+        if not isinstance(unknown, dict):  # the whole map is unknown: not even its keys are known
+            shown = f" (it refers to {', '.join(refs)})" if refs else ""
+            self.note(instance, pointer, f"{instance.address}: the environment variables are unknown until "
+                                         f"apply{shown}; they are left unset")
+            return environment
+        keys = [str(k) for k, v in unknown.items() if v is True and k not in environment]
+        followed = {r: self.followed(instance, r) for r in refs}
+        remaining = [r for r in refs if followed[r] is None or followed[r] not in environment.values()]
+        if len(keys) == 1 and len(remaining) == 1 and followed[remaining[0]] is not None:
+            environment[keys[0]] = followed[remaining[0]]  # type: ignore[assignment]
+            return environment
+        for key in keys:
+            shown = f" (it refers to {' or '.join(remaining)})" if remaining else ""
+            self.note(instance, pointer, f"{instance.address}: environment variable {key} is unknown until "
+                                         f"apply{shown}; it is left unset")
+        return environment
+
+    def followed(self, instance: _Instance, reference: str) -> str | None:
+        """The value a reference to another resource's attribute has in this file, when it is known."""
+        target = self.reader.referenced(instance, reference)
+        if target is None:
+            return None
+        value = target[0].values.get(target[1])
+        return value if isinstance(value, str) else None
+
+    def note(self, instance: _Instance, pointer: str, what: str) -> None:
+        self.notes.setdefault(instance.address, []).append((pointer, what))
+
+    # -- the code folder -----------------------------------------------------------------
+
+    def code_dir(self, instance: _Instance) -> str | None:
+        """The folder the function's zip is built from, when it is on disk."""
+        archive = self.archive(instance)
+        if archive is None:
+            return None
+        folder = self.attribute(archive, "source_dir")
+        if folder is None:
+            file = self.attribute(archive, "source_file")
+            folder = os.path.dirname(file) or "." if file is not None else None
+        if folder is None:
+            return None
+        resolved = (self.base / folder).resolve()
+        return str(resolved) if resolved.is_dir() else None
+
+    def archive(self, instance: _Instance) -> _Instance | None:
+        """The ``data.archive_file`` of ``filename`` (by reference, else by equal ``output_path``)."""
+        archives = [d for d in self.tf.data.values() if d.type == ARCHIVE_FILE and d.module == instance.module]
+        for reference in instance.references("filename") + instance.references("source_code_hash"):
+            match = _DATA_REFERENCE.match(reference)
+            if match and match.group(1) == ARCHIVE_FILE:
+                named = [a for a in archives if a.name == match.group(2)]
+                if named:
+                    return named[0]
+        filename = self.attribute(instance, "filename")
+        if filename is not None:
+            for archive in archives:
+                output = self.attribute(archive, "output_path")
+                if output is not None and os.path.normpath(output) == os.path.normpath(filename):
+                    return archive
+        return None
+
+    def attribute(self, instance: _Instance, name: str) -> str | None:
+        """A string attribute's value, else its constant in the configuration (``${path.module}`` made the
+        module's folder)."""
+        value = instance.values.get(name)
+        if not isinstance(value, str) or not value:
+            value = instance.expression(name).get("constant_value")
+        if not isinstance(value, str) or not value:
+            return None
+        if "${path.module}" in value:
+            folder = self.tf.module_dirs.get(_config_path(instance.module))
+            if folder is None:
+                return None
+            value = value.replace("${path.module}", folder)
+        return value
