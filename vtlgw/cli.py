@@ -331,8 +331,9 @@ def render(template: str, request_path: str | None, response_path: str | None,
 
 @main.command()
 @click.option("--api", "-a", "api_path", required=True, metavar="FILE",
-              help="API definition: OpenAPI/Swagger (JSON/YAML), CloudFormation/SAM template, or CDK output "
-                   "(a cdk.out folder or *.template.json); '-' for stdin.")
+              help="API definition: OpenAPI/Swagger (JSON/YAML), CloudFormation/SAM template, CDK output "
+                   "(a cdk.out folder or *.template.json), a Serverless service folder (after 'serverless "
+                   "package'), or Terraform JSON ('terraform show -json' of a plan or state); '-' for stdin.")
 @click.option("--api-id", metavar="ID", help="Which API, when the file defines several (logical id).")
 @click.option("--method", "-X", "http_method", type=_METHOD, metavar="M",
               help="HTTP method (default: the request file's, or GET); overrides the request file's.")

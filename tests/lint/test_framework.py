@@ -405,8 +405,9 @@ def test_explicit_non_definition_is_an_error_unless_skipped(project, write):
     result = Runner(SAMPLES).run(["package.json"])
     assert [str(e) for e in result.errors] == [
         "package.json: error: not a recognised API definition: expected OpenAPI ('openapi: 3.x' or "
-        "'swagger: \"2.0\"'), a CloudFormation/SAM/CDK template ('Resources'), or 'aws apigateway "
-        "get-method'/'get-resources' JSON"]
+        "'swagger: \"2.0\"'), a CloudFormation/SAM/CDK template ('Resources'), 'aws apigateway "
+        "get-method'/'get-resources' JSON, or Terraform's 'terraform show -json' of a plan or state "
+        "('format_version')"]
     skipped = Runner(SAMPLES, skip_unrecognised=True).run(["package.json"])
     assert not skipped.errors and skipped.files == []
 

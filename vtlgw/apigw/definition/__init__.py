@@ -167,7 +167,8 @@ def _build(doc: Document, api: str | None, strict: bool, stack: Stack | None = N
         return build_terraform(ctx, api)
     raise DefinitionError(
         "not a recognised API definition: expected OpenAPI ('openapi: 3.x' or 'swagger: \"2.0\"'), a "
-        "CloudFormation/SAM/CDK template ('Resources'), or 'aws apigateway get-method'/'get-resources' JSON",
+        "CloudFormation/SAM/CDK template ('Resources'), 'aws apigateway get-method'/'get-resources' JSON, or "
+        "Terraform's 'terraform show -json' of a plan or state ('format_version')",
         file=doc.name,
     )
 
