@@ -256,3 +256,50 @@ _LAMBDA_PATTERN = ('openapi: 3.0.1\ninfo: {{title: t, version: "1"}}\npaths:\n  
 def test_lost_backslash_word_classes(tmp_path, pattern, fires):
     path = _write(tmp_path, _LAMBDA_PATTERN.format(pattern=pattern))
     assert ("VTL505" in _codes(findings(path, ("VTL5",)))) is fires
+
+
+SUB_TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Conditions:
+  IsLive: !Equals [a, b]
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties: {Name: api}
+  Items:
+    Type: AWS::ApiGateway::Resource
+    Properties: {RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: items}
+  Post:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref Items
+      HttpMethod: POST
+      AuthorizationType: NONE
+      MethodResponses: [{StatusCode: 200}]
+      Integration:
+        Type: MOCK
+        RequestTemplates:
+          application/json: !Sub '{"statusCode": 200, "queue": "${Queue}", "id": "${ID}"}'
+        IntegrationResponses:
+          - StatusCode: 200
+            ResponseTemplates: {application/json: !If [COND, a, b]}
+"""
+
+
+@pytest.mark.parametrize("reference, condition, expected", [
+    ("${context.requestId}", "IsLive", [("VTL506", 24, 83)]),  # a Velocity reference read by Fn::Sub
+    ("${!context.requestId}", "IsLive", []),  # escaped as CloudFormation wants it
+    ("${!context.requestId}", "Nope", [("VTL506", 27, 51)]),  # a condition not in Conditions
+    ("${Queue.Arn}", "IsLive", []),
+])
+def test_vtl506_intrinsics_cloudformation_refuses(tmp_path, reference, condition, expected):
+    text = SUB_TEMPLATE.replace("${ID}", reference).replace("COND", condition)
+    found = [(d.code, d.location.line, d.location.column) for d in lint([_write(tmp_path, text, "t.yaml")])
+             if d.code == "VTL506"]
+    assert found == expected
+    if expected and "${" in reference and "!" not in reference:
+        message = next(str(d) for d in lint([tmp_path / "t.yaml"]) if d.code == "VTL506")
+        assert "write ${!context.requestId}" in message

@@ -97,7 +97,7 @@ class Context:
         try:
             result = ev.evaluate(value, pointer)
         except StackError as exc:
-            self.report(exc.pointer or pointer, exc.message)
+            self.report(exc.pointer or pointer, exc.message, StackError)
             return None
         for where, written, text in ev.evaluated[seen:]:
             self.substitutions.append(Substitution(written, text, self.source(self._written(where, pointer))))

@@ -12,7 +12,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING, Any, Iterator
 
-from vtlgw.apigw.definition import Source
+from vtlgw.apigw.definition import Source, StackError
 from vtlgw.apigw.definition.intrinsics import intrinsic_name
 from vtlgw.apigw.definition.keys import (
     AWSCLI_INTEGRATION,
@@ -27,7 +27,7 @@ from vtlgw.apigw.definition.keys import (
 )
 from vtlgw.lint.registry import register
 from vtlgw.lint.rule import DefinitionRule, RuleDoc
-from vtlgw.vtl.diagnostics import Diagnostic, Severity
+from vtlgw.vtl.diagnostics import Diagnostic, Location, Severity
 
 from . import _patterns as P
 
@@ -401,3 +401,48 @@ class LostBackslashClass(DefinitionRule):
                     yield P.at_key(made, source, pattern)
                 else:
                     yield P.at_offset(made, source, pattern, found.start(), found.end())
+
+
+# ============================================================================ VTL506
+
+
+@register
+class RefusedIntrinsic(DefinitionRule):
+    doc = RuleDoc(
+        code="VTL506",
+        name="intrinsic-refused-by-cloudformation",
+        severity=Severity.ERROR,
+        message="make the intrinsic evaluate: escape a literal ${x} as ${!x}, or name a parameter or resource",
+        what="An intrinsic function CloudFormation cannot evaluate: most often a Velocity ${x} inside a "
+             "mapping template written with !Sub, which Fn::Sub reads as a reference to a resource x; also a "
+             "Ref to a name the template does not define, or a condition that is not in Conditions.",
+        why="CloudFormation refuses the template when it evaluates it, so the stack does not deploy.",
+        example="RequestTemplates:\n  application/json: !Sub '{\"id\": \"${context.requestId}\", "
+                "\"queue\": \"${Queue}\"}'",
+        fix="Write ${!context.requestId} (Fn::Sub prints ${context.requestId}), or use $context.requestId "
+            "without braces.",
+    )
+
+    @classmethod
+    def claims(cls, problem: "InputFileError") -> bool:
+        """Evaluating the template's intrinsics failed; this rule reports it."""
+        return isinstance(problem, StackError)
+
+    def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
+        for problem in unit.definition.problems:
+            if not isinstance(problem, StackError):
+                continue
+            where = problem.location
+            line = unit.file_line(where.line)
+            column = where.column
+            named = _SUB_REFERENCE.search(problem.message)
+            if named and line and named.group(1) in line:  # point at the reference itself, on its line
+                column = line.index(named.group(1)) + 1
+            location = Location(file=unit.display(where.file), line=where.line, column=column,
+                                pointer=where.pointer, source_line=line)
+            yield Diagnostic(self.doc.severity, self.doc.code, problem.message, location)
+
+
+#: The ``${name}`` a refused Fn::Sub message names.
+_SUB_REFERENCE = re.compile(r"Fn::Sub refers to (\$\{[^}]*\})")
+
