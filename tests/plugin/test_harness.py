@@ -192,3 +192,18 @@ def test_an_api_is_evaluated_against_the_stack_given(harness):
     assert (default.json()["table"], default.json()["region"]) == ("orders-prod", "us-east-1")
     assert (other.json()["table"], other.json()["region"]) == ("orders-beta", "eu-west-1")
     assert other.status == 201
+
+
+def test_an_edited_included_file_is_read_again(tmp_path):
+    import os
+    import shutil
+
+    project = tmp_path / "sam-orders"
+    shutil.copytree(REPO / "examples" / "sam-orders", project)
+    harness = Harness(project)
+    assert harness.api("template.yaml").invoke("GET /health").json()["status"] == "ok"
+    api_yaml = project / "api.yaml"
+    api_yaml.write_text(api_yaml.read_text().replace('"status": "ok"', '"status": "changed"'))
+    later = api_yaml.stat().st_mtime_ns + 10_000_000
+    os.utime(api_yaml, ns=(later, later))
+    assert harness.api("template.yaml").invoke("GET /health").json()["status"] == "changed"

@@ -33,7 +33,7 @@ __all__ = ["Harness", "Api", "VtlgwWarning", "StrictModeError", "BACKEND_KEYWORD
 BACKEND_KEYWORDS = ("lambda_handler", "lambda_result", "lambda_error", "http_response", "backend")
 _RUN_KEYWORDS = frozenset({"stage_variables", "context", "stage", "fresh"})
 
-_DEFINITIONS: dict[tuple[str, int, str | None], Any] = {}
+_DEFINITIONS: dict[tuple[str, int, str | None, str], tuple[Any, tuple[int, ...]]] = {}
 _DEFINITIONS_LOCK = threading.Lock()
 
 
@@ -82,12 +82,23 @@ def load_api(path: Path, api_id: str | None = None, stack: Any = None) -> Any:
         stamp = -1  # let the loader report the missing file
     key = (str(resolved), stamp, api_id, repr(stack))
     with _DEFINITIONS_LOCK:
-        if key in _DEFINITIONS:
-            return _DEFINITIONS[key]
+        cached = _DEFINITIONS.get(key)
+    if cached is not None and cached[1] == _stamps(cached[0].included_files):
+        return cached[0]  # neither the file nor what it includes changed
     definition = load_definition(path, api=api_id, stack=stack)
     with _DEFINITIONS_LOCK:
-        _DEFINITIONS[key] = definition
+        _DEFINITIONS[key] = (definition, _stamps(definition.included_files))
     return definition
+
+
+def _stamps(files: list[str]) -> tuple[int, ...]:
+    stamps = []
+    for file in files:
+        try:
+            stamps.append(os.stat(file).st_mtime_ns)
+        except OSError:
+            stamps.append(-1)
+    return tuple(stamps)
 
 
 @dataclass(repr=False)

@@ -532,6 +532,7 @@ class _TemplateReader:
         if not path.is_file():
             ctx.fail(pointer, f"AWS::Include Location {where!r}: no such file ({path})")
         doc = load_document(path, yaml11=True)
+        api.included_files.append(str(path))
         included = ctx.derive(doc, cloudformation=False)
         included.intrinsics = True  # CloudFormation evaluates what it includes
         build_openapi(included, doc.data, "", api)
@@ -549,6 +550,7 @@ class _TemplateReader:
 
     def external_openapi(self, path: Path, api: ApiDefinition) -> None:
         doc = load_document(path, yaml11=True)
+        api.included_files.append(str(path))
         build_openapi(self.ctx.derive(doc, cloudformation=False), doc.data, "", api)
 
     def binary_media_types(self, value: Any, pointer: str, api: ApiDefinition) -> None:

@@ -391,6 +391,8 @@ class ApiDefinition:
     functions: dict[str, LambdaFunction] = field(default_factory=dict, repr=False)  # by logical id
     #: The stack intrinsics were evaluated against (a ``vtlgw.apigw.definition.Stack``), or None.
     stack: Any = field(default=None, repr=False, compare=False)
+    #: Other files the definition was read from (an ``AWS::Include``, a ``DefinitionUri``), for caches.
+    included_files: list[str] = field(default_factory=list, repr=False, compare=False)
     #: Every intrinsic evaluated, in file order: what ``vtlgw invoke`` shows as substituted.
     substitutions: list[Substitution] = field(default_factory=list, repr=False, compare=False)
     source: Source | None = field(default=None, compare=False, repr=False)
