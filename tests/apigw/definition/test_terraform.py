@@ -22,7 +22,7 @@ from vtlgw.apigw.definition import (
     list_api_ids,
     load_definition,
 )
-from vtlgw.apigw.pipeline import LambdaError, LambdaHandler, LambdaResult, invoke
+from vtlgw.apigw.pipeline import BackendError, LambdaError, LambdaHandler, LambdaResult, invoke
 from vtlgw.cli import main
 from vtlgw.vtl import VtlError
 
@@ -541,3 +541,175 @@ def test_unknown_http_uri_keeps_its_reference(tmp_path, monkeypatch):
     assert [n.what for n in method.not_emulated] == [
         "GET /orders/{id}: aws_api_gateway_integration.get_order: uri is unknown until apply (it is "
         "var.orders_backend_url); read as ${var.orders_backend_url}"]
+
+
+# ---------------------------------------------------------------------------- Lambda functions, run in-process
+
+FUNCTION = "aws_lambda_function.orders"
+ORDER_HANDLER = '''import os
+
+
+def handler(event, context):
+    return {"id": event["orderId"], "total": 18.25, "table": os.environ.get("TABLE_NAME"),
+            "budget": context.get_remaining_time_in_millis()}
+'''
+
+
+def zipped_from(source_dir: str):
+    """A change making plan-resources' function the zip of a ``data.archive_file`` built from ``source_dir``.
+
+    Only the configuration declares it (the plan printed no prior_state), so its constants are all there is.
+    """
+    def change(data: dict) -> None:
+        data["configuration"]["root_module"]["resources"].append({
+            "address": "data.archive_file.orders", "mode": "data", "type": "archive_file", "name": "orders",
+            "provider_config_key": "archive",
+            "expressions": {"output_path": {"constant_value": "build/orders.zip"},
+                            "source_dir": {"constant_value": source_dir}, "type": {"constant_value": "zip"}},
+            "schema_version": 0})
+        configured(data, FUNCTION)["expressions"]["filename"] = {
+            "references": ["data.archive_file.orders.output_path", "data.archive_file.orders"]}
+    return change
+
+
+def with_code(tmp_path: Path, monkeypatch, *changes) -> str:
+    """plan-resources.json, its function zipped from ``tmp_path/lambda`` (holding orders.py), and ``changes``."""
+    (tmp_path / "lambda").mkdir()
+    (tmp_path / "lambda" / "orders.py").write_text(ORDER_HANDLER)
+
+    def change(data: dict) -> None:
+        zipped_from("lambda")(data)
+        for extra in changes:
+            extra(data)
+    return copy_with(tmp_path, monkeypatch, "plan-resources.json", change)
+
+
+class TestFunctions:
+    def test_functions_are_keyed_by_address_and_integrations_name_theirs(self):
+        api = load_definition("plan-resources.json", api=ORDERS)
+        function = api.functions[FUNCTION]
+        # Terraform AWS provider docs, aws_lambda_function: handler is "module.function" for Python
+        assert (function.logical_id, function.handler, function.runtime) == (FUNCTION, "orders.handler",
+                                                                              "python3.12")
+        assert function.timeout_seconds == 10 and function.environment == {}
+        assert function.source.pointer.startswith("/planned_values/root_module/resources/")
+        assert api.method("GET", "/orders/{id}").integration.function_id == FUNCTION
+        assert api.method("GET", "/orders").integration.function_id is None  # a MOCK
+
+    def test_state_links_the_function_by_its_arn(self):
+        api = load_definition("state-orders.json")
+        assert api.method("GET", "/orders/{id}").integration.function_id == FUNCTION
+
+    def test_the_code_folder_is_the_archive_source_dir(self, tmp_path, monkeypatch):
+        api = load_definition(with_code(tmp_path, monkeypatch), api=ORDERS)
+        assert api.functions[FUNCTION].code_dir == str((tmp_path / "lambda").resolve())
+        result = invoke(api, get("/orders/42"))  # no backend: the function runs in-process
+        assert result.status == 200
+        assert result.json() == {"id": "42", "total": 18.25, "source": "lambda"}
+
+    def test_the_code_folder_from_prior_state_and_a_filename_equal_to_output_path(self, tmp_path, monkeypatch):
+        """What a plan prints: the archive, read while planning, in prior_state; ``filename`` written as the same
+        literal path as ``output_path`` (no reference)."""
+        (tmp_path / "code").mkdir()
+        (tmp_path / "code" / "orders.py").write_text(ORDER_HANDLER)
+
+        def read(data):
+            data["prior_state"] = {"format_version": "1.0", "terraform_version": "1.7.5", "values": {"root_module": {
+                "resources": [{"address": "data.archive_file.orders", "mode": "data", "type": "archive_file",
+                               "name": "orders", "provider_name": "registry.terraform.io/hashicorp/archive",
+                               "schema_version": 0,
+                               "values": {"output_path": "./build/orders.zip", "source_dir": "./code",
+                                          "source_file": None, "type": "zip"},
+                               "sensitive_values": {}}]}}}
+
+        api = load_definition(copy_with(tmp_path, monkeypatch, "plan-resources.json", read), api=ORDERS)
+        assert api.functions[FUNCTION].code_dir == str((tmp_path / "code").resolve())
+
+    def test_a_source_file_gives_its_folder(self, tmp_path, monkeypatch):
+        def single(data):
+            expressions = configured(data, "data.archive_file.orders")["expressions"]
+            del expressions["source_dir"]
+            expressions["source_file"] = {"constant_value": "lambda/orders.py"}
+
+        api = load_definition(with_code(tmp_path, monkeypatch, single), api=ORDERS)
+        assert api.functions[FUNCTION].code_dir == str((tmp_path / "lambda").resolve())
+
+    def test_timeout_defaults_to_3_and_is_checked(self, tmp_path, monkeypatch):
+        def unset(data):
+            del planned(data, FUNCTION)["values"]["timeout"]
+
+        assert load_definition(copy_with(tmp_path, monkeypatch, "plan-resources.json", unset),
+                               api=ORDERS).functions[FUNCTION].timeout_seconds == 3
+
+        def too_long(data):
+            planned(data, FUNCTION)["values"]["timeout"] = 901
+
+        with pytest.raises(DefinitionError, match=r"/values/timeout: aws_lambda_function.orders: a Lambda timeout "
+                                                  r"is 1 to 900 seconds, not '901'"):
+            load_definition(copy_with(tmp_path, monkeypatch, "plan-resources.json", too_long), api=ORDERS)
+
+    def test_environment_and_timeout_apply_to_the_call(self, tmp_path, monkeypatch):
+        def environment(data):
+            planned(data, FUNCTION)["values"]["environment"] = [{"variables": {"TABLE_NAME": "orders-live"}}]
+            configured(data, FUNCTION)["expressions"]["environment"] = [
+                {"variables": {"constant_value": {"TABLE_NAME": "orders-live"}}}]
+            templates = planned(data, "aws_api_gateway_integration_response.get_order_200")["values"]
+            templates["response_templates"] = {"application/json": '{"table": "$input.path(\'$.table\')", '
+                                                                   '"budget": $input.path(\'$.budget\')}'}
+
+        api = load_definition(with_code(tmp_path, monkeypatch, environment), api=ORDERS)
+        assert api.functions[FUNCTION].environment == {"TABLE_NAME": "orders-live"}
+        out = invoke(api, get("/orders/1")).json()
+        assert out["table"] == "orders-live"
+        assert 9000 < out["budget"] <= 10000  # timeout = 10: the remaining time counts down from it
+
+    def test_an_unknown_variable_is_followed_to_a_known_attribute(self, tmp_path, monkeypatch):
+        """``TABLE_NAME = aws_dynamodb_table.orders.name`` when the plan does not know the variable but knows the
+        table's name."""
+        def table(data):
+            data["planned_values"]["root_module"]["resources"].append({
+                "address": "aws_dynamodb_table.orders", "mode": "managed", "type": "aws_dynamodb_table",
+                "name": "orders", "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 1,
+                "values": {"billing_mode": "PAY_PER_REQUEST", "hash_key": "id", "name": "orders-live"},
+                "sensitive_values": {}})
+            planned(data, FUNCTION)["values"]["environment"] = [{"variables": {}}]
+            change_of(data, FUNCTION)["after_unknown"]["environment"] = [{"variables": {"TABLE_NAME": True}}]
+            configured(data, FUNCTION)["expressions"]["environment"] = [{"variables": {
+                "references": ["aws_dynamodb_table.orders.name", "aws_dynamodb_table.orders"]}}]
+
+        api = load_definition(copy_with(tmp_path, monkeypatch, "plan-resources.json", table), api=ORDERS)
+        assert api.functions[FUNCTION].environment == {"TABLE_NAME": "orders-live"}
+        assert len(api.method("GET", "/orders/{id}").not_emulated) == 1  # only the uri's
+
+    def test_an_unknown_variable_is_left_unset_with_a_note(self, tmp_path, monkeypatch):
+        def queue(data):
+            planned(data, FUNCTION)["values"]["environment"] = [{"variables": {"TABLE_NAME": "orders-live"}}]
+            change_of(data, FUNCTION)["after_unknown"]["environment"] = [{"variables": {"QUEUE_URL": True}}]
+            configured(data, FUNCTION)["expressions"]["environment"] = [{"variables": {
+                "references": ["aws_sqs_queue.events.url", "aws_sqs_queue.events"]}}]
+
+        api = load_definition(copy_with(tmp_path, monkeypatch, "plan-resources.json", queue), api=ORDERS)
+        assert api.functions[FUNCTION].environment == {"TABLE_NAME": "orders-live"}
+        method = api.method("GET", "/orders/{id}")
+        note = method.not_emulated[-1]
+        assert note.what == ("GET /orders/{id}: aws_lambda_function.orders: environment variable QUEUE_URL is "
+                             "unknown until apply (it refers to aws_sqs_queue.events.url); it is left unset")
+        assert note.source.pointer.endswith("/expressions/environment/0/variables") and note.source.line
+        result = invoke(api, get("/orders/1"), backend=LambdaResult({"id": "1", "total": 2}))
+        assert note.what in [w.message for w in result.warnings]
+
+    def test_without_a_code_folder_invoke_names_the_function_and_asks_for_a_backend(self):
+        """plan-resources' function is ``filename = "build/orders.zip"``, a zip no archive_file of the plan builds."""
+        api = load_definition("plan-resources.json", api=ORDERS)
+        assert api.functions[FUNCTION].code_dir is None
+        with pytest.raises(BackendError) as info:
+            invoke(api, get("/orders/1"))
+        assert "aws_lambda_function.orders" in str(info.value) and "give a backend" in str(info.value)
+        result = CliRunner().invoke(main, ["invoke", "--api", "plan-resources.json", "--api-id", ORDERS,
+                                           "-p", "/orders/1"])
+        assert result.exit_code == 2 and "Traceback" not in result.output
+        assert "the function aws_lambda_function.orders has no local code folder" in result.output
+
+    def test_a_source_dir_that_is_not_there_is_no_code_folder(self, tmp_path, monkeypatch):
+        name = copy_with(tmp_path, monkeypatch, "plan-resources.json", zipped_from("missing"))
+        assert load_definition(name, api=ORDERS).functions[FUNCTION].code_dir is None
