@@ -152,9 +152,6 @@ class Runner:
         try:
             ids: list[str | None] = list(list_api_ids(path)) or [None]
             definitions = [load_definition(path, api=api, strict=False, evaluate=False) for api in ids]
-            for api, definition in zip(ids, definitions):
-                if definition.format in _EVALUATED_FORMATS:
-                    definition.problems.extend(_refused_intrinsics(path, api))
         except DefinitionError as exc:
             if not explicit and exc.message.startswith(_NOT_AN_API):
                 return None
@@ -363,20 +360,3 @@ def load_samples(paths: Iterable[str | Path]) -> list[dict]:
             raise LintInputError("a request sample is a JSON object", file=shown)
         samples.append(obj)
     return samples
-
-
-#: Formats whose intrinsics CloudFormation evaluates before API Gateway sees them.
-_EVALUATED_FORMATS = ("cloudformation", "sam", "cdk", "serverless")
-
-
-def _refused_intrinsics(path: str | Path, api: str | None) -> list:
-    """What CloudFormation would refuse when it evaluates the template's intrinsics (VTL506).
-
-    The linter reads templates with their intrinsics as written, so that its rules can explain them;
-    this second, evaluated load finds only what evaluation itself refuses.
-    """
-    from vtlgw.apigw.definition import StackError, load_definition
-
-    evaluated = load_definition(path, api=api, strict=False, evaluate=True)
-    return [problem for problem in evaluated.problems if isinstance(problem, StackError)]
-

@@ -207,6 +207,8 @@ def build_cloudformation(ctx: Context, candidate: ApiCandidate, *, stack: Stack 
             listing = ", ".join(declared) or "none"
             ctx.fail("/Parameters" if declared else "", f"parameter override {unknown[0]}: the template "
                                                          f"declares no parameter {unknown[0]} (it declares {listing})")
+    else:  # kept symbolic (the linter): still find what CloudFormation would refuse (lint VTL506)
+        ctx.checker = Evaluator(doc.data, stack or Stack())
     api = _TemplateReader(ctx, doc).read(candidate)
     if ctx.evaluator is not None:
         attach_evaluation(ctx, api)

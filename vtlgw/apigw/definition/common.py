@@ -61,6 +61,8 @@ class Context:
         self.intrinsics = intrinsics or cloudformation
         #: Evaluates intrinsics against the supposed stack (``stack.Evaluator``); None keeps them symbolic.
         self.evaluator: Any = None
+        #: With intrinsics kept symbolic, an evaluator used only to find what CloudFormation refuses.
+        self.checker: Any = None
         #: Shared by derived contexts: every Ref/GetAtt evaluated, and the values that could not be known.
         self.substitutions: list[Substitution] = []
         self.unresolved: list[tuple[Source, str]] = []
@@ -76,6 +78,7 @@ class Context:
         ctx.cloudformation = self.cloudformation if cloudformation is None else cloudformation
         ctx.intrinsics = self.intrinsics
         ctx.evaluator = self.evaluator
+        ctx.checker = self.checker
         ctx.substitutions = self.substitutions
         ctx.unresolved = self.unresolved
         if doc is not None and doc is not self.doc:
@@ -114,6 +117,22 @@ class Context:
         while at and at != fallback and self.doc.position(at) is None:
             at = at.rsplit("/", 1)[0]
         return at if at and self.doc.position(at) is not None else fallback
+
+    def check_intrinsic(self, value: Any, pointer: str) -> None:
+        """Report what CloudFormation would refuse in ``value`` (with a checker), keeping it symbolic."""
+        from .stack import StackError
+
+        ev = self.checker
+        if ev is None:
+            return
+        seen, unknown = len(ev.evaluated), len(ev.unresolved)
+        try:
+            ev.evaluate(value, pointer)
+        except StackError as exc:
+            self.report(exc.pointer or pointer, exc.message, StackError)
+        finally:
+            del ev.evaluated[seen:]
+            del ev.unresolved[unknown:]
 
     def evaluated_text(self, value: Any, pointer: str) -> str | None:
         """An intrinsic where a string is needed, evaluated (numbers and booleans as CloudFormation writes them)."""
@@ -218,6 +237,7 @@ def as_string(
                 return None
             return text
         if symbolic:
+            ctx.check_intrinsic(value, pointer)
             return intrinsics.render(value)
         ctx.report(pointer, f"cannot evaluate {name} offline here: give a literal value")
         return None
@@ -293,6 +313,7 @@ def templates(ctx: Context, value: Any, pointer: str) -> list[MappingTemplate]:
                 continue
             symbolic, substituted = False, True
         elif symbolic:
+            ctx.check_intrinsic(text, child)
             body = intrinsics.render(text)
         elif isinstance(text, str) or text is None:
             body = text
