@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from vtlgw.apigw.definition import Stack
+from vtlgw.apigw.definition import Stack, load_definition
 from vtlgw.cli import main
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -85,3 +85,20 @@ def test_the_serverless_directory_and_its_template_are_the_same_definition(monke
     by_file = CliRunner().invoke(main, ["invoke", "--api", ".serverless/cloudformation-template-update-stack.json",
                                         "-r", str(SAM / "order.request.json"), "-f", "json"])
     assert json.loads(by_folder.stdout)["body"] == json.loads(by_file.stdout)["body"]
+
+
+def test_the_terraform_plan_runs_its_function_from_src_with_what_the_plan_knows(monkeypatch):
+    monkeypatch.chdir(TERRAFORM)
+    definition = load_definition("plan.json")
+    function = definition.functions["aws_lambda_function.orders"]
+    assert (function.handler, function.runtime, function.timeout_seconds) == ("app.lambda_handler", "python3.12", 5)
+    assert function.code_dir == str(TERRAFORM / "src")  # data.archive_file.orders's source_dir, "${path.module}/src"
+    assert function.environment == {"TABLE_NAME": "orders-prod"}
+    assert definition.method("POST", "/orders").integration.function_id == "aws_lambda_function.orders"
+    assert definition.stage_name == "prod"
+    # the queue's URL is only known after apply: the variable is left unset, and invoke says so
+    result = run(monkeypatch, "terraform", "-X", "POST", "-p", "/orders")
+    assert "environment variable EVENTS_QUEUE_URL is unknown until apply (it refers to " \
+           "aws_sqs_queue.order_events.url); it is left unset" in result.stderr
+    health = run(monkeypatch, "terraform", "-X", "GET", "-p", "/health", "-f", "json")
+    assert json.loads(json.loads(health.stdout)["body"]) == {"status": "ok", "stack": "orders-prod"}

@@ -713,3 +713,53 @@ class TestFunctions:
     def test_a_source_dir_that_is_not_there_is_no_code_folder(self, tmp_path, monkeypatch):
         name = copy_with(tmp_path, monkeypatch, "plan-resources.json", zipped_from("missing"))
         assert load_definition(name, api=ORDERS).functions[FUNCTION].code_dir is None
+
+
+def test_environment_unknown_as_a_whole_is_left_unset_with_a_note(tmp_path, monkeypatch):
+    """``variables = merge(local.common, {...})`` with an unknown part: the plan knows not even the keys."""
+    def whole(data):
+        planned(data, FUNCTION)["values"].pop("environment", None)
+        change_of(data, FUNCTION)["after_unknown"]["environment"] = [{"variables": True}]
+        configured(data, FUNCTION)["expressions"]["environment"] = [{"variables": {
+            "references": ["local.common", "aws_sqs_queue.events.url", "aws_sqs_queue.events"]}}]
+
+    api = load_definition(copy_with(tmp_path, monkeypatch, "plan-resources.json", whole), api=ORDERS)
+    assert api.functions[FUNCTION].environment == {}
+    assert api.method("GET", "/orders/{id}").not_emulated[-1].what == (
+        "GET /orders/{id}: aws_lambda_function.orders: the environment variables are unknown until apply (it "
+        "refers to local.common, aws_sqs_queue.events.url); they are left unset")
+
+
+def test_a_module_function_with_path_module(tmp_path, monkeypatch):
+    """In ``module "api" { source = "./modules/api" }``, ``${path.module}`` in a constant is modules/api.
+
+    (Terraform prints ``"${path.module}/src"`` as a reference to path.module, not a constant; a plan that
+    read the archive gives its evaluated ``source_dir`` in prior_state, which is what is used then.)"""
+    code = tmp_path / "modules" / "api" / "src"
+    code.mkdir(parents=True)
+    (code / "stock.py").write_text("def handler(event, context):\n    return {'sku': 'A-1', 'inStock': 3}\n")
+
+    def lambda_in_module(data):
+        module = data["planned_values"]["root_module"]["child_modules"][0]
+        module["resources"].append({
+            "address": "module.api.aws_lambda_function.stock", "mode": "managed", "type": "aws_lambda_function",
+            "name": "stock", "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+            "values": {"filename": "stock.zip", "handler": "stock.handler", "runtime": "python3.12"},
+            "sensitive_values": {}})
+        config = data["configuration"]["root_module"]["module_calls"]["api"]
+        config["source"] = "./modules/api"
+        config["module"].setdefault("resources", []).extend([
+            {"address": "aws_lambda_function.stock", "mode": "managed", "type": "aws_lambda_function",
+             "name": "stock", "provider_config_key": "aws",
+             "expressions": {"filename": {"references": ["data.archive_file.stock.output_path",
+                                                         "data.archive_file.stock"]}},
+             "schema_version": 0},
+            {"address": "data.archive_file.stock", "mode": "data", "type": "archive_file", "name": "stock",
+             "provider_config_key": "archive",
+             "expressions": {"source_dir": {"constant_value": "${path.module}/src"},
+                             "type": {"constant_value": "zip"}},
+             "schema_version": 0}])
+
+    name = copy_with(tmp_path, monkeypatch, "plan-module.json", lambda_in_module)
+    api = load_definition(name, api="module.api.aws_api_gateway_rest_api.this")
+    assert api.functions["module.api.aws_lambda_function.stock"].code_dir == str(code.resolve())

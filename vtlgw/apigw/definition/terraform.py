@@ -26,6 +26,14 @@ in a plan (a Lambda's ``invoke_arn``) is kept as a readable placeholder and
 reported as not emulated; other unknown values that decide behaviour are
 reported as problems, at the JSON pointer of the value in the Terraform file.
 Integration responses keep the order Terraform prints them in (by address).
+
+Each ``aws_lambda_function`` becomes a :class:`LambdaFunction` keyed by its address (handler, runtime,
+``timeout``, ``environment[0].variables``), and an integration whose ``uri`` refers to its
+``invoke_arn`` (or, in state, holds its ARN) names it, so that ``invoke`` runs a Python function
+in-process as it does a SAM one. Its code folder is the ``source_dir`` (or ``source_file``'s folder)
+of the ``data.archive_file`` whose ``output_path`` is the function's ``filename``: a plan prints the
+archive, read while planning, in ``prior_state``; otherwise the configuration's constants are used.
+Relative paths are taken from the folder of the JSON file, where ``terraform`` is assumed to have run.
 """
 
 from __future__ import annotations
@@ -876,10 +884,12 @@ class _Functions:
         variables = block.get("variables") if isinstance(block.get("variables"), dict) else {}
         environment = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in variables.items()
                        if v is not None}
-        unknown_blocks = instance.unknown.get("environment")
-        unknown_block = unknown_blocks[0] if isinstance(unknown_blocks, list) and unknown_blocks else None
-        unknown = unknown_block.get("variables") if isinstance(unknown_block, dict) else unknown_block
-        if unknown is None or unknown is False:
+        unknown = instance.unknown.get("environment")  # [{"variables": {"KEY": true}}], or true for all of it
+        if isinstance(unknown, list):
+            unknown = unknown[0] if unknown else None
+        if isinstance(unknown, dict):
+            unknown = unknown.get("variables")
+        if unknown is not True and not (isinstance(unknown, dict) and True in unknown.values()):
             return environment
         config = instance.config.get("expressions") if isinstance(instance.config, dict) else None
         expressions = config.get("environment") if isinstance(config, dict) else None
