@@ -763,3 +763,19 @@ def test_a_module_function_with_path_module(tmp_path, monkeypatch):
     name = copy_with(tmp_path, monkeypatch, "plan-module.json", lambda_in_module)
     api = load_definition(name, api="module.api.aws_api_gateway_rest_api.this")
     assert api.functions["module.api.aws_lambda_function.stock"].code_dir == str(code.resolve())
+
+
+def test_an_invocation_uri_written_out_with_the_function_arn(tmp_path, monkeypatch):
+    """``uri = "arn:aws:apigateway:${data.aws_region.current.name}:lambda:path/2015-03-31/functions/${aws_lambda_
+    function.orders.arn}/invocations"``: the function is the one whose ARN the URI holds."""
+    def written_out(data):
+        configured(data, "aws_api_gateway_integration.get_order")["expressions"]["uri"] = {"references": [
+            "data.aws_region.current.name", "data.aws_region.current", "aws_lambda_function.orders.arn",
+            "aws_lambda_function.orders"]}
+
+    api = load_definition(with_code(tmp_path, monkeypatch, written_out), api=ORDERS)
+    integration = api.method("GET", "/orders/{id}").integration
+    assert integration.is_lambda and integration.function_id == FUNCTION
+    assert integration.uri == ("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/"
+                               "${aws_lambda_function.orders.arn}/invocations")
+    assert invoke(api, get("/orders/5")).json() == {"id": "5", "total": 18.25, "source": "lambda"}

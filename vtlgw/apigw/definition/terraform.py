@@ -93,6 +93,8 @@ STAGE = "aws_api_gateway_stage"
 LAMBDA_FUNCTION = "aws_lambda_function"
 ARCHIVE_FILE = "archive_file"  # the hashicorp/archive provider's data source that zips a function's code
 LAMBDA_DEFAULT_TIMEOUT = 3  # seconds: the AWS provider's default for aws_lambda_function.timeout
+#: The attributes of a function an integration's uri names it by (its invocation URI, or its ARN written into one).
+_INVOKING = ("invoke_arn", "qualified_invoke_arn", "arn", "qualified_arn")
 
 #: How the AWS provider names the integration fields (its docs: aws_api_gateway_integration and
 #: aws_api_gateway_integration_response).
@@ -103,7 +105,9 @@ TERRAFORM = Keys(
 )
 
 #: ``aws_lambda_function.orders.invoke_arn`` (or an alias's): the URI is that function's invocation.
-_INVOKE_ARN = re.compile(r"(aws_lambda_(?:function|alias)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?)\.invoke_arn\Z")
+_INVOKE_ARN = re.compile(r"(aws_lambda_(?:function|alias)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?)\.(?:qualified_)?invoke_arn\Z")
+#: ``.../functions/${aws_lambda_function.orders.arn}/invocations`` written out: the function's ARN in the URI.
+_FUNCTION_ARN = re.compile(r"(aws_lambda_(?:function|alias)\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?)\.(?:qualified_)?arn\Z")
 #: A reference to a managed resource: ``type.name``, an optional ``[key]``, an optional ``.attribute``.
 _REFERENCE = re.compile(r"(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)(\[[^\]]*\])?(?:\.([a-z_]+))?\Z")
 _INSTANCE_KEY = re.compile(r"\[[^\]]*\]")
@@ -722,7 +726,7 @@ class _Reader:
         """The ``aws_lambda_function`` whose ``invoke_arn`` the integration's uri refers to (by the configuration)."""
         for reference in instance.references("uri"):
             target = self.referenced(instance, reference)
-            if target is not None and target[0].type == LAMBDA_FUNCTION and target[1] in ("invoke_arn", "arn"):
+            if target is not None and target[0].type == LAMBDA_FUNCTION and target[1] in _INVOKING:
                 return target[0].address
         return None
 
@@ -730,14 +734,15 @@ class _Reader:
         """(readable placeholder, a stand-in the URI checks accept) for a URI only known after apply."""
         refs = instance.references("uri")
         region = self.tf.region or "${region}"
+        kind = str(instance.values.get("type", "")).upper()
         for reference in refs:
-            match = _INVOKE_ARN.match(reference)
+            match = _INVOKE_ARN.match(reference) or (_FUNCTION_ARN.match(reference)
+                                                     if kind in ("AWS", "AWS_PROXY") else None)
             if match:
                 arn = (f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/${{{match.group(1)}.arn}}"
                        "/invocations")
                 return arn, arn
         shown = "${" + (refs[0] if refs else f"{instance.address}.uri") + "}"
-        kind = str(instance.values.get("type", "")).upper()
         if kind in ("HTTP", "HTTP_PROXY"):
             return shown, "https://unknown.invalid"
         return shown, f"arn:aws:apigateway:{region}:unknown:path/unknown"
