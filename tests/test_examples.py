@@ -94,7 +94,12 @@ def test_the_terraform_plan_runs_its_function_from_src_with_what_the_plan_knows(
     assert (function.handler, function.runtime, function.timeout_seconds) == ("app.lambda_handler", "python3.12", 5)
     assert function.code_dir == str(TERRAFORM / "src")  # data.archive_file.orders's source_dir, "${path.module}/src"
     assert function.environment == {"TABLE_NAME": "orders-prod"}
-    assert definition.method("POST", "/orders").integration.function_id == "aws_lambda_function.orders"
+    integration = definition.method("POST", "/orders").integration
+    assert integration.function_id == "aws_lambda_function.orders"
+    # invoke_arn is unknown until apply; the ARN it will hold follows from the function's name, the provider's
+    # region and the account data.aws_caller_identity read while planning
+    assert integration.uri == ("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/"
+                               "arn:aws:lambda:us-east-1:123456789012:function:orders-create-prod/invocations")
     assert definition.stage_name == "prod"
     # the queue's URL is only known after apply: the variable is left unset, and invoke says so
     result = run(monkeypatch, "terraform", "-X", "POST", "-p", "/orders")

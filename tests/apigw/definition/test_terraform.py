@@ -779,3 +779,20 @@ def test_an_invocation_uri_written_out_with_the_function_arn(tmp_path, monkeypat
     assert integration.uri == ("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/"
                                "${aws_lambda_function.orders.arn}/invocations")
     assert invoke(api, get("/orders/5")).json() == {"id": "5", "total": 18.25, "source": "lambda"}
+
+
+def test_the_arn_invoke_arn_will_hold_when_the_plan_read_the_account(tmp_path, monkeypatch):
+    # [AWS Lambda docs] a function's ARN is arn:aws:lambda:<region>:<account>:function:<name>
+    def identity(data):
+        data["prior_state"] = {"format_version": "1.0", "terraform_version": "1.7.5", "values": {"root_module": {
+            "resources": [{"address": "data.aws_caller_identity.current", "mode": "data",
+                           "type": "aws_caller_identity", "name": "current",
+                           "provider_name": "registry.terraform.io/hashicorp/aws", "schema_version": 0,
+                           "values": {"account_id": "210987654321", "arn": "arn:aws:iam::210987654321:user/ci",
+                                      "id": "210987654321", "user_id": "AIDAEXAMPLE"},
+                           "sensitive_values": {}}]}}}
+
+    api = load_definition(copy_with(tmp_path, monkeypatch, "plan-resources.json", identity), api=ORDERS)
+    assert api.method("GET", "/orders/{id}").integration.uri == (
+        "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/"
+        "arn:aws:lambda:eu-west-1:210987654321:function:orders-get/invocations")

@@ -730,6 +730,23 @@ class _Reader:
                 return target[0].address
         return None
 
+    def function_arn(self, instance: _Instance, reference: str) -> str | None:
+        """The ARN a function will have, when the plan knows its name, its region and the account.
+
+        A function's ARN is ``arn:aws:lambda:<region>:<account>:function:<function_name>``: the account
+        comes from a ``data.aws_caller_identity`` the plan read, the region from the provider.
+        """
+        target = self.referenced(instance, reference)
+        if target is None or target[0].type != LAMBDA_FUNCTION or target[1] not in ("invoke_arn", "arn"):
+            return None
+        name = target[0].values.get("function_name")
+        accounts = {d.values.get("account_id") for d in self.tf.data.values() if d.type == "aws_caller_identity"}
+        account = accounts.pop() if len(accounts) == 1 else None
+        region = self.tf.region
+        if not (isinstance(name, str) and name and isinstance(account, str) and account and region):
+            return None
+        return f"arn:aws:lambda:{region}:{account}:function:{name}"
+
     def unknown_uri(self, instance: _Instance) -> tuple[str, str]:
         """(readable placeholder, a stand-in the URI checks accept) for a URI only known after apply."""
         refs = instance.references("uri")
@@ -739,8 +756,8 @@ class _Reader:
             match = _INVOKE_ARN.match(reference) or (_FUNCTION_ARN.match(reference)
                                                      if kind in ("AWS", "AWS_PROXY") else None)
             if match:
-                arn = (f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/${{{match.group(1)}.arn}}"
-                       "/invocations")
+                function = self.function_arn(instance, reference) or f"${{{match.group(1)}.arn}}"
+                arn = f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function}/invocations"
                 return arn, arn
         shown = "${" + (refs[0] if refs else f"{instance.address}.uri") + "}"
         if kind in ("HTTP", "HTTP_PROXY"):
