@@ -107,3 +107,14 @@ def test_the_terraform_plan_runs_its_function_from_src_with_what_the_plan_knows(
            "aws_sqs_queue.order_events.url); it is left unset" in result.stderr
     health = run(monkeypatch, "terraform", "-X", "GET", "-p", "/health", "-f", "json")
     assert json.loads(json.loads(health.stdout)["body"]) == {"status": "ok", "stack": "orders-prod"}
+
+
+def test_the_linter_finds_the_same_in_every_project():
+    """The same templates and pattern, written three ways, get the same findings."""
+    from vtlgw.lint import lint
+
+    codes = {name: sorted(d.code for d in lint([folder / api]))
+             for name, (folder, api) in PROJECTS.items() if name != "serverless"}
+    codes["serverless"] = sorted(d.code for d in lint([SERVERLESS / ".serverless"
+                                                       / "cloudformation-template-update-stack.json"]))
+    assert codes["sam"] and codes["sam"] == codes["serverless"] == codes["terraform"]
