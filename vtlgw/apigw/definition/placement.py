@@ -14,6 +14,7 @@ file's, in one format:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,8 +32,17 @@ __all__ = ["Placement", "place", "relocate_error", "file_line", "in_block_scalar
 _CITED = re.compile(r"\bat (\d+):(\d+)\b")
 
 
-@lru_cache(maxsize=64)
 def _file_lines(path: str) -> tuple[str, ...]:
+    """The file's lines, cached per version: a path names another file after a chdir, or after an edit."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return ()
+    return _lines_of(os.path.realpath(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _lines_of(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
     try:
         with open(path, "rb") as fh:
             return tuple(fh.read().decode("utf-8", "replace").splitlines())

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import os
 import re
 import warnings
 from pathlib import Path
@@ -276,7 +277,7 @@ def raw_document(file: str) -> Document | None:
         stat = Path(file).stat()
     except OSError:
         return None
-    return _document(file, (stat.st_mtime_ns, stat.st_size))
+    return _document(os.path.realpath(file), (stat.st_mtime_ns, stat.st_size))  # a relative name changes with cwd
 
 
 def pointer_tokens(pointer: str) -> list[str]:
