@@ -14,6 +14,7 @@ from typing import Any
 
 from vtlgw.apigw.arguments import method_request
 from vtlgw.apigw.context import build_context, stage_variables_map
+from vtlgw.apigw.http.headers import HIDDEN_FROM_TEMPLATES
 from vtlgw.apigw.input import Input, MethodParams
 from vtlgw.apigw.request import MethodRequest
 from vtlgw.apigw.util import Util
@@ -26,11 +27,7 @@ from vtlgw.vtl.values import OpaqueMap, map_keys
 from vtlgw.vtl.warning import text_location, warning
 
 # Headers API Gateway never shows to templates (docs/variables.md §1.4).
-HIDDEN_HEADERS = frozenset(
-    name.lower() for name in ("Connection", "Content-Length", "Content-MD5", "Expect", "Max-Forwards",
-                              "Proxy-Authenticate", "Server", "TE", "Transfer-Encoding", "Trailer",
-                              "Upgrade", "WWW-Authenticate")
-)
+HIDDEN_HEADERS = HIDDEN_FROM_TEMPLATES
 
 
 class OverrideMap(OpaqueMap):

@@ -101,12 +101,21 @@ class TestPaths:
     def test_greedy_does_not_match_the_root_or_an_empty_rest(self):
         api = api_with("ANY /{proxy+}", "ANY /files/{key+}")
         assert route(api, "GET", "/") is None
-        assert route(api, "GET", "/files/") == ("ANY /{proxy+}", {"proxy": "files/"})
+        # an empty {key+} does not match; the trailing slash is not part of {proxy+} (recorded on AWS)
+        assert route(api, "GET", "/files/") == ("ANY /{proxy+}", {"proxy": "files"})
 
     def test_trailing_slash(self):
         api = api_with("GET /pets/{id}", "ANY /{proxy+}")
         assert route(api, "GET", "/pets/42/") == ("GET /pets/{id}", {"id": "42"})
-        assert route(api, "POST", "/a/b/") == ("ANY /{proxy+}", {"proxy": "a/b/"})
+        # recorded on AWS: /proxy-value/ gives pathParameters.proxy "proxy-value"
+        assert route(api, "POST", "/a/b/") == ("ANY /{proxy+}", {"proxy": "a/b"})
+
+    def test_runs_of_slashes_count_as_one(self):
+        # recorded on AWS: //proxy-value routes as /proxy-value, and //hardcoded to /hardcoded itself
+        api = api_with("GET /hardcoded", "ANY /{proxy+}")
+        assert route(api, "GET", "//hardcoded") == ("GET /hardcoded", {})
+        assert route(api, "GET", "//proxy-value") == ("ANY /{proxy+}", {"proxy": "proxy-value"})
+        assert route(api, "GET", "/a//b") == ("ANY /{proxy+}", {"proxy": "a/b"})
 
     def test_paths_are_case_sensitive_and_not_decoded(self):
         api = api_with("GET /pets/{id}")

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
+from vtlgw.apigw.http.paths import collapse_slashes
 from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.warning import warning
 
@@ -411,9 +412,10 @@ class ApiDefinition:
         or else ``ANY``, wins; a resource without it is skipped, so a request
         falls through to a less specific one such as ``/{proxy+}`` (observed
         on AWS). ``{name+}`` needs at least one character and does not match
-        the root. Path parameter values are the path text as given (no
-        percent-decoding); a single trailing slash is ignored except inside
-        a greedy value.
+        the root. Runs of slashes count as one (``//hardcoded`` is
+        ``/hardcoded``), and a single trailing slash is ignored, a greedy value
+        included (``/x/`` gives ``x``), as recorded on AWS. Path parameter
+        values are the path text as given (no percent-decoding).
         """
         verb = http_method.upper()
         for resource_path, params in _candidates(self._route_tree(), _request_parts(path)):
@@ -459,7 +461,7 @@ class _Node:
 
 
 def _request_parts(path: str) -> list[str]:
-    raw = path.split("?", 1)[0]
+    raw = collapse_slashes(path.split("?", 1)[0])  # //hardcoded routes to /hardcoded [AWS-rec]
     raw = raw[1:] if raw.startswith("/") else raw
     return raw.split("/") if raw else []
 
@@ -481,6 +483,7 @@ def _candidates(root: _Node, parts: list[str]) -> Iterator[tuple[str, dict[str, 
             for name, child in node.variables.items():
                 yield from walk(child, index + 1, {**params, name: segment})
         rest = "/".join(parts[index:])
+        rest = rest[:-1] if rest.endswith("/") else rest  # /x/ gives {proxy+} "x" [AWS-rec]
         for name, child in node.greedy.items():
             if rest and child.path is not None:
                 yield child.path, {**params, name: rest}

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-__all__ = ["REMAPPED_HEADERS", "DROPPED_HEADERS", "finalise_headers"]
+__all__ = ["REMAPPED_HEADERS", "DROPPED_HEADERS", "HIDDEN_FROM_EVENT", "HIDDEN_FROM_TEMPLATES", "finalise_headers"]
 
 #: Method response headers API Gateway sends as ``x-amzn-Remapped-<Name>`` (§6).
 REMAPPED_HEADERS = frozenset(name.lower() for name in (
     "Authorization", "Connection", "Content-Length", "Content-MD5", "Date", "Expect", "Host",
     "Max-Forwards", "Proxy-Authenticate", "Server", "Trailer", "Upgrade", "User-Agent", "WWW-Authenticate"))
+#: Client headers a REST proxy event leaves out (recorded on AWS; docs/proxy.md §1).
+HIDDEN_FROM_EVENT = frozenset(name.lower() for name in (
+    "Connection", "Content-MD5", "Expect", "Max-Forwards", "Proxy-Authenticate", "Server", "TE", "Trailer",
+    "Transfer-Encoding", "Upgrade", "WWW-Authenticate"))
+#: Client headers mapping templates never see (docs/variables.md §1.4): those, and Content-Length.
+HIDDEN_FROM_TEMPLATES = HIDDEN_FROM_EVENT | {"content-length"}
+
 #: Method response headers API Gateway leaves out.
 DROPPED_HEADERS = frozenset({"transfer-encoding"})
 

@@ -12,6 +12,8 @@ from typing import Any
 from urllib.parse import quote
 
 from vtlgw.apigw import arguments as args
+from vtlgw.apigw.http.headers import HIDDEN_FROM_EVENT
+from vtlgw.apigw.http.paths import collapse_slashes
 from vtlgw.apigw.request import MethodRequest
 from vtlgw.apigw.wire import java_utf8
 from vtlgw.vtl.values import map_keys
@@ -90,12 +92,13 @@ def rest_event(request: MethodRequest, context: dict, stage_variables: dict[str,
     event: dict[str, Any] = {}
     if version is not None:
         event["version"] = version
+    shown = {k: v for k, v in request.headers.items() if v and k.lower() not in HIDDEN_FROM_EVENT}
     event.update({
         "resource": request.resource,
-        "path": request.path,
+        "path": collapse_slashes(request.path),  # requestContext.path keeps the client's slashes [AWS-rec]
         "httpMethod": request.http_method,
-        "headers": request.single_headers() or None,
-        "multiValueHeaders": {k: list(v) for k, v in request.headers.items() if v} or None,
+        "headers": {k: v[-1] for k, v in shown.items()} or None,
+        "multiValueHeaders": {k: list(v) for k, v in shown.items()} or None,
         "queryStringParameters": request.single_query() or None,
         "multiValueQueryStringParameters": {k: list(v) for k, v in request.query.items() if v} or None,
         "pathParameters": dict(request.path_parameters) or None,
