@@ -1,6 +1,6 @@
 """Output of ``aws apigateway get-method`` and ``get-resources --embed methods``.
 
-These are what a user can fetch from a deployed API (docs/integration.md §1).
+These are what a user can fetch from a deployed API (docs/integration.md, section 1).
 Their integration responses are keyed by status code, so "definition order"
 is the order of that JSON (AWS lists them by status code).
 

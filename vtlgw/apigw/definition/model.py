@@ -1,7 +1,7 @@
 """The one model every definition format is loaded into.
 
 It carries what the custom-integration pipeline and the linter need
-(docs/integration.md §1) and no more: methods keyed by (HTTP method, resource
+(docs/integration.md, section 1) and no more: methods keyed by (HTTP method, resource
 path), their integrations with templates and integration responses in
 definition order, method responses, binary media types and gateway
 responses. Every object remembers where it came from (:class:`Source`), so
@@ -147,7 +147,7 @@ class MappingTemplate:
 
     ``template`` is None when the file gives ``""`` (or null): API Gateway
     stores such a key with a null template, which can be selected and then
-    means passthrough (docs/integration.md §1). ``symbolic`` marks a template
+    means passthrough (docs/integration.md, section 1). ``symbolic`` marks a template
     rendered from a CloudFormation intrinsic (``!Sub``), whose ``${...}``
     references are left as written.
     """
@@ -355,7 +355,7 @@ class Method(_Located):
 
 @dataclass
 class GatewayResponse(_Located):
-    """A customised gateway response (docs/integration.md §8)."""
+    """A customised gateway response (docs/integration.md, section 8)."""
 
     response_type: str
     status_code: str | None = None

@@ -1,4 +1,4 @@
-"""Payload conversions by ``contentHandling`` and ``binaryMediaTypes`` (docs/integration.md §3.3, §6).
+"""Payload conversions by ``contentHandling`` and ``binaryMediaTypes`` (docs/integration.md, sections 3.3 and 6).
 
 Both directions are written as lookup tables keyed exactly like the rows of
 the AWS documentation's tables [D:api-gateway-payload-encodings-workflow], so a
@@ -88,13 +88,13 @@ def _apply(action: str, data: bytes) -> Payload:
 
 
 def convert_request(data: bytes, binary: bool, handling: str | None) -> Payload:
-    """Convert a method request payload into the integration request payload (§3.3)."""
+    """Convert a method request payload into the integration request payload (docs/integration.md, section 3.3)."""
     return _apply(REQUEST_TABLE[(binary, handling or None)], data)
 
 
 def convert_response(data: bytes, payload_binary: bool, accept_binary: bool, types_set: bool,
                      handling: str | None) -> Payload:
-    """Convert an integration response payload into the method response payload (§6)."""
+    """Convert an integration response payload into the method response payload (docs/integration.md, section 6)."""
     if not types_set:
         payload_binary = accept_binary = False
     return _apply(RESPONSE_TABLE[(types_set, payload_binary, accept_binary, handling or None)], data)

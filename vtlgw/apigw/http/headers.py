@@ -1,18 +1,18 @@
-"""The method response headers the client sees (docs/integration.md §6), for custom and proxy integrations alike."""
+"""The method response headers the client sees (docs/integration.md, section 6), for custom and proxy integrations alike."""
 
 from __future__ import annotations
 
 __all__ = ["REMAPPED_HEADERS", "DROPPED_HEADERS", "HIDDEN_FROM_EVENT", "HIDDEN_FROM_TEMPLATES", "finalise_headers"]
 
-#: Method response headers API Gateway sends as ``x-amzn-Remapped-<Name>`` (§6).
+#: Method response headers API Gateway sends as ``x-amzn-Remapped-<Name>`` (docs/integration.md, section 6).
 REMAPPED_HEADERS = frozenset(name.lower() for name in (
     "Authorization", "Connection", "Content-Length", "Content-MD5", "Date", "Expect", "Host",
     "Max-Forwards", "Proxy-Authenticate", "Server", "Trailer", "Upgrade", "User-Agent", "WWW-Authenticate"))
-#: Client headers a REST proxy event leaves out (recorded on AWS; docs/proxy.md §1).
+#: Client headers a REST proxy event leaves out (recorded on AWS; docs/proxy.md, section 1).
 HIDDEN_FROM_EVENT = frozenset(name.lower() for name in (
     "Connection", "Content-MD5", "Expect", "Max-Forwards", "Proxy-Authenticate", "Server", "TE", "Trailer",
     "Transfer-Encoding", "Upgrade", "WWW-Authenticate"))
-#: Client headers mapping templates never see (docs/variables.md §1.4): those, and Content-Length.
+#: Client headers mapping templates never see (docs/variables.md, section 1.4): those, and Content-Length.
 HIDDEN_FROM_TEMPLATES = HIDDEN_FROM_EVENT | {"content-length"}
 
 #: Method response headers API Gateway leaves out.
