@@ -1,4 +1,5 @@
-"""The method response headers the client sees (docs/integration.md, section 6), for custom and proxy integrations alike."""
+"""The method response headers the client sees, for custom and proxy integrations alike (docs/integration.md,
+section 6)."""
 
 from __future__ import annotations
 
