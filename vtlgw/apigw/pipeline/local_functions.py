@@ -39,7 +39,9 @@ def local_handler(function: LambdaFunction) -> Callable[..., Any]:
     if not function.handler or "." not in function.handler:
         raise BackendError(f"the function {name} has no Handler of the form module.function")
     if function.code_dir is None:
-        raise BackendError(f"the function {name} has no local code folder (CodeUri): give a backend")
+        raise BackendError(f"the function {name} has no local code folder (a SAM CodeUri, a CDK asset, the "
+                           "Serverless service folder or a Terraform archive_file source_dir): give a backend "
+                           "(--lambda-result FILE, --lambda-error FILE, or --lambda-handler MOD:FN)")
     key = (function.code_dir, function.handler)
     with _LOCK:
         if key not in _LOADED:
