@@ -334,7 +334,7 @@ def render(template: str, request_path: str | None, response_path: str | None,
               help="API definition: OpenAPI/Swagger (JSON/YAML), CloudFormation/SAM template, CDK output "
                    "(a cdk.out folder or *.template.json), a Serverless service folder (after 'serverless "
                    "package'), or Terraform JSON ('terraform show -json' of a plan or state); '-' for stdin.")
-@click.option("--api-id", metavar="ID", help="Which API, when the file defines several (logical id).")
+@click.option("--api-id", metavar="ID", help="Which API, when the file defines several (a logical id, Stack/LogicalId of cdk.out, or a Terraform address).")
 @click.option("--method", "-X", "http_method", type=_METHOD, metavar="M",
               help="HTTP method (default: the request file's, or GET); overrides the request file's.")
 @click.option("--path", "-p", "path", type=_PATH, metavar="P",
