@@ -26,10 +26,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote_plus
 
 from vtlgw.apigw import limits
 from vtlgw.apigw.errors import ArgumentError, InputFileError
+from vtlgw.apigw.http import paths
 from vtlgw.apigw.jsonvalue import describe_type, json_problem
 from vtlgw.apigw.jsonpos import JsonPositions, deepest, join_pointer
 from vtlgw.apigw.wire import java_utf8
@@ -213,66 +214,20 @@ class MethodRequest:
 # Resource templates
 
 
-_PARAM_SEGMENT = re.compile(r"\{([^{}/+]+)(\+?)\}")
-
-
 def resource_parameter_names(resource: str) -> list[str]:
     """The ``{name}``/``{name+}`` parameters of a resource template; ValueError if malformed."""
-    if not resource.startswith("/"):
-        raise ValueError('a resource must start with "/"')
-    if "?" in resource:
-        raise ValueError('a resource must not contain "?"')
-    segments = resource.split("/")[1:]
-    names: list[str] = []
-    for i, segment in enumerate(segments):
-        if "{" not in segment and "}" not in segment:
-            continue
-        m = _PARAM_SEGMENT.fullmatch(segment)
-        if not m:
-            raise ValueError(f'segment "{segment}" must be a literal, {{name}} or {{name+}}')
-        if m.group(2) and i != len(segments) - 1:
-            raise ValueError(f'greedy parameter "{segment}" must be the last segment')
-        if m.group(1) in names:
-            raise ValueError(f'parameter "{m.group(1)}" appears twice')
-        names.append(m.group(1))
-    return names
+    return paths.parameter_names(resource)
 
 
 def match_resource(resource: str, path: str) -> dict[str, str] | None:
     """Match ``path`` against a resource template; the URL-decoded parameters, or ``None``.
 
-    ``{name}`` takes one non-empty segment; ``{name+}`` takes the rest of the
-    path (non-empty, doubled slashes kept: ``a//b``). A single trailing slash on
-    the path is tolerated for resources that have none.
+    Slashes are read as API Gateway routes them (recorded on AWS): runs of
+    slashes count as one and a single trailing slash is ignored, so
+    ``/{proxy+}`` gives ``a/b`` for ``/a//b/``.
     """
     resource_parameter_names(resource)
-    found = _match_segments(resource, path)
-    if found is None and path.endswith("/") and len(path) > 1 and not resource.endswith("/"):
-        found = _match_segments(resource, path[:-1])
-    return found
-
-
-def _match_segments(resource: str, path: str) -> dict[str, str] | None:
-    r_segs = resource.split("/")[1:]
-    p_segs = path.split("/")[1:]
-    params: dict[str, str] = {}
-    for i, segment in enumerate(r_segs):
-        m = _PARAM_SEGMENT.fullmatch(segment)
-        if m and m.group(2):
-            rest = "/".join(p_segs[i:])
-            if not rest:
-                return None
-            params[m.group(1)] = unquote(rest)
-            return params
-        if i >= len(p_segs):
-            return None
-        if m:
-            if not p_segs[i]:
-                return None
-            params[m.group(1)] = unquote(p_segs[i])
-        elif segment != p_segs[i]:
-            return None
-    return params if len(p_segs) == len(r_segs) else None
+    return paths.match_decoded(resource, path)
 
 
 # ---------------------------------------------------------------------------
@@ -587,7 +542,7 @@ class _Reader:
         for piece in query_text.split("&") if query_text else ():
             name, _, value = piece.partition("=")
             if name:
-                query.setdefault(unquote(name), []).append(unquote(value))
+                query.setdefault(unquote_plus(name), []).append(unquote_plus(value))  # form-decoded [AWS-rec]
         return MethodRequest(
             http_method=self._method(obj, body),
             path=path,

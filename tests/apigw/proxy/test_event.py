@@ -16,7 +16,7 @@ def build(doc, **kw):
 
 REQUEST = {
     "httpMethod": "POST", "path": "/a//b/", "resource": "/{proxy+}",
-    "pathParameters": {"proxy": "a//b/"},
+    "pathParameters": {"proxy": "a/b"},
     "multiValueHeaders": {"x-MiXed-Case": ["1", "2"], "Content-Type": ["application/json"],
                           "Cookie": ["s=1; t=2", "u=3"]},
     "multiValueQueryStringParameters": {"q": ["a b", "c"], "n": ["é"]},
@@ -36,7 +36,8 @@ def test_rest_event_keys_in_the_spec_order_with_last_values_and_all_values():
     assert event["multiValueHeaders"]["x-MiXed-Case"] == ["1", "2"]
     assert event["queryStringParameters"] == {"q": "c", "n": "é"}
     assert event["multiValueQueryStringParameters"] == {"q": ["a b", "c"], "n": ["é"]}
-    assert event["pathParameters"] == {"proxy": "a//b/"}
+    # the greedy value: slashes read as for routing, no trailing slash (recorded on AWS)
+    assert event["pathParameters"] == {"proxy": "a/b"}
     assert event["stageVariables"] == {"table": "orders"}
     assert event["body"] == '{"k": 1}' and event["isBase64Encoded"] is False
 
@@ -94,7 +95,7 @@ def test_u34_http_api_2_0_event_cookies_headers_and_query():
     assert event["cookies"] == ["s=1", "t=2", "u=3"]  # U34
     assert event["queryStringParameters"] == {"q": "a b,c", "n": "é"}
     assert event["rawQueryString"] == "q=a%20b&q=c&n=%C3%A9"
-    assert event["pathParameters"] == {"proxy": "a//b/"}
+    assert event["pathParameters"] == {"proxy": "a/b"}
     assert event["body"] == '{"k": 1}' and event["isBase64Encoded"] is False
     rc = event["requestContext"]
     assert rc["http"]["method"] == "POST" and rc["routeKey"] == "POST /{proxy+}"
@@ -109,3 +110,16 @@ def test_u33_u34_http_api_omits_absent_fields_and_raw_path_keeps_a_named_stage()
     assert event["rawPath"] == "/prod/my/path"  # U34
     assert event["rawQueryString"] == ""
     assert event["requestContext"]["stage"] == "prod"
+
+
+def test_rest_event_keeps_path_parameters_percent_encoded():
+    # Recorded on AWS: /test%2Balias on /{proxy+} gives proxy "test%2Balias"; templates see "test+alias".
+    request, _ = request_from_dict({"httpMethod": "GET", "path": "/test%2Balias", "resource": "/{proxy+}"})
+    assert request.path_parameters == {"proxy": "test+alias"}
+    mctx = MappingContext.for_request(request)
+    event = rest_event(request, mctx.context, mctx.stage_variables)
+    assert event["pathParameters"] == {"proxy": "test%2Balias"}
+    assert event["path"] == "/test%2Balias"
+    two = http_api_event(request, mctx.context, mctx.stage_variables)
+    # HTTP APIs decode the path (live captures published in hotsock/voker pull request 8).
+    assert two["pathParameters"] == {"proxy": "test+alias"}

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
+from urllib.parse import unquote
 
-from vtlgw.apigw.http.paths import collapse_slashes
+from vtlgw.apigw.http.paths import request_segments
 from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.warning import warning
 
@@ -230,6 +231,8 @@ class Integration(_Located):
     cache_key_parameters: list[str] = field(default_factory=list)
     uri_raw: Any = field(default=None, repr=False)
     function_id: str | None = None  # the template's Lambda function this URI invokes, when it defines it
+    #: An HTTP API integration's payload format, ``"1.0"`` or ``"2.0"`` (None for a REST API).
+    payload_format_version: str | None = None
     source: Source | None = field(default=None, compare=False, repr=False)
     sources: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
 
@@ -345,6 +348,8 @@ class Method(_Located):
     integration: Integration | None = None
     operation_id: str | None = None
     not_emulated: list[NotEmulated] = field(default_factory=list, compare=False, repr=False)
+    #: An HTTP API route's key as written (``"GET /pets/{id}"``, ``"$default"``); None for a REST API.
+    route_key: str | None = None
     source: Source | None = field(default=None, compare=False, repr=False)
     sources: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
 
@@ -371,16 +376,20 @@ class GatewayResponse(_Located):
 
 @dataclass
 class ApiDefinition:
-    """A REST API as loaded from one definition.
+    """A REST API or an HTTP API (``protocol`` ``"HTTP"``) as loaded from one definition.
 
     ``methods`` is keyed by (HTTP method, resource path) in definition order;
-    ``resource_paths`` lists every resource, with or without methods.
+    ``resource_paths`` lists every resource, with or without methods. An HTTP
+    API's routes are methods too (``ANY`` for ``ANY``), each with its
+    ``route_key``; its ``$default`` route is ``("ANY", "$default")``.
     ``problems`` holds what was reported when loading with ``strict=False``.
     """
 
     source_file: str
     format: str
     methods: dict[tuple[str, str], Method] = field(default_factory=dict)
+    #: ``"REST"`` (API Gateway v1) or ``"HTTP"`` (an HTTP API, API Gateway v2).
+    protocol: str = "REST"
     resource_paths: list[str] = field(default_factory=list)
     binary_media_types: list[str] = field(default_factory=list)
     gateway_responses: dict[str, GatewayResponse] = field(default_factory=dict)
@@ -398,13 +407,15 @@ class ApiDefinition:
     substitutions: list[Substitution] = field(default_factory=list, repr=False, compare=False)
     source: Source | None = field(default=None, compare=False, repr=False)
     _routes: Any = field(default=None, init=False, repr=False, compare=False)
+    _http_routes: Any = field(default=None, init=False, repr=False, compare=False)
 
     def method(self, http_method: str, resource_path: str) -> Method | None:
         """The method defined exactly for (``http_method``, ``resource_path``)."""
         return self.methods.get((http_method.upper(), resource_path))
 
     def find_method(self, http_method: str, path: str) -> tuple[Method, dict[str, str]] | None:
-        """Route a request as API Gateway does; None means 403 Missing Authentication Token.
+        """Route a request as API Gateway does; None means 403 Missing Authentication Token (REST API) or
+        404 ``{"message":"Not Found"}`` (HTTP API: see :meth:`find_route`).
 
         The resources whose path template matches ``path`` are ranked segment
         by segment from the left: a literal beats ``{name}``, which beats
@@ -418,15 +429,54 @@ class ApiDefinition:
         values are the path text as given (no percent-decoding).
         """
         verb = http_method.upper()
-        for resource_path, params in _candidates(self._route_tree(), _request_parts(path)):
+        for resource_path, params in _candidates(self._route_tree(), request_segments(path)):
             method = self.methods.get((verb, resource_path)) or self.methods.get(("ANY", resource_path))
             if method is not None:
                 return method, params
         return None
 
+    def find_route(self, http_method: str, path: str) -> tuple[Method, dict[str, str]] | None:
+        """Route a request to an HTTP API's routes; None means API Gateway answers 404 ``{"message":"Not Found"}``
+        (the caller writes that response).
+
+        AWS docs, "Working with routes for HTTP APIs" (http-api-develop-routes): the most specific match wins,
+        a full match before a greedy ``{proxy+}`` one, and the ``$default`` route catches what no other route
+        matches; ``ANY`` matches the methods not defined for a route. So routes are ranked segment by segment
+        from the left (a literal beats ``{name}``, which beats ``{name+}``), a route with the request's method
+        beats ``ANY`` on the same path, and ``$default`` comes last. The same page says API Gateway decodes
+        URL-encoded request parameters, so path parameter values are percent-decoded. Paths are compared as
+        given: case counts, and a trailing slash or a run of slashes is not folded away as a REST API folds
+        it (U47: the docs say nothing of these, so ``/pets/`` does not match ``GET /pets``).
+        """
+        verb = http_method.upper()
+        raw = path.split("?", 1)[0]
+        raw = raw[1:] if raw.startswith("/") else raw
+        parts = raw.split("/") if raw else []
+        for route_path, params in _http_candidates(self._http_route_tree(), parts):
+            method = self.methods.get((verb, route_path)) or self.methods.get(("ANY", route_path))
+            if method is not None:
+                return method, {name: unquote(value) for name, value in params.items()}
+        default = self.methods.get(("ANY", "$default"))
+        return (default, {}) if default is not None else None
+
     def invalidate_routes(self) -> None:
         """Forget the routing tree (it is rebuilt when the number of methods or resources changes)."""
         self._routes = None
+        self._http_routes = None
+
+    def _http_route_tree(self) -> _Node:
+        key = len(self.methods)
+        if self._http_routes is None or self._http_routes[0] != key:
+            root = _Node()
+            for _, route_path in self.methods:
+                if route_path == "$default":
+                    continue
+                node = root
+                for segment in split_resource_path(route_path):
+                    node = node.child(segment)
+                node.path = route_path
+            self._http_routes = (key, root)
+        return self._http_routes[1]
 
     def _route_tree(self) -> _Node:
         key = (len(self.methods), len(self.resource_paths))
@@ -460,30 +510,45 @@ class _Node:
         return self.literals.setdefault(segment, _Node())
 
 
-def _request_parts(path: str) -> list[str]:
-    raw = collapse_slashes(path.split("?", 1)[0])  # //hardcoded routes to /hardcoded [AWS-rec]
-    raw = raw[1:] if raw.startswith("/") else raw
-    return raw.split("/") if raw else []
-
-
 def _candidates(root: _Node, parts: list[str]) -> Iterator[tuple[str, dict[str, str]]]:
     """Resources matching the request, most specific first (literal, then ``{var}``, then ``{var+}``)."""
-    trimmed = parts[:-1] if parts and parts[-1] == "" else parts
-
     def walk(node: _Node, index: int, params: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
-        if index == len(trimmed):
+        if index == len(parts):
             if node.path is not None:
                 yield node.path, params
             return
-        segment = trimmed[index]
+        segment = parts[index]
         literal = node.literals.get(segment)
         if literal is not None:
             yield from walk(literal, index + 1, params)
         if segment:
             for name, child in node.variables.items():
                 yield from walk(child, index + 1, {**params, name: segment})
+        rest = "/".join(parts[index:])  # /x/ gives {proxy+} "x": no trailing segment [AWS-rec]
+        for name, child in node.greedy.items():
+            if rest and child.path is not None:
+                yield child.path, {**params, name: rest}
+
+    yield from walk(root, 0, {})
+
+
+def _http_candidates(root: _Node, parts: list[str]) -> Iterator[tuple[str, dict[str, str]]]:
+    """HTTP API routes matching the request, most specific first; an empty segment (a trailing or doubled
+    slash) matches no literal, no ``{name}`` and is no greedy value on its own."""
+
+    def walk(node: _Node, index: int, params: dict[str, str]) -> Iterator[tuple[str, dict[str, str]]]:
+        if index == len(parts):
+            if node.path is not None:
+                yield node.path, params
+            return
+        segment = parts[index]
+        literal = node.literals.get(segment) if segment else None
+        if literal is not None:
+            yield from walk(literal, index + 1, params)
+        if segment:
+            for name, child in node.variables.items():
+                yield from walk(child, index + 1, {**params, name: segment})
         rest = "/".join(parts[index:])
-        rest = rest[:-1] if rest.endswith("/") else rest  # /x/ gives {proxy+} "x" [AWS-rec]
         for name, child in node.greedy.items():
             if rest and child.path is not None:
                 yield child.path, {**params, name: rest}

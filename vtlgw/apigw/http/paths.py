@@ -1,15 +1,91 @@
-"""Request paths as API Gateway's front end reads them before routing."""
+"""Resource templates and request paths: the one place ``{name}``/``{name+}`` are parsed and matched.
+
+The router (``ApiDefinition.find_method``), request files and the proxy
+event all read paths through these functions, so they agree on slashes and
+on percent-encoding: matching works on the path as sent, and only the
+callers that need decoded values (mapping templates) decode them.
+"""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
-__all__ = ["collapse_slashes"]
+__all__ = ["collapse_slashes", "parameter_names", "request_segments", "match_path", "match_decoded",
+           "PARAM_SEGMENT"]
 
 _RUN_OF_SLASHES = re.compile(r"/{2,}")
+#: One ``{name}`` or ``{name+}`` segment of a resource template.
+PARAM_SEGMENT = re.compile(r"\{([^{}/+]+)(\+?)\}")
 
 
 def collapse_slashes(path: str) -> str:
     """``path`` with every run of slashes made one, as API Gateway routes it and reports it in a proxy
     event's ``path`` (recorded on AWS: ``//hardcoded`` is ``/hardcoded``; ``requestContext.path`` stays raw)."""
     return _RUN_OF_SLASHES.sub("/", path) if "//" in path else path
+
+
+def parameter_names(resource: str) -> list[str]:
+    """The ``{name}``/``{name+}`` parameters of a resource template; ValueError says what is malformed."""
+    if not resource.startswith("/"):
+        raise ValueError('a resource must start with "/"')
+    if "?" in resource:
+        raise ValueError('a resource must not contain "?"')
+    segments = resource.split("/")[1:]
+    names: list[str] = []
+    for i, segment in enumerate(segments):
+        if "{" not in segment and "}" not in segment:
+            continue
+        m = PARAM_SEGMENT.fullmatch(segment)
+        if not m:
+            raise ValueError(f'segment "{segment}" must be a literal, {{name}} or {{name+}}')
+        if m.group(2) and i != len(segments) - 1:
+            raise ValueError(f'greedy parameter "{segment}" must be the last segment')
+        if m.group(1) in names:
+            raise ValueError(f'parameter "{m.group(1)}" appears twice')
+        names.append(m.group(1))
+    return names
+
+
+def request_segments(path: str) -> list[str]:
+    """The segments API Gateway routes a request path by: runs of slashes are one, and a single
+    trailing slash is not a segment (recorded on AWS: ``/x/`` on ``/{proxy+}`` gives ``x``)."""
+    raw = collapse_slashes(path.split("?", 1)[0])
+    raw = raw[1:] if raw.startswith("/") else raw
+    raw = raw[:-1] if raw.endswith("/") else raw
+    return raw.split("/") if raw else []
+
+
+def match_path(resource: str, path: str) -> dict[str, str] | None:
+    """Match ``path`` against one resource template; the parameters as sent (still percent-encoded),
+    or None.
+
+    ``{name}`` takes one non-empty segment; ``{name+}`` the rest of the path
+    (at least one segment, so not the root). Slashes are read as
+    :func:`request_segments` reads them.
+    """
+    wanted = [s for s in resource.split("/")[1:] if s] if resource != "/" else []
+    parts = request_segments(path)
+    params: dict[str, str] = {}
+    for i, segment in enumerate(wanted):
+        m = PARAM_SEGMENT.fullmatch(segment)
+        if m and m.group(2):
+            if i >= len(parts):
+                return None
+            params[m.group(1)] = "/".join(parts[i:])
+            return params
+        if i >= len(parts):
+            return None
+        if m:
+            if not parts[i]:
+                return None
+            params[m.group(1)] = parts[i]
+        elif segment != parts[i]:
+            return None
+    return params if len(parts) == len(wanted) else None
+
+
+def match_decoded(resource: str, path: str) -> dict[str, str] | None:
+    """:func:`match_path` with each value percent-decoded, as mapping templates see path parameters."""
+    found = match_path(resource, path)
+    return None if found is None else {name: unquote(value) for name, value in found.items()}

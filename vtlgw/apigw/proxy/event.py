@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from vtlgw.apigw import arguments as args
 from vtlgw.apigw.http.headers import HIDDEN_FROM_EVENT
-from vtlgw.apigw.http.paths import collapse_slashes
+from vtlgw.apigw.http.paths import collapse_slashes, match_path
 from vtlgw.apigw.request import MethodRequest
 from vtlgw.apigw.wire import java_utf8
 from vtlgw.vtl.values import map_keys
@@ -52,6 +52,16 @@ def _body(request: MethodRequest, binary: bool) -> tuple[str | None, bool]:
             return request.body, True
         return base64.b64encode(java_utf8(request.body)).decode("ascii"), True
     return request.body_text(), False
+
+
+def _sent_path_parameters(request: MethodRequest) -> dict[str, str]:
+    """Path parameters as the client sent them: a REST event keeps them percent-encoded (recorded on AWS:
+    ``/test%2Balias`` gives ``proxy`` = ``test%2Balias``), though templates see them decoded."""
+    if "{" in request.resource:
+        sent = match_path(request.resource, request.path)
+        if sent is not None and sent.keys() == request.path_parameters.keys():
+            return sent
+    return dict(request.path_parameters)
 
 
 def _arguments(function: str, request: Any, context: Any,
@@ -101,7 +111,7 @@ def rest_event(request: MethodRequest, context: dict, stage_variables: dict[str,
         "multiValueHeaders": {k: list(v) for k, v in shown.items()} or None,
         "queryStringParameters": request.single_query() or None,
         "multiValueQueryStringParameters": {k: list(v) for k, v in request.query.items() if v} or None,
-        "pathParameters": dict(request.path_parameters) or None,
+        "pathParameters": _sent_path_parameters(request) or None,
         "stageVariables": dict(stage_variables) or None,
         "requestContext": request_context,
         "body": body,
