@@ -42,7 +42,7 @@ def api(*, type: str = "MOCK", uri: str | None = None, verb: str = "POST", resou
     if method_responses is None:
         method_responses = {r.status_code: [] for r in responses}
     integration = Integration(
-        type=type, uri=uri, http_method=http_method or ("POST" if type == "AWS" else verb),
+        type=type, uri=uri, http_method=http_method or ("POST" if type in ("AWS", "AWS_PROXY") else verb),
         request_templates=templates(request_templates), request_parameters=dict(request_parameters or {}),
         passthrough_behavior=passthrough, content_handling=content_handling, timeout_in_millis=timeout,
         integration_responses=responses)

@@ -1,7 +1,10 @@
 """`invoke` on an AWS_PROXY Lambda method: the event in, the validated response out."""
 
 import json
+import re
 from pathlib import Path
+
+import pytest
 
 from vtlgw.apigw.pipeline import LambdaError, LambdaHandler, LambdaPayload, LambdaResult, Timeout, invoke
 
@@ -107,3 +110,57 @@ def test_u32_the_documented_header_merge_is_an_option():
     assert invoke(proxy_api(), request(), backend=LambdaResult(value)).headers["X-Tag"] == "a, b"
     docs = invoke(proxy_api(), request(), backend=LambdaResult(value), proxy_header_merge="docs")
     assert docs.headers["X-Tag"] == "a"
+
+
+# ---------------------------------------------------------------- configuration errors and headers
+
+
+def test_an_integration_method_other_than_post_is_a_500_and_the_function_is_not_run():
+    # Recorded on AWS: an AWS_PROXY integration whose httpMethod is not POST answers 500 Internal server
+    # error, with x-amzn-ErrorType; Lambda's refusal is the one in aws/serverless-application-model issue 430.
+    called = []
+    result = invoke(proxy_api(verb="GET", http_method="GET"), request(httpMethod="GET"),
+                    backend=LambdaHandler(lambda e, c: called.append(e)))
+    assert called == []
+    assert result.status == 500 and result.json() == {"message": "Internal server error"}
+    assert result.headers["x-amzn-ErrorType"] == "InternalServerErrorException"
+    text = "\n".join(result.log_lines)
+    assert "Unable to determine service/operation name to be authorized" in text
+    assert "Execution failed due to configuration error: Lambda invocation failed with status: 403" in text
+    assert "httpMethod is GET" in result.error and "POST" in result.error
+
+
+@pytest.mark.parametrize("header", ["Content-Length", "Transfer-Encoding", "Authorization", "Connection",
+                                    "Expect", "Proxy-Authenticate", "TE"])
+def test_mapping_a_forbidden_header_on_a_proxy_integration_is_a_500(header):
+    # Recorded on AWS: these headers cannot be mapped on an AWS_PROXY integration (500 Internal server error,
+    # x-amzn-ErrorType InternalServerErrorException); the function is not called.
+    called = []
+    definition = proxy_api(request_parameters={f"integration.request.header.{header}": "'x'"})
+    result = invoke(definition, request(), backend=LambdaHandler(lambda e, c: called.append(e)))
+    assert called == [] and result.status == 500
+    assert result.headers["x-amzn-ErrorType"] == "InternalServerErrorException"
+    assert any("Invalid mapping expression specified" in line for line in result.log_lines)
+
+
+def test_a_mapped_header_travels_to_the_lambda_endpoint_not_into_the_event():
+    seen = {}
+    definition = proxy_api(request_parameters={"integration.request.header.X-Extra": "'v'"})
+    result = invoke(definition, request(), backend=LambdaHandler(lambda e, c: seen.update(e) or {}))
+    assert result.integration_request.headers["X-Extra"] == "v"
+    assert seen["headers"] is None
+
+
+def test_the_response_carries_an_x_amzn_trace_id():
+    # Recorded on AWS: a proxy response carries X-Amzn-Trace-Id, continuing the client's trace when one was sent.
+    result = invoke(proxy_api(), request(), backend=LambdaResult({"body": "ok"}))
+    trace = result.headers["X-Amzn-Trace-Id"]
+    assert re.fullmatch(r"Root=1-[0-9a-f]{8}-[0-9a-f]{24};Sampled=0", trace)
+    epoch_seconds = result.request_time_epoch // 1000
+    assert trace.split("-")[1] == f"{epoch_seconds:08x}"
+    again = invoke(proxy_api(), request(), backend=LambdaResult({"body": "ok"}))
+    assert (again.headers["X-Amzn-Trace-Id"] == trace) == (again.request_id == result.request_id)
+    client = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+    sent = invoke(proxy_api(), request(headers={"X-Amzn-Trace-Id": client}), backend=LambdaResult({"body": "ok"}))
+    assert sent.headers["X-Amzn-Trace-Id"] == client
+    assert sent.multi_value_headers["X-Amzn-Trace-Id"] == [client]

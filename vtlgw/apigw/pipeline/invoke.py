@@ -25,6 +25,7 @@ from vtlgw.apigw.definition.placement import place, relocate_error
 from vtlgw.apigw.http.content import ConversionError, Payload, convert_request, convert_response
 from vtlgw.apigw.http.headers import REMAPPED_HEADERS, finalise_headers
 from vtlgw.apigw.http.media import first_accept, is_binary_type
+from vtlgw.apigw.http.trace import TRACE_HEADER, response_trace_id
 from vtlgw.apigw.mapping import MappingContext, override_location, render_with
 from vtlgw.apigw.proxy import rest_event, rest_response
 from vtlgw.apigw.proxy.response import MALFORMED_LOG_LINE, MERGES
@@ -66,6 +67,9 @@ _UNABLE_REQUEST = "Unable to transform request"
 _UNABLE_RESPONSE = "Unable to transform response"
 _INTERNAL = '{"message": "Internal server error"}'
 _BINARY = "[Binary Data]"
+#: Lambda's answer to an invocation with a method other than POST (aws/serverless-application-model issue 430).
+_LAMBDA_REFUSAL = ("<AccessDeniedException>\n<Message>Unable to determine service/operation name to be "
+                   "authorized</Message>\n</AccessDeniedException>\n")
 
 
 @dataclass
@@ -294,12 +298,16 @@ class _Run:
         """AWS_PROXY: the event in, the function's response validated out (docs/proxy.md §1, §3)."""
 
         self._request_bytes()  # the size check
+        mapped = self._map_parameters(integration)  # Authorization, Content-Length, ...: a 500 as for AWS
         binary = is_binary_type(self.request.content_type, self.definition.binary_media_types)
         event = rest_event(self.request, self.mctx.context, self.mctx.stage_variables, binary=binary)
         body = as_sent(json.dumps(event, ensure_ascii=False))  # as the event goes over the wire
         url = endpoint_url(integration.uri or "", integration.type, to_text(self.mctx.context.get("accountId")))
         # As for a custom Lambda integration; the client's headers travel in the event.
-        headers = {**self._endpoint_headers(), "Content-Type": ["application/json"]}
+        headers = {**self._endpoint_headers(), **mapped.header, "Content-Type": ["application/json"]}
+        verb = (integration.http_method or "POST").upper()
+        if verb != "POST":
+            self._lambda_refuses(integration, verb, url)
         request = IntegrationRequest(uri=url, http_method="POST", headers={k: v[-1] for k, v in headers.items()},
                                      multi_value_headers=headers, query={}, body=body, is_base64_encoded=False,
                                      path_parameters={})
@@ -329,9 +337,36 @@ class _Run:
         self.log.value("Method response headers", java_map(result.multi_value_headers))
         self.log.add("Successfully completed execution")
         self.log.add(f"Method completed with status: {result.status}")
-        out = self._result(result.status, result.multi_value_headers, result.body, result.is_base64_encoded, None)
-        out.headers = dict(result.headers)  # the client sees several values joined with ", "
+        out = self._result(result.status, self._with_trace_id(result.multi_value_headers), result.body,
+                           result.is_base64_encoded, None)
+        out.headers = {**dict(result.headers), TRACE_HEADER: out.headers[TRACE_HEADER]}  # values joined with ", "
         return out
+
+    def _with_trace_id(self, headers: dict[str, list[str]]) -> dict[str, list[str]]:
+        """A proxy response carries ``X-Amzn-Trace-Id``, continuing the client's trace [AWS-rec] (U47)."""
+        out = {name: values for name, values in headers.items() if name.lower() != TRACE_HEADER.lower()}
+        client = self.request.header_any_case(TRACE_HEADER)
+        out[TRACE_HEADER] = [response_trace_id(client, self.epoch_ms, self.request_id)]
+        return out
+
+    def _lambda_refuses(self, integration: Integration, verb: str, url: str) -> None:
+        """An ``httpMethod`` other than POST: Lambda refuses the call and the client gets a 500 [AWS-rec].
+
+        The function is not run. Lambda's answer is the one users report for a
+        GET (aws/serverless-application-model issue 430); the log lines around
+        it are vtlgw's (U48).
+        """
+        self.log.add(f"Sending request to {url}")
+        self.log.add("Received response. Status: 403, Integration latency: 0 ms")
+        self.log.value("Endpoint response body before transformations", _LAMBDA_REFUSAL)
+        self.log.add(f"Lambda invocation failed with status: 403. Lambda request id: "
+                     f"{uuid.uuid5(uuid.NAMESPACE_URL, 'lambda:' + self.request_id)}")
+        self.trace.append(f"integration: httpMethod {verb}; Lambda is only invoked with POST, so API Gateway "
+                          "answers 500 without running the function")
+        raise Failure.config("Lambda invocation failed with status: 403",
+                             f"{self.verb} {integration_label(self.method)}: the Lambda proxy integration's "
+                             f"httpMethod is {verb}; Lambda functions are invoked with POST (API Gateway "
+                             "answers 500 Internal server error)")
 
     # ------------------------------------------------------------------ request side
 
@@ -413,7 +448,8 @@ class _Run:
         reader = SourceReader(self.request, self.mctx.context, self.mctx.stage_variables,
                               declared=set(self.method.request_parameters))
         try:
-            mapped = map_request_parameters(integration.request_parameters, reader, aws=integration.type == "AWS")
+            mapped = map_request_parameters(integration.request_parameters, reader,
+                                            aws=integration.type in ("AWS", "AWS_PROXY"))
         except MappingError as exc:
             raise Failure.config(INVALID_MAPPING, _mapping_error(integration, str(exc))) from None
         except BadRequestBody:
@@ -425,7 +461,7 @@ class _Run:
                 target = f"integration.request.{section}.{name}"
                 self.trace.append(f"request parameter: {target} = {integration.request_parameters.get(target, '?')}"
                                   f" -> {_values_text(values)}")
-        forbidden = FORBIDDEN_AWS_HEADERS if integration.type == "AWS" else FORBIDDEN_HEADERS
+        forbidden = FORBIDDEN_AWS_HEADERS if integration.type in ("AWS", "AWS_PROXY") else FORBIDDEN_HEADERS
         overrides = self.mctx.request_override()
         for section in ("path", "querystring", "header"):
             target = mapped.section(section)
