@@ -16,7 +16,6 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
 
 from vtlgw.apigw import arguments as args
 from vtlgw.apigw.definition.model import ApiDefinition, Integration, MappingTemplate, Method
@@ -26,10 +25,11 @@ from vtlgw.apigw.http.content import ConversionError, Payload, convert_request, 
 from vtlgw.apigw.http.headers import REMAPPED_HEADERS, finalise_headers
 from vtlgw.apigw.http.media import first_accept, is_binary_type
 from vtlgw.apigw.http.trace import TRACE_HEADER, response_trace_id
-from vtlgw.apigw.mapping import MappingContext, override_location, render_with
+from vtlgw.apigw.mapping import override_location, render_with
 from vtlgw.apigw.proxy import rest_event, rest_response
 from vtlgw.apigw.proxy.response import MALFORMED_LOG_LINE, MERGES
 from vtlgw.apigw.request import MethodRequest
+from vtlgw.apigw.routed import route
 from vtlgw.apigw.wire import as_sent, java_utf8
 from vtlgw.vtl import Template
 from vtlgw.vtl.diagnostics import Diagnostic, Location
@@ -213,24 +213,10 @@ class _Run:
     # ------------------------------------------------------------------ top level
 
     def execute(self) -> InvokeResult:
-        found = self.definition.find_method(self.verb, self.path)
-        if found is not None:
-            self.method, params = found
-            params = {name: unquote(value) for name, value in params.items()}  # templates see decoded values
-            if self.request.resource == self.method.resource_path and self.request.path_parameters:
-                params = self.request.path_parameters  # the request file's (decoded) values
-            self.request = dataclasses.replace(
-                self.request, http_method=self.verb, path=self.path, resource=self.method.resource_path,
-                path_parameters=dict(params))
-        else:
-            self.request = dataclasses.replace(self.request, http_method=self.verb, path=self.path)
-        # Stage variables: the definition's stage, then the request file's, then the caller's.
-        variables = {**self.definition.stage_variables, **self.request.stage_variables,
-                     **(self.extra_stage_variables or {})}
-        self.mctx = MappingContext.for_request(
-            self.request, stage=self.stage or self.definition.stage_name, context_overrides=self.context_overrides,
-            stage_variables=variables,
-            resource_path=self.method.resource_path if self.method else self.path, fresh=self.fresh)
+        routed = route(self.definition, self.request, http_method=self.verb, path=self.path, stage=self.stage,
+                       stage_variables=self.extra_stage_variables, context_overrides=self.context_overrides,
+                       fresh=self.fresh)
+        self.request, self.mctx, self.method = routed.request, routed.mctx, routed.method
         ctx = self.mctx.context
         self.request_id = to_text(ctx.get("requestId"))
         epoch = ctx.get("requestTimeEpoch")
