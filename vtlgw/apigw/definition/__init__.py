@@ -27,6 +27,7 @@ from .awscli import awscli_kind, build_awscli
 from .cloudformation import (
     SERVERLESS_TEMPLATE,
     ApiCandidate,
+    api_kind,
     attach_evaluation,
     build_cloudformation,
     choose_api,
@@ -89,7 +90,7 @@ __all__ = [
 
 def load_definition(path: str | Path, *, api: str | None = None, strict: bool = True,
                     stack: Stack | None = None, evaluate: bool = True) -> ApiDefinition:
-    """Load one REST API from a definition file or a ``cdk.out`` directory.
+    """Load one REST API or HTTP API (``protocol == "HTTP"``) from a definition file or a ``cdk.out`` directory.
 
     ``api`` chooses among several APIs of a template: a logical id, a
     ``Stack/LogicalId`` (``cdk.out``) or a CDK construct path
@@ -112,7 +113,7 @@ def load_definition(path: str | Path, *, api: str | None = None, strict: bool = 
 
 def load_definition_stream(stream: BinaryIO, *, name: str = "<stdin>", api: str | None = None,
                            strict: bool = True, stack: Stack | None = None, evaluate: bool = True) -> ApiDefinition:
-    """Load one REST API from an open binary stream (``vtlgw invoke --api -`` reads stdin this way).
+    """Load one REST API or HTTP API from an open binary stream (``vtlgw invoke --api -`` reads stdin this way).
 
     The format is detected from the content; relative paths in it are taken from the current directory.
     """
@@ -156,7 +157,7 @@ def _build(doc: Document, api: str | None, strict: bool, stack: Stack | None = N
             attach_evaluation(ctx, definition)
         return definition
     if is_cloudformation(data):
-        return build_cloudformation(ctx, choose_api(list_apis(doc), api, doc.name),
+        return build_cloudformation(ctx, choose_api(list_apis(doc), api, doc.name, doc),
                                     stack=stack or _cdk_stack(doc) or _serverless_stack(doc), evaluate=evaluate)
     if awscli_kind(data) is not None:
         definition = ApiDefinition(source_file=doc.name, format="aws-cli", source=ctx.source(""))
@@ -245,7 +246,7 @@ def _load_cdk_out(directory: Path, api: str | None, strict: bool, stack: Stack |
             _qualified(c) + (f" ({c.cdk_path})" if c.cdk_path else "") for c in candidates
         )
         raise AmbiguousApiError(
-            f"several REST APIs are defined; choose one with api=<id>: {listing}",
+            f"several {api_kind(candidates, plural=True)} are defined; choose one with api=<id>: {listing}",
             candidates=[_qualified(c) for c in candidates],
             file=exc.file,
         ) from None

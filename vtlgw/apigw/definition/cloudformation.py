@@ -72,6 +72,16 @@ from .model import (
     MethodResponse,
     NotEmulated,
 )
+from .httpapi import (
+    HTTP_API_TYPES,
+    IMPLICIT_HTTP_API,
+    SAM_HTTP_API,
+    V2_API,
+    http_api_events,
+    protocol_type,
+    read_http_api,
+    websocket_message,
+)
 from .openapi import build_openapi
 from .stack import Evaluator, Stack
 from .yamlload import Document, join_pointer, load_document
@@ -147,22 +157,39 @@ def _cdk_path(resource: dict[str, Any]) -> str | None:
 
 
 def list_apis(doc: Document) -> list[ApiCandidate]:
-    """The REST APIs of a template, in file order (the implicit SAM API last)."""
+    """The REST APIs and HTTP APIs of a template, in file order (SAM's implicit APIs last; a WebSocket API is
+    not one)."""
     resources = _resources(doc)
     found = [
         ApiCandidate(lid, res["Type"], _cdk_path(res), doc)
         for lid, res in resources.items()
-        if res.get("Type") in (REST_API, SAM_API)
+        if res.get("Type") in (REST_API, SAM_API, SAM_HTTP_API)
+        or res.get("Type") == V2_API and protocol_type(res) != "WEBSOCKET"
     ]
     if IMPLICIT_API not in resources and any(
         event_api is None for _, _, event_api, _ in _api_events(resources)
     ):
         found.append(ApiCandidate(IMPLICIT_API, SAM_API, None, doc))
+    if IMPLICIT_HTTP_API not in resources and any(
+        event_api is None for _, _, event_api, _ in http_api_events(resources)
+    ):
+        found.append(ApiCandidate(IMPLICIT_HTTP_API, SAM_HTTP_API, None, doc))
     return found
 
 
-def choose_api(candidates: list[ApiCandidate], api: str | None, where: str) -> ApiCandidate:
-    """Pick by logical id, ``Stack/LogicalId`` or CDK construct path; several and no choice is an error."""
+def api_kind(candidates: list[ApiCandidate], plural: bool = False) -> str:
+    """How messages name the candidates: ``REST API``, ``HTTP API``, or ``API`` when they are of both kinds."""
+    kinds = {"HTTP API" if c.type in HTTP_API_TYPES else "REST API" for c in candidates} or {"REST API"}
+    word = kinds.pop() if len(kinds) == 1 else "API"
+    return word + "s" if plural else word
+
+
+def choose_api(candidates: list[ApiCandidate], api: str | None, where: str,
+               doc: Document | None = None) -> ApiCandidate:
+    """Pick by logical id, ``Stack/LogicalId`` or CDK construct path; several and no choice is an error.
+
+    A WebSocket API (of ``doc`` or of a candidate's template) chosen by its id is refused, saying so.
+    """
     if api is not None:
         matches = []
         for candidate in candidates:
@@ -174,17 +201,26 @@ def choose_api(candidates: list[ApiCandidate], api: str | None, where: str) -> A
         if matches:
             candidates = matches
             api = None
+    docs = [doc] if doc is not None else []
+    docs += [c.doc for c in candidates if all(c.doc is not d for d in docs)]
+    websockets = [lid for d in docs for lid, res in _resources(d).items()
+                  if res.get("Type") == V2_API and protocol_type(res) == "WEBSOCKET"]
     if api is not None:
+        if api in websockets:
+            raise UnsupportedDefinitionError(websocket_message(api), file=where)
         listing = ", ".join(c.label for c in candidates) or "none"
-        raise DefinitionError(f"no REST API {api!r} here; APIs: {listing}", file=where)
+        raise DefinitionError(f"no {api_kind(candidates)} {api!r} here; APIs: {listing}", file=where)
     if not candidates:
+        skipped = f"; {', '.join(websockets)} (WebSocket, not emulated)" if websockets else ""
         raise DefinitionError(
-            f"no REST API found (no {REST_API} or {SAM_API} resource, and no SAM function with an Api event)",
+            f"no REST API found (no {REST_API} or {SAM_API} resource, and no SAM function with an Api event), "
+            f"and no HTTP API (no {V2_API} of ProtocolType HTTP or {SAM_HTTP_API} resource, and no SAM function "
+            f"with an HttpApi event){skipped}",
             file=where,
         )
     if len(candidates) > 1:
         raise AmbiguousApiError(
-            "several REST APIs are defined; choose one with api=<logical id>: "
+            f"several {api_kind(candidates, plural=True)} are defined; choose one with api=<logical id>: "
             + ", ".join(c.label for c in candidates),
             candidates=[c.logical_id for c in candidates],
             file=where,
@@ -318,6 +354,10 @@ class _TemplateReader:
             source=self.ctx.source(self.pointer(api_id)),
         )
         api.problems = self.ctx.problems
+        if candidate.type in HTTP_API_TYPES:  # an HTTP API (see .httpapi)
+            read_http_api(self, api_id, api)
+            self.functions(api)
+            return api
         if api_id in self.resources and self.resources[api_id].get("Type") == REST_API:
             self.rest_api(api_id, api)
         elif api_id in self.resources:

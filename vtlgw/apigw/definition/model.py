@@ -428,6 +428,8 @@ class ApiDefinition:
         included (``/x/`` gives ``x``), as recorded on AWS. Path parameter
         values are the path text as given (no percent-decoding).
         """
+        if self.protocol == "HTTP":
+            return self.find_route(http_method, path)
         verb = http_method.upper()
         for resource_path, params in _candidates(self._route_tree(), request_segments(path)):
             method = self.methods.get((verb, resource_path)) or self.methods.get(("ANY", resource_path))
@@ -446,7 +448,7 @@ class ApiDefinition:
         beats ``ANY`` on the same path, and ``$default`` comes last. The same page says API Gateway decodes
         URL-encoded request parameters, so path parameter values are percent-decoded. Paths are compared as
         given: case counts, and a trailing slash or a run of slashes is not folded away as a REST API folds
-        it (U47: the docs say nothing of these, so ``/pets/`` does not match ``GET /pets``).
+        it (U49: the docs say nothing of these, so ``/pets/`` does not match ``GET /pets``).
         """
         verb = http_method.upper()
         raw = path.split("?", 1)[0]

@@ -38,6 +38,7 @@ from .common import (
     templates,
 )
 from .errors import UnsupportedDefinitionError
+from .httpapi import build_http_openapi, is_http_openapi
 from .keys import OPENAPI_INTEGRATION, OPENAPI_INTEGRATION_RESPONSE, check_keys
 from .model import GATEWAY_RESPONSE_TYPES, ApiDefinition, GatewayResponse, Method, MethodResponse, Source
 from .yamlload import join_pointer
@@ -75,6 +76,12 @@ def build_openapi(ctx: Context, data: Any, root_pointer: str, api: ApiDefinition
     version = openapi_version(body)
     if version is None:
         ctx.fail(root_pointer, "not an OpenAPI 3 or Swagger 2.0 document (no 'openapi: 3.x' or 'swagger: \"2.0\"')")
+    if api.protocol == "HTTP" or is_http_openapi(body):  # an HTTP API's definition (see .httpapi)
+        if version != "openapi3":
+            ctx.fail(root_pointer, "an HTTP API is defined in OpenAPI 3.0: HTTP APIs support only the OpenAPI 3.0 "
+                                   "specification (AWS docs, Working with OpenAPI definitions for HTTP APIs)")
+        build_http_openapi(ctx, body, root_pointer, api)
+        return
     reader = _Reader(ctx, body, root_pointer, version)
     reader.read(api)
 

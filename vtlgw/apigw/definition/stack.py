@@ -207,6 +207,11 @@ def _rest_api(props: dict, stack: Stack, lid: str) -> tuple[str, dict[str, str]]
     return api_id, {"RootResourceId": root}
 
 
+def _http_api(props: dict, stack: Stack, lid: str) -> tuple[str, dict[str, str]]:
+    api_id = _rest_api(props, stack, lid)[0]
+    return api_id, {"ApiId": api_id, "ApiEndpoint": f"https://{api_id}.execute-api.{stack.region}.{stack.url_suffix}"}
+
+
 def _other(kind: str) -> Callable[[dict, Stack, str], tuple[str, dict[str, str]]]:
     def physical(props: dict, stack: Stack, lid: str) -> tuple[str, dict[str, str]]:
         return stack.generated_name(lid), {}
@@ -229,6 +234,8 @@ PHYSICAL: dict[str, Callable[[dict, Stack, str], tuple[str, dict[str, str]]]] = 
     "AWS::IAM::Role": _role,
     "AWS::ApiGateway::RestApi": _rest_api,
     "AWS::Serverless::Api": _rest_api,
+    "AWS::ApiGatewayV2::Api": _http_api,
+    "AWS::Serverless::HttpApi": _http_api,
 }
 
 
