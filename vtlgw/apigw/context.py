@@ -144,7 +144,9 @@ def build_context(
         "httpMethod": request.http_method,
         "extendedRequestId": DEFAULT_EXTENDED_REQUEST_ID,
         "requestTime": time_text,
-        "path": f"/{stage_name if isinstance(stage_name, str) else ''}{request.path}",
+        # An HTTP API's $default stage is served without a prefix (AWS docs, http-api-stages).
+        "path": request.path if stage_name == "$default" else
+        f"/{stage_name if isinstance(stage_name, str) else ''}{request.path}",
         "accountId": DEFAULT_ACCOUNT_ID,
         "protocol": DEFAULT_PROTOCOL,
         # REQUEST_OVERRIDE_KEY_ORDER, spelled out

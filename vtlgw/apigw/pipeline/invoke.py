@@ -26,7 +26,8 @@ from vtlgw.apigw.http.headers import REMAPPED_HEADERS, finalise_headers
 from vtlgw.apigw.http.media import first_accept, is_binary_type
 from vtlgw.apigw.http.trace import TRACE_HEADER, response_trace_id
 from vtlgw.apigw.mapping import override_location, render_with
-from vtlgw.apigw.proxy import rest_event, rest_response
+from vtlgw.apigw.proxy import http_api_response, rest_response
+from vtlgw.apigw.proxy.choose import event_for, payload_of
 from vtlgw.apigw.proxy.response import MALFORMED_LOG_LINE, MERGES
 from vtlgw.apigw.request import MethodRequest
 from vtlgw.apigw.routed import route
@@ -67,6 +68,13 @@ _UNABLE_REQUEST = "Unable to transform request"
 _UNABLE_RESPONSE = "Unable to transform response"
 _INTERNAL = '{"message": "Internal server error"}'
 _BINARY = "[Binary Data]"
+#: What an HTTP API answers where a REST API would use a gateway response (U51); the rest are 500s.
+HTTP_API_ERRORS = {
+    "NOT_FOUND": (404, "Not Found"),
+    "INTEGRATION_TIMEOUT": (503, "Service Unavailable"),
+    "REQUEST_TOO_LARGE": (413, "Request Entity Too Large"),
+}
+HTTP_API_ERROR_BODY = '{"message":"%s"}'
 #: Lambda's answer to an invocation with a method other than POST (aws/serverless-application-model issue 430).
 _LAMBDA_REFUSAL = ("<AccessDeniedException>\n<Message>Unable to determine service/operation name to be "
                    "authorized</Message>\n</AccessDeniedException>\n")
@@ -216,6 +224,7 @@ class _Run:
         routed = route(self.definition, self.request, http_method=self.verb, path=self.path, stage=self.stage,
                        stage_variables=self.extra_stage_variables, context_overrides=self.context_overrides,
                        fresh=self.fresh)
+        self.routed = routed
         self.request, self.mctx, self.method = routed.request, routed.mctx, routed.method
         ctx = self.mctx.context
         self.request_id = to_text(ctx.get("requestId"))
@@ -224,6 +233,10 @@ class _Run:
         self.log = ExecutionLog(self.request_id, self.epoch_ms, truncate=self.truncate_log)
         self.log.add(f"Starting execution for request: {self.request_id}")
         self.log.add(f"HTTP Method: {self.verb}, Resource Path: {self.path}")
+        if self.method is None and self.http_api:
+            self.trace.append(f"route: no route matches {self.verb} {self.path} and there is no $default route "
+                              "(the HTTP API answers 404)")
+            return self._failed(Failure("Execution failed: no route matches", response_type="NOT_FOUND"))
         if self.method is None:
             self.trace.append(f"route: no method matches {self.verb} {self.path} (API Gateway answers 403)")
             failure = Failure("Execution failed: Missing Authentication Token",
@@ -284,9 +297,12 @@ class _Run:
         """AWS_PROXY: the event in, the function's response validated out (docs/proxy.md §1, §3)."""
 
         self._request_bytes()  # the size check
-        mapped = self._map_parameters(integration)  # Authorization, Content-Length, ...: a 500 as for AWS
-        binary = is_binary_type(self.request.content_type, self.definition.binary_media_types)
-        event = rest_event(self.request, self.mctx.context, self.mctx.stage_variables, binary=binary)
+        if self.http_api:  # HTTP API mapping keys (overwrite:header.x) are not REST's
+            mapped = Mapped()
+            self.trace.append(f"HTTP API: payload format {payload_of(self.definition, self.routed)}")
+        else:
+            mapped = self._map_parameters(integration)  # Authorization, Content-Length, ...: a 500 as for AWS
+        event = event_for(self.definition, self.routed)
         body = as_sent(json.dumps(event, ensure_ascii=False))  # as the event goes over the wire
         url = endpoint_url(integration.uri or "", integration.type, to_text(self.mctx.context.get("accountId")))
         # As for a custom Lambda integration; the client's headers travel in the event.
@@ -308,24 +324,49 @@ class _Run:
             message = _error_message(response.function_error)
             self.log.add(f"Lambda execution failed with status 200 due to customer function error: {message}. "
                          f"Lambda request id: {call.lambda_request_id}")
-        result = rest_response(response.body, function_error=response.is_function_error,
-                               accept=self.request.accept, binary_media_types=self.definition.binary_media_types,
-                               merge=self.proxy_header_merge)
+        if payload_of(self.definition, self.routed) == "2.0":
+            result = http_api_response(response.body, function_error=response.is_function_error)
+        else:
+            result = rest_response(response.body, function_error=response.is_function_error,
+                                   accept=self.request.accept, binary_media_types=self.definition.binary_media_types,
+                                   merge=self.proxy_header_merge)
+            if self.http_api and not result.valid:  # an HTTP API answers 500, not REST's 502 (docs/proxy.md)
+                result = dataclasses.replace(result, status=500, body=HTTP_API_ERROR_BODY % "Internal Server Error",
+                                             headers={"Content-Type": "application/json"},
+                                             multi_value_headers={"Content-Type": ["application/json"]})
         if not result.valid:
             if not response.is_function_error:
                 self.log.add(MALFORMED_LOG_LINE)
             self.log.add(f"Method completed with status: {result.status}")
             what = "The Lambda function failed" if response.is_function_error else "Malformed Lambda proxy response"
-            return self._result(result.status, result.multi_value_headers, result.body, False,
+            headers = self._http_api_headers(result.multi_value_headers) if self.http_api else \
+                result.multi_value_headers
+            return self._result(result.status, headers, result.body, False,
                                 f"{what}:" + "".join(f"\n  - {reason}" for reason in result.reasons))
         self.log.value("Method response body after transformations",
                        _BINARY if result.is_base64_encoded else result.body)
         self.log.value("Method response headers", java_map(result.multi_value_headers))
         self.log.add("Successfully completed execution")
         self.log.add(f"Method completed with status: {result.status}")
+        if self.http_api:
+            out = self._result(result.status, self._http_api_headers(result.multi_value_headers), result.body,
+                               result.is_base64_encoded, None)
+            out.headers = {**dict(result.headers), "apigw-requestid": out.headers["apigw-requestid"]}
+            return out
         out = self._result(result.status, self._with_trace_id(result.multi_value_headers), result.body,
                            result.is_base64_encoded, None)
         out.headers = {**dict(result.headers), TRACE_HEADER: out.headers[TRACE_HEADER]}  # values joined with ", "
+        return out
+
+    @property
+    def http_api(self) -> bool:
+        """An HTTP API (API Gateway v2): no gateway responses, its own error answers and response rules."""
+        return getattr(self.definition, "protocol", "REST") == "HTTP"
+
+    def _http_api_headers(self, headers: dict[str, list[str]]) -> dict[str, list[str]]:
+        """An HTTP API response carries ``apigw-requestid`` (U51: the value is the extended request id)."""
+        out = {name: values for name, values in headers.items() if name.lower() != "apigw-requestid"}
+        out["apigw-requestid"] = [to_text(self.mctx.context.get("extendedRequestId")) or self.request_id]
         return out
 
     def _with_trace_id(self, headers: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -716,6 +757,12 @@ class _Run:
 
     def _failed(self, failure: Failure) -> InvokeResult:
         self.log.add(failure.log_line)
+        if self.http_api:  # HTTP APIs have no gateway responses: fixed answers (U51)
+            status, message = HTTP_API_ERRORS.get(failure.response_type or "", (500, "Internal Server Error"))
+            self.trace.append(f"stopped: {failure.log_line} (the HTTP API answers {status} {message})")
+            self.log.add(f"Method completed with status: {status}")
+            headers = self._http_api_headers({"Content-Type": ["application/json"]})
+            return self._result(status, headers, HTTP_API_ERROR_BODY % message, False, failure.error)
         self.trace.append(f"stopped: {failure.log_line}"
                           + (f" (gateway response {failure.response_type})" if failure.response_type else ""))
         if failure.response_type is not None:
