@@ -97,6 +97,9 @@ def test_missing_backend_and_wrong_kind_raise():
         invoke(api(type="HTTP", uri="https://x.example.com/"), req(), backend=LambdaResult(1))
 
 
-def test_http_proxy_integrations_are_refused_with_the_reason():
-    with pytest.raises(BackendError, match="HTTP_PROXY integration"):
-        invoke(api(type="HTTP_PROXY", uri="https://x.example.com/"), req(body="{}"), backend=HttpResponse(200))
+def test_http_proxy_integrations_run_on_http_backends_only():
+    # HTTP_PROXY is built (issue 14); a Lambda backend cannot answer it.
+    result = invoke(api(type="HTTP_PROXY", uri="https://x.example.com/"), req(body="{}"), backend=HttpResponse(200))
+    assert result.status == 200
+    with pytest.raises(BackendError, match="cannot answer"):
+        invoke(api(type="HTTP_PROXY", uri="https://x.example.com/"), req(body="{}"), backend=LambdaResult(1))

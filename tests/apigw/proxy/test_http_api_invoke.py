@@ -123,3 +123,41 @@ def test_responses_carry_apigw_requestid_not_the_rest_trace_header(sam_http_api)
                                       requestContext={"extendedRequestId": "Xy9_AbcdIAMEbQ="}))
     assert result.headers["apigw-requestid"] == "Xy9_AbcdIAMEbQ="
     assert "X-Amzn-Trace-Id" not in result.headers
+
+
+V2 = Path(__file__).parents[1] / "definition" / "data" / "httpapi" / "v2-cfn.yaml"
+
+
+def test_http_api_http_proxy_applies_the_parameter_mapping():
+    # AWS docs, http-api-parameter-mapping: overwrite:path replaces the path; append:header.x adds a value.
+    from vtlgw.apigw.pipeline import HttpHandler
+
+    seen = {}
+
+    def backend(request):
+        seen["request"] = request
+        return {"statusCode": 202, "headers": {"Server": "nginx", "content-type": "text/plain"}, "body": "kept"}
+
+    definition = load_definition(V2)
+    result = invoke(definition, req(httpMethod="GET", path="/static/css/site.css",
+                                    headers={"X-Request": "client", "Connection": "close"},
+                                    requestContext={"requestId": "r-1"}),
+                    backend=HttpHandler(backend))
+    sent = seen["request"]
+    assert sent.http_method == "GET"  # the integration's IntegrationMethod
+    assert sent.uri == "https://backend.example.com/css/site.css"
+    assert sent.multi_value_headers["X-Request"] == ["client", "r-1"]
+    assert "Connection" not in sent.multi_value_headers
+    # An HTTP API does not rename a backend's reserved headers.
+    assert result.status == 202 and result.body == "kept" and result.headers["Server"] == "nginx"
+    assert result.headers["apigw-requestid"]
+
+
+def test_http_api_bad_mapping_key_is_a_500_naming_it():
+    from vtlgw.apigw.pipeline import HttpHandler
+
+    definition = load_definition(V2)
+    method = definition.method("ANY", "/static/{proxy+}")
+    method.integration.request_parameters = {"rewrite:header.x": "y"}
+    result = invoke(definition, req(httpMethod="GET", path="/static/a"), backend=HttpHandler(lambda r: "x"))
+    assert result.status == 500 and "rewrite:header.x" in result.error

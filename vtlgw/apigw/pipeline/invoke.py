@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from vtlgw.apigw.definition.model import ApiDefinition, Integration, MappingTemp
 from vtlgw.apigw.jsonvalue import describe_type
 from vtlgw.apigw.definition.placement import place, relocate_error
 from vtlgw.apigw.http.content import ConversionError, Payload, convert_request, convert_response
-from vtlgw.apigw.http.headers import REMAPPED_HEADERS, finalise_headers
+from vtlgw.apigw.http.headers import HIDDEN_FROM_EVENT, REMAPPED_HEADERS, finalise_headers
 from vtlgw.apigw.http.media import first_accept, is_binary_type
 from vtlgw.apigw.http.trace import TRACE_HEADER, response_trace_id
 from vtlgw.apigw.mapping import override_location, render_with
@@ -42,6 +43,7 @@ from .backends import AWS, HTTP, LAMBDA, Backend, BackendCall, BackendResponse
 from .endpoint import IntegrationRequest, endpoint_url, function_arn, resolve_uri
 from .failures import BackendError, Failure
 from .gateway import GatewayAnswer, gateway_response
+from .http_api_params import map_http_api_request
 from .lenient import mock_status_code
 from .log import ExecutionLog, java_map
 from .params import (
@@ -250,15 +252,17 @@ class _Run:
         integration = self.method.integration
         if integration is None:
             raise BackendError(f"{self.verb} {self.method.resource_path} has no integration")
-        if integration.is_proxy and not (integration.type == "AWS_PROXY" and integration.is_lambda):
+        if integration.is_proxy and integration.type != "HTTP_PROXY" and not integration.is_lambda:
             raise BackendError(f"{self.verb} {self.method.resource_path} uses a {integration.type} integration "
-                               f"({integration.uri}); vtlgw runs custom integrations and Lambda proxy "
-                               "integrations")
+                               f"({integration.uri}); vtlgw runs custom integrations, Lambda proxy "
+                               "and HTTP proxy integrations")
         self.integration = integration
         if not integration.is_proxy:
             self._warn_undeclared_statuses(integration)
         self._log_method_request()
         try:
+            if integration.type == "HTTP_PROXY":
+                return self._run_http_proxy(integration)
             if integration.is_proxy:
                 return self._run_lambda_proxy(integration)
             return self._run(integration)
@@ -357,6 +361,79 @@ class _Run:
                            result.is_base64_encoded, None)
         out.headers = {**dict(result.headers), TRACE_HEADER: out.headers[TRACE_HEADER]}  # values joined with ", "
         return out
+
+    # ------------------------------------------------------------------ HTTP proxy
+
+    def _run_http_proxy(self, integration: Integration) -> InvokeResult:
+        """HTTP_PROXY: the client's request forwarded, the backend's answer returned (docs/proxy.md, section 6)."""
+        raw = self._request_bytes()
+        sent = self.routed.path_parameters  # as the client sent them, still percent-encoded
+        client = {name: list(values) for name, values in self.request.headers.items()
+                  if values and name.lower() not in HIDDEN_FROM_EVENT and name.lower() not in _NOT_FORWARDED}
+        query = {name: list(values) for name, values in self.request.query.items()}
+        uri = integration.uri or ""
+        if self.http_api:
+            mapped_api = map_http_api_request(integration.request_parameters, self.request, self.mctx.context,
+                                              self.mctx.stage_variables, self.request.path_parameters, client, query)
+            headers, query = mapped_api.headers, mapped_api.query
+            for line in mapped_api.applied:
+                self.trace.append(f"parameter mapping: {line}")
+            uri = _fill_path(uri, sent, self.mctx.stage_variables)
+            if mapped_api.path is not None:
+                uri = _replace_path(uri, mapped_api.path)
+        else:
+            mapped = self._map_parameters(integration)
+            headers = client
+            for name, values in mapped.header.items():
+                for existing in [k for k in headers if k.lower() == name.lower()]:
+                    del headers[existing]
+                headers[name] = values
+            query.update(mapped.querystring)
+            # A mapped path value that is the client's own parameter goes as the client sent it (U52).
+            raw_values = {name: sent[name] for name, values in mapped.path.items()
+                          if name in sent and values and values[-1] == self.request.path_parameters.get(name)}
+            uri = _fill_path(uri, raw_values, {})
+            uri = resolve_uri(uri, mapped.path, self.mctx.stage_variables, self.warnings,
+                              _definition_location(integration.where("uri")))
+        headers[TRACE_HEADER] = [response_trace_id(self.request.header_any_case(TRACE_HEADER), self.epoch_ms,
+                                                   self.request_id)]
+        verb = (integration.http_method or "ANY").upper()
+        verb = self.verb if verb == "ANY" else verb
+        try:
+            body, b64 = raw.decode("utf-8"), False
+        except UnicodeDecodeError:
+            body, b64 = base64.b64encode(raw).decode("ascii"), True
+        request = IntegrationRequest(uri=uri, http_method=verb, headers={k: v[-1] for k, v in headers.items() if v},
+                                     multi_value_headers=headers, query=query, body=body, is_base64_encoded=b64,
+                                     path_parameters={})
+        self.log.value("Endpoint request URI", request.url)
+        self.log.value("Endpoint request headers", java_map(headers))
+        self.log.value("Endpoint request body after transformations", _BINARY if b64 else body)
+        response, _call = self._send(HTTP, integration, request)
+        content_type = _last(response.headers, "Content-Type")
+        binary = is_binary_type(content_type, self.definition.binary_media_types)
+        self.log.value("Endpoint response body before transformations", _BINARY if binary else response.text)
+        self.log.value("Endpoint response headers", java_map(response.headers))
+        self.integration_status = response.status
+        if self.http_api:  # bytes pass through; only text that is not UTF-8 needs base64 to be shown
+            try:
+                out_body, out_b64 = response.body.decode("utf-8"), False
+            except UnicodeDecodeError:
+                out_body, out_b64 = base64.b64encode(response.body).decode("ascii"), True
+            out_headers = self._http_api_headers({k: list(v) for k, v in response.headers.items()})
+        else:
+            # Text unless the Content-Type is a binary media type: invalid UTF-8 becomes U+FFFD (U52).
+            if binary:
+                out_body, out_b64 = base64.b64encode(response.body).decode("ascii"), True
+            else:
+                out_body, out_b64 = response.body.decode("utf-8", "replace"), False
+            out_headers = finalise_headers(list(response.headers.items()))
+        self.log.value("Method response body after transformations", _BINARY if out_b64 else out_body)
+        self.log.value("Method response headers", java_map(out_headers))
+        self.log.add("Successfully completed execution")
+        self.log.add(f"Method completed with status: {response.status}")
+        self.trace.append(f"HTTP proxy: {verb} {request.url} answered {response.status}")
+        return self._result(response.status, out_headers, out_body, out_b64, None)
 
     @property
     def http_api(self) -> bool:
@@ -923,3 +1000,23 @@ def _placed(warning: Diagnostic, template: MappingTemplate) -> Diagnostic:
 def _definition_location(source: Any) -> Location:
     """A definition :class:`~vtlgw.apigw.definition.model.Source` as a Location (``<definition>`` if unknown)."""
     return source.to_location() if source is not None else Location("<definition>")
+
+
+#: Client headers an HTTP proxy integration does not forward: the backend's host is the URL's (U52).
+_NOT_FORWARDED = frozenset({"host", "content-length"})
+_PATH_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9._-]+)\+?\}")
+
+
+def _fill_path(uri: str, values: dict[str, str], stage_variables: dict[str, str]) -> str:
+    """``{name}`` in an HTTP proxy URI replaced by the value as sent; others are left for ``resolve_uri``."""
+    if stage_variables:
+        uri = re.sub(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}", lambda m: stage_variables.get(m.group(1), ""), uri)
+    return _PATH_PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), uri)
+
+
+def _replace_path(uri: str, path: str) -> str:
+    """``overwrite:path``: the URL's path is the mapped value (AWS docs, http-api-parameter-mapping)."""
+    found = re.match(r"(https?://[^/?#]+)[^?#]*(.*)\Z", uri, re.I | re.S)
+    if found is None:
+        return uri
+    return found.group(1) + (path if path.startswith("/") else "/" + path) + found.group(2)
