@@ -118,3 +118,16 @@ def test_the_linter_finds_the_same_in_every_project():
     codes["serverless"] = sorted(d.code for d in lint([SERVERLESS / ".serverless"
                                                        / "cloudformation-template-update-stack.json"]))
     assert codes["sam"] and codes["sam"] == codes["serverless"] == codes["terraform"]
+
+
+def test_the_sam_http_api_runs_its_python_function(monkeypatch):
+    # examples/sam-httpapi: SAM's implicit HTTP API, payload format 2.0, the function from src/.
+    monkeypatch.chdir(EXAMPLES / "sam-httpapi")
+    result = CliRunner().invoke(main, ["invoke", "--api", "template.yaml", "-X", "GET", "-p", "/notes/42", "-f",
+                                       "json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["status"] == 200 and out["headers"]["content-type"] == "application/json"
+    assert json.loads(out["body"]) == {"id": "42", "route": "GET /notes/{id}", "table": "notes-us-east-1"}
+    missing = CliRunner().invoke(main, ["invoke", "--api", "template.yaml", "-X", "DELETE", "-p", "/notes/42"])
+    assert missing.exit_code == 0 and '{"message":"Not Found"}' in missing.stdout
