@@ -232,10 +232,21 @@ def _class_chars(items: list[Any]) -> str:
 
 
 def integrations(definition: Any) -> Iterator[tuple[Method, Integration]]:
-    """Each method with an integration, in definition order."""
+    """Each method with an integration, in definition order; an integration several HTTP API routes share
+    comes once, with its first route, so a finding about it is reported once."""
+    seen: set[int] = set()
     for method in definition.methods.values():
-        if method.integration is not None:
+        if method.integration is not None and id(method.integration) not in seen:
+            seen.add(id(method.integration))
             yield method, method.integration
+
+
+def rest_integrations(definition: Any) -> Iterator[tuple[Method, Integration]]:
+    """:func:`integrations` of a REST API; none for an HTTP API, whose integrations have no mapping
+    templates, selection patterns or ``integration.request.*`` parameters for the VTL3xx rules to judge."""
+    if getattr(definition, "protocol", "REST") == "HTTP":
+        return iter(())
+    return integrations(definition)
 
 
 def patterned(responses: Iterable[IntegrationResponse]) -> list[IntegrationResponse]:

@@ -77,7 +77,7 @@ def _custom(integration: "Integration") -> bool:
 
 
 def _with_patterns(unit: "DefinitionUnit") -> Iterator[tuple["Method", "Integration", "IntegrationResponse"]]:
-    for method, integration in P.integrations(unit.definition):
+    for method, integration in P.rest_integrations(unit.definition):
         if _custom(integration):
             for response in P.patterned(integration.integration_responses):
                 yield method, integration, response
@@ -330,7 +330,7 @@ class OverlappingPatterns(DefinitionRule):
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
-        for _, integration in P.integrations(unit.definition):
+        for _, integration in P.rest_integrations(unit.definition):
             if not _custom(integration):
                 continue
             responses = [r for r in P.patterned(integration.integration_responses)
@@ -389,7 +389,7 @@ class UndeclaredResponseStatus(DefinitionRule):
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
-        for method, integration in P.integrations(unit.definition):
+        for method, integration in P.rest_integrations(unit.definition):
             if not _custom(integration):
                 continue
             for response in integration.integration_responses:
@@ -419,7 +419,7 @@ class NoDefaultResponse(DefinitionRule):
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
-        for method, integration in P.integrations(unit.definition):
+        for method, integration in P.rest_integrations(unit.definition):
             if not _custom(integration) or integration.default_responses:
                 continue
             patterns = [r.selection_pattern or "" for r in integration.integration_responses]
@@ -465,7 +465,7 @@ class SeveralDefaultResponses(DefinitionRule):
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
-        for method, integration in P.integrations(unit.definition):
+        for method, integration in P.rest_integrations(unit.definition):
             defaults = integration.default_responses
             if not _custom(integration) or len(defaults) < 2:
                 continue
@@ -498,7 +498,7 @@ class UndeclaredResponseHeader(DefinitionRule):
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
-        for method, integration in P.integrations(unit.definition):
+        for method, integration in P.rest_integrations(unit.definition):
             if not _custom(integration):
                 continue
             for response in integration.integration_responses:
@@ -570,7 +570,7 @@ class MalformedMapping(DefinitionRule):
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
-        for _, integration in P.integrations(unit.definition):
+        for _, integration in P.rest_integrations(unit.definition):
             if not integration.type:
                 continue
             for target, expression in integration.request_parameters.items():
@@ -639,7 +639,7 @@ class UndeclaredRequestParameter(DefinitionRule):
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
-        for method, integration in P.integrations(unit.definition):
+        for method, integration in P.rest_integrations(unit.definition):
             declared = set(method.request_parameters)
             for target, expression in integration.request_parameters.items():
                 stripped = expression.strip()
@@ -698,7 +698,7 @@ class UriPathMismatch(DefinitionRule):
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
-        for method, integration in P.integrations(unit.definition):
+        for method, integration in P.rest_integrations(unit.definition):
             uri = integration.uri or ""
             if integration.type not in ("HTTP", "HTTP_PROXY", "AWS") or not uri or P.is_lambda_like(integration):
                 continue
@@ -734,7 +734,7 @@ class ForbiddenRequestHeader(DefinitionRule):
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
         prefix = "integration.request.header."
-        for _, integration in P.integrations(unit.definition):
+        for _, integration in P.rest_integrations(unit.definition):
             forbidden = FORBIDDEN_AWS_HEADERS if integration.type == "AWS" else FORBIDDEN_HEADERS
             for target in integration.request_parameters:
                 if target.startswith(prefix) and target[len(prefix):].lower() in forbidden:
@@ -771,7 +771,7 @@ class NeverWithoutTemplates(DefinitionRule):
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
-        for method, integration in P.integrations(unit.definition):
+        for method, integration in P.rest_integrations(unit.definition):
             if _custom(integration) and integration.passthrough_behavior == "NEVER" \
                     and not integration.request_templates:
                 yield unit.diagnostic(
@@ -796,7 +796,7 @@ class NoJsonTemplateForStrictPassthrough(DefinitionRule):
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
-        for _, integration in P.integrations(unit.definition):
+        for _, integration in P.rest_integrations(unit.definition):
             if _custom(integration) and integration.passthrough_behavior in ("WHEN_NO_TEMPLATES", "NEVER") \
                     and integration.request_templates and not _has_json(integration.request_templates):
                 keys = ", ".join(t.content_type for t in integration.request_templates)
@@ -808,7 +808,7 @@ class NoJsonTemplateForStrictPassthrough(DefinitionRule):
 
 def _all_template_sets(unit: "DefinitionUnit") -> Iterator[tuple[str, str, list["MappingTemplate"]]]:
     """(kind, of what, templates) for every template table: request, response, gateway response."""
-    for method, integration in P.integrations(unit.definition):
+    for method, integration in P.rest_integrations(unit.definition):
         if integration.is_proxy:
             continue
         name = f"{method.http_method} {method.resource_path}"
@@ -907,7 +907,7 @@ class RemappedResponseHeader(DefinitionRule):
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
-        for _, integration in P.integrations(unit.definition):
+        for _, integration in P.rest_integrations(unit.definition):
             if not _custom(integration):
                 continue
             for response in integration.integration_responses:
@@ -942,7 +942,7 @@ class ProxyLeftovers(DefinitionRule):
     )
 
     def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
-        for method, integration in P.integrations(unit.definition):
+        for method, integration in P.rest_integrations(unit.definition):
             if not integration.is_proxy:
                 continue
             name = f"{integration.type} integration of {method.http_method} {method.resource_path}"
