@@ -603,6 +603,7 @@ class _Run:
             body, b64 = base64.b64encode(payload.data).decode("ascii"), True
         else:
             body, b64 = payload.data.decode("utf-8", "replace"), False
+        logged_body = body  # an empty passthrough body is logged empty, though Lambda gets {} (recorded on AWS)
         if kind == LAMBDA and rendered is None and body == "" and not b64:
             body = "{}"  # U29
         request = IntegrationRequest(
@@ -612,7 +613,7 @@ class _Run:
             path_parameters={k: v[-1] for k, v in mapped.path.items() if v})
         self.log.value("Endpoint request URI", request.url)
         self.log.value("Endpoint request headers", java_map(headers))
-        self.log.value("Endpoint request body after transformations", _BINARY if b64 else body)
+        self.log.value("Endpoint request body after transformations", _BINARY if b64 else logged_body)
         if kind == LAMBDA:
             self._check_lambda_json(body, b64)
         response, call = self._send(kind, integration, request)
