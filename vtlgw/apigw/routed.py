@@ -45,7 +45,8 @@ def route(definition: Any, request: MethodRequest, *, http_method: str | None = 
     sent: dict[str, str] = {}
     if found is not None:
         method, sent = found
-        params = {name: unquote(value) for name, value in sent.items()}  # templates see decoded values
+        http_api = getattr(definition, "protocol", "REST") == "HTTP"  # find_route has already decoded them
+        params = dict(sent) if http_api else {name: unquote(value) for name, value in sent.items()}
         if request.resource == method.resource_path and request.path_parameters:
             params = request.path_parameters  # the request file's (decoded) values
         request = dataclasses.replace(request, http_method=verb, path=path, resource=method.resource_path,

@@ -161,3 +161,9 @@ def test_http_api_bad_mapping_key_is_a_500_naming_it():
     method.integration.request_parameters = {"rewrite:header.x": "y"}
     result = invoke(definition, req(httpMethod="GET", path="/static/a"), backend=HttpHandler(lambda r: "x"))
     assert result.status == 500 and "rewrite:header.x" in result.error
+
+
+def test_http_api_path_parameters_are_decoded_once(sam_http_api):
+    seen, backend = capture()
+    invoke(sam_http_api, req(httpMethod="GET", path="/pets/a%2520b"), backend=backend)
+    assert seen["pathParameters"] == {"id": "a%20b"}
