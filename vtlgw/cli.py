@@ -8,7 +8,9 @@ or input files.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 import sys
 from typing import Any
 
@@ -123,6 +125,85 @@ class RequestPath(click.ParamType):
         return text
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an HTTP token (RFC 9110, 5.6.2)
+_HEADER_VALUE_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+class HeaderLine(click.ParamType):
+    """``Name: value`` as curl's ``-H`` takes it, as a ``(name, value)`` pair."""
+
+    name = "'NAME: VALUE'"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[str, str]:
+        if isinstance(value, tuple):
+            return value
+        text = str(value)
+        name, sep, rest = text.partition(":")
+        if not sep:
+            self.fail(f"expected 'Name: value' (the header name, a colon, the value), got {text!r}", param, ctx)
+        if not name:
+            self.fail(f"{text!r} has no header name before the colon", param, ctx)
+        if not _HEADER_NAME.fullmatch(name):
+            bad = next(ch for ch in name if not _HEADER_NAME.fullmatch(ch))
+            self.fail(f"{text!r}: the header name {name!r} has {bad!r}; names are letters, digits and "
+                      "!#$%&'*+-.^_`|~ (no spaces)", param, ctx)
+        rest = rest.strip(" \t")
+        if _HEADER_VALUE_BAD.search(rest):
+            self.fail(f"{text!r}: header values cannot hold line breaks or other control characters", param, ctx)
+        return name, rest
+
+
+@dataclasses.dataclass(frozen=True)
+class RequestBody:
+    """A ``-d`` body: text, or base64 of a file that is not UTF-8; ``stdin`` when it is still to be read (``@-``)."""
+
+    text: str = ""
+    base64: bool = False
+    stdin: bool = False
+
+
+class BodyArgument(click.ParamType):
+    """``-d BODY``: the body itself, ``@FILE`` (read byte for byte) or ``@-`` (stdin)."""
+
+    name = "BODY|@FILE"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> RequestBody:
+        if isinstance(value, RequestBody):
+            return value
+        text = str(value)
+        if not text.startswith("@"):
+            return RequestBody(text)
+        if text == "@":
+            self.fail("'@' names no file: give -d @FILE, -d @- for stdin, or the body itself", param, ctx)
+        if text == "@-":
+            return RequestBody(stdin=True)
+        from vtlgw.apigw.errors import InputFileError
+
+        try:
+            return _body_of(_read_body(text[1:]))
+        except InputFileError as exc:
+            self.fail(f"{text}: {exc.message}", param, ctx)
+
+
+def _read_body(path: str) -> bytes:
+    """A ``-d @FILE`` body's bytes (``-``: stdin), capped as a request file is."""
+    from vtlgw.apigw import files
+
+    kind = files.InputKind("request body", files.REQUEST.max_bytes, files.REQUEST.why)
+    return files.read_bytes(path, kind)
+
+
+def _body_of(data: bytes) -> RequestBody:
+    """UTF-8 bytes as the body's text; other bytes base64-encoded (``isBase64Encoded``)."""
+    import base64
+
+    try:
+        return RequestBody(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return RequestBody(base64.b64encode(data).decode("ascii"), base64=True)
+
+
 class StackValue(click.ParamType):
     """A value of the supposed stack (``--region``, ``--account-id``, ``--stack-name``), checked as AWS would."""
 
@@ -204,6 +285,77 @@ def _shared_request_options(f: Any) -> Any:
     return f
 
 
+_API_HELP = ("API definition: OpenAPI/Swagger (JSON/YAML), CloudFormation/SAM template, CDK output "
+             "(a cdk.out folder or *.template.json), a Serverless service folder (after 'serverless "
+             "package'), or Terraform JSON ('terraform show -json' of a plan or state); '-' for stdin.")
+
+
+def _api_options(*, required: bool, help_tail: str = "") -> Any:
+    """``--api`` and ``--api-id``, declared once (``invoke`` needs an API, ``event`` may go without)."""
+    options = [
+        click.option("--api", "-a", "api_path", required=required, metavar="FILE", help=_API_HELP + help_tail),
+        click.option("--api-id", metavar="ID", help="Which API, when the file defines several (a logical id, "
+                                                    "Stack/LogicalId of cdk.out, or a Terraform address)."),
+    ]
+
+    def decorate(f: Any) -> Any:
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return decorate
+
+
+def _method_request_options(f: Any) -> Any:
+    """The method request from a file and curl-like flags (``invoke`` and ``event``), declared once."""
+    options = [
+        click.option("--method", "-X", "http_method", type=_METHOD, metavar="M",
+                     help="HTTP method (default: the request file's, else POST with -d, else GET); overrides "
+                          "the request file's."),
+        click.option("--path", "-p", "path", type=_PATH, metavar="P",
+                     help="Request path, optionally with ?query (default: the request file's); overrides the "
+                          "request file's path (and, with ?query, its query string)."),
+        click.option("--request", "-r", "request_path", metavar="REQ", help="Method request file; '-' for stdin."),
+        click.option("--header", "-H", "header_lines", multiple=True, type=HeaderLine(), metavar="'NAME: VALUE'",
+                     help="A request header, as curl -H (repeatable: a name given twice has both values); "
+                          "replaces the request file's header of that name (in any case)."),
+        click.option("--data", "-d", "data", type=BodyArgument(), metavar="BODY|@FILE",
+                     help="The request body; @FILE reads a file byte for byte (not UTF-8: sent base64-encoded), "
+                          "@- stdin. Replaces the request file's body; no Content-Type is added (give -H).")
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _load_method_request(request_path: str | None, http_method: str | None, path: str | None,
+                         header_lines: tuple[tuple[str, str], ...], data: RequestBody | None) -> tuple[Any, list]:
+    """The request file (or ``GET /``; ``POST /`` with a body) with the flags put in, and the file's warnings.
+
+    Raises ``VtlError`` for a bad request file or body file.
+    """
+    from vtlgw.apigw.request import MethodRequest, load_request
+
+    warnings: list = []
+    request = MethodRequest()
+    if request_path:
+        text, name = _read_text(request_path, "request file")
+        request, warnings = load_request(text, name)
+    if data is not None and data.stdin:
+        data = _body_of(_read_body("-"))
+    default_method = None if request_path else ("POST" if data is not None else "GET")
+    request = _apply_flags(request, http_method or default_method, path or (None if request_path else "/"),
+                           header_lines, data)
+    return request, warnings
+
+
+def _check_stdin(**users: str | None) -> None:
+    """At most one input reads stdin (``--api -``, ``--request -``, ``-d @-``)."""
+    given = [name for name, value in users.items() if value == "-"]
+    if len(given) > 1:
+        raise click.UsageError(f"{' and '.join(given)} cannot both read stdin; give one of them as a file")
+
+
 def _context_overrides(items: tuple[tuple[str, str], ...], stage: str | None) -> dict:
     """``-c`` assignments (and ``--stage``) as nested override maps, the highest layer of ``$context``."""
     from vtlgw.apigw.context import build_context, parse_context_assignments
@@ -227,18 +379,31 @@ def _context_overrides(items: tuple[tuple[str, str], ...], stage: str | None) ->
     return overrides
 
 
-def _apply_flags(request: Any, http_method: str | None, path: str | None) -> Any:
-    """The request with ``-X``/``-p`` put in (a new path also drops the file's resource and path parameters)."""
-    import dataclasses
+def _apply_flags(request: Any, http_method: str | None, path: str | None,
+                 header_lines: tuple[tuple[str, str], ...] = (), data: RequestBody | None = None) -> Any:
+    """The request with ``-X``/``-p``/``-H``/``-d`` put in.
 
+    A new path also drops the file's resource and path parameters (the
+    resource is the path, as in a request file that names none); ``-H``
+    names replace the file's headers of those names, in any case.
+    """
     from vtlgw.apigw.request import request_from_dict
 
     if http_method:
         request = dataclasses.replace(request, http_method=http_method)
     if path:
         parsed, _ = request_from_dict({"httpMethod": request.http_method, "pathWithQueryString": path}, "--path")
-        request = dataclasses.replace(request, path=parsed.path, resource="/", path_parameters={},
+        request = dataclasses.replace(request, path=parsed.path, resource=parsed.resource, path_parameters={},
                                       query=parsed.query if "?" in path else request.query)
+    if header_lines:
+        given: dict[str, list[str]] = {}
+        spelling: dict[str, str] = {}
+        for name, value in header_lines:
+            given.setdefault(spelling.setdefault(name.lower(), name), []).append(value)
+        kept = {k: v for k, v in request.headers.items() if k.lower() not in spelling}
+        request = dataclasses.replace(request, headers={**kept, **given})
+    if data is not None:
+        request = dataclasses.replace(request, body=data.text, is_base64_encoded=data.base64)
     return request
 
 
@@ -330,17 +495,8 @@ def render(template: str, request_path: str | None, response_path: str | None,
 
 
 @main.command()
-@click.option("--api", "-a", "api_path", required=True, metavar="FILE",
-              help="API definition: OpenAPI/Swagger (JSON/YAML), CloudFormation/SAM template, CDK output "
-                   "(a cdk.out folder or *.template.json), a Serverless service folder (after 'serverless "
-                   "package'), or Terraform JSON ('terraform show -json' of a plan or state); '-' for stdin.")
-@click.option("--api-id", metavar="ID", help="Which API, when the file defines several (a logical id, Stack/LogicalId of cdk.out, or a Terraform address).")
-@click.option("--method", "-X", "http_method", type=_METHOD, metavar="M",
-              help="HTTP method (default: the request file's, or GET); overrides the request file's.")
-@click.option("--path", "-p", "path", type=_PATH, metavar="P",
-              help="Request path, optionally with ?query (default: the request file's); overrides the request "
-                   "file's path (and, with ?query, its query string).")
-@click.option("--request", "-r", "request_path", metavar="REQ", help="Method request file; '-' for stdin.")
+@_api_options(required=True)
+@_method_request_options
 @click.option("--lambda-handler", metavar="MOD:FN",
               help="Call this Python function as the Lambda (in-process); MOD is imported with the current "
                    "directory first on sys.path, like `python -m`.")
@@ -351,6 +507,9 @@ def render(template: str, request_path: str | None, response_path: str | None,
 @click.option("--backend", "backend_path", metavar="FILE",
               help='A backend file in any shape: {"result": ...}, {"payload": "..."}, {"error": {...}}, '
                    '{"failure": "timeout"} or an HTTP response.')
+@click.option("--http-live", is_flag=True,
+              help="Send HTTP and HTTP_PROXY integration requests to their real URLs (needs httpx: "
+                   "pip install 'vtlgw[live]'). Off by default, so nothing reaches the network.")
 @_shared_request_options
 @_stack_options
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -360,8 +519,9 @@ def render(template: str, request_path: str | None, response_path: str | None,
               help="Lambda proxy responses: a name in both headers and multiValueHeaders keeps both values "
                    "(recorded on AWS) or only the multi-value ones (the docs) (U32).")
 def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str | None, request_path: str | None,
-           lambda_handler: str | None, lambda_result: str | None, lambda_error: str | None,
-           http_response: str | None, backend_path: str | None, stage: str | None,
+           header_lines: tuple[tuple[str, str], ...], data: RequestBody | None, lambda_handler: str | None,
+           lambda_result: str | None, lambda_error: str | None,
+           http_response: str | None, backend_path: str | None, http_live: bool, stage: str | None,
            stage_variables: tuple[tuple[str, str], ...], context_items: tuple[tuple[str, str], ...],
            region: str | None, account_id: str | None, stack_name: str | None,
            parameters: tuple[tuple[str, str], ...], fmt: str,
@@ -384,17 +544,14 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
         invoke as run_invoke,
         to_json,
     )
-    from vtlgw.apigw.request import MethodRequest, load_request
     from vtlgw.vtl import VtlError
-    from vtlgw.vtl.diagnostics import Diagnostic
 
     chosen = [name for name, value in (("--lambda-handler", lambda_handler), ("--lambda-result", lambda_result),
                                        ("--lambda-error", lambda_error), ("--http-response", http_response),
-                                       ("--backend", backend_path)) if value]
+                                       ("--backend", backend_path), ("--http-live", http_live)) if value]
     if len(chosen) > 1:
         raise click.UsageError(f"choose one backend, not {' and '.join(chosen)}")
-    if api_path == "-" and request_path == "-":
-        raise click.UsageError("--api and --request cannot both read stdin; give one of them as a file")
+    _check_stdin(**{"--api": api_path, "--request": request_path, "-d @-": "-" if data and data.stdin else None})
     overrides = _context_overrides(context_items, stage)
     try:
         stack = _stack(region, account_id, stack_name, parameters)
@@ -402,13 +559,7 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
             definition = load_definition_stream(sys.stdin.buffer, api=api_id, stack=stack)
         else:
             definition = load_definition(api_path, api=api_id, stack=stack)
-        warnings: list[Diagnostic] = []
-        request = MethodRequest()
-        if request_path:
-            data, req_name = _read_text(request_path, "request file")
-            request, warnings = load_request(data, req_name)
-        request = _apply_flags(request, http_method or (None if request_path else "GET"), path or
-                               (None if request_path else "/"))
+        request, warnings = _load_method_request(request_path, http_method, path, header_lines, data)
         backend = None
         if lambda_handler:
             if os.getcwd() not in sys.path:
@@ -422,6 +573,10 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
             backend = backend_from_file(http_response, "http-response")
         elif backend_path:
             backend = backend_from_file(backend_path)
+        elif http_live:
+            from vtlgw.apigw.pipeline.live import LiveHttp
+
+            backend = LiveHttp()
         result = run_invoke(definition, request, backend=backend, stage_variables=dict(stage_variables) or None,
                             context_overrides=overrides or None, truncate_log=truncate_log, fresh=fresh,
                             proxy_header_merge=proxy_headers, report_latency=fresh)
@@ -438,6 +593,65 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
     if result.error:
         click.echo(result.error, err=True)
         sys.exit(EXIT_TEMPLATE_ERROR)
+
+
+@main.command()
+@_api_options(required=False, help_tail=" With it, the route decides resource, pathParameters and "
+                                         "stageVariables (and an HTTP API route the payload format).")
+@_method_request_options
+@click.option("--payload", type=click.Choice(["1.0", "2.0"]), default=None,
+              help="An HTTP API payload format version (default: the HTTP API route's, else the REST API v1 "
+                   "event).")
+@_shared_request_options
+@_stack_options
+def event(api_path: str | None, api_id: str | None, http_method: str | None, path: str | None,
+          request_path: str | None, header_lines: tuple[tuple[str, str], ...], data: RequestBody | None,
+          payload: str | None, stage: str | None, stage_variables: tuple[tuple[str, str], ...],
+          context_items: tuple[tuple[str, str], ...], fresh: bool, region: str | None, account_id: str | None,
+          stack_name: str | None, parameters: tuple[tuple[str, str], ...]) -> None:
+    """Print the event a Lambda proxy integration's function receives for one request, as JSON.
+
+    Without --api, the REST API (v1) event of the request as given (or the
+    --payload format). With --api, the request is routed first, as vtlgw
+    invoke routes it; a request no route matches is API Gateway's own 403
+    (REST API) or 404 (HTTP API), and exits 1. Ids and times are fixed unless
+    --fresh. Exit code 2 for bad input.
+    """
+    from vtlgw.apigw.proxy.request_event import NoRouteError, build_event
+    from vtlgw.vtl import VtlError
+
+    if api_path is None:
+        given = [name for name, value in (("--api-id", api_id), ("--region", region), ("--account-id", account_id),
+                                          ("--stack-name", stack_name), ("--parameter", parameters)) if value]
+        if given:
+            one = len(given) == 1
+            raise click.UsageError(f"{', '.join(given)} {'is' if one else 'are'} for the definition --api reads; "
+                                   f"give --api FILE or leave {'it' if one else 'them'} out")
+    _check_stdin(**{"--api": api_path, "--request": request_path, "-d @-": "-" if data and data.stdin else None})
+    overrides = _context_overrides(context_items, stage)
+    try:
+        definition = None
+        if api_path is not None:
+            from vtlgw.apigw.definition import load_definition, load_definition_stream
+
+            stack = _stack(region, account_id, stack_name, parameters)
+            if api_path == "-":
+                definition = load_definition_stream(sys.stdin.buffer, api=api_id, stack=stack)
+            else:
+                definition = load_definition(api_path, api=api_id, stack=stack)
+        request, warnings = _load_method_request(request_path, http_method, path, header_lines, data)
+        built, notes = build_event(definition, request, payload=payload, stage_variables=dict(stage_variables) or None,
+                                   context_overrides=overrides or None, fresh=fresh,
+                                   api_name="<stdin>" if api_path == "-" else api_path)
+    except NoRouteError as exc:
+        raise CliError(f"error: {exc.message}", EXIT_TEMPLATE_ERROR) from None
+    except VtlError as exc:
+        raise CliError(str(exc)) from None
+    for warning in warnings + notes:
+        click.echo(str(warning), err=True)
+    text = json.dumps(built, indent=2, ensure_ascii=False)
+    # A lone surrogate (a request file's "\ud800") stays a JSON escape, so the output is UTF-8 and JSON.
+    click.echo(_LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 _MEDIA_TYPE_HELP = "Media type of lone templates (default: from the name, e.g. x.response.xml.vtl, else application/json)."

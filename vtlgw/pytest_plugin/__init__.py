@@ -72,7 +72,8 @@ def make_harness(config: pytest.Config, node: Any, defaults: dict[str, Any] | No
 
 @pytest.fixture
 def vtlgw(request: pytest.FixtureRequest) -> Any:
-    """Render templates and invoke methods offline: ``vtlgw.render(path, ...)``, ``vtlgw.invoke("GET /x")``."""
+    """Render templates, invoke methods and build events offline: ``vtlgw.render(path, ...)``,
+    ``vtlgw.invoke("GET /x")``, ``vtlgw.event("GET /x")``."""
     return make_harness(request.config, request.node)
 
 

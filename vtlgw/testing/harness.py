@@ -181,6 +181,20 @@ class Harness:
                                       "--vtlgw-api or the vtlgw_api ini option, or use vtlgw.api(path).invoke(...)")
         return self.api(api, api_id=self.defaults.get("api_id")).invoke(route, **keywords)
 
+    def event(self, route: str | None = None, /, **keywords: Any) -> dict[str, Any]:
+        """The event a Lambda proxy function receives for ``"GET /orders/7"`` (or ``method=``/``path=``).
+
+        Routed through the configured API when there is one (its route decides
+        ``resource``, ``pathParameters`` and ``stageVariables``); without one,
+        the REST v1 event of the request as given. ``payload="1.0"``/``"2.0"``
+        forces an HTTP API payload format. No route matching is a
+        :class:`~vtlgw.apigw.proxy.request_event.NoRouteError` (API Gateway's 403 or 404).
+        """
+        api = self.defaults.get("api")
+        if api:
+            return self.api(api, api_id=self.defaults.get("api_id")).event(route, **keywords)
+        return _event(self, None, route, keywords)
+
     # ------------------------------------------------------------------ helpers
 
     def resolve(self, path: str | os.PathLike[str]) -> Path:
@@ -236,9 +250,7 @@ class Api:
         from vtlgw.apigw.pipeline import invoke
 
         harness = self.harness
-        if not isinstance(route, str) or len(route.split()) != 2:
-            raise RequestKeywordError(f"the route is 'METHOD /path', e.g. 'POST /orders/42', not {route!r}")
-        verb, target = route.split()
+        verb, target = _split_route(route)
         backend_kw = {k: keywords.pop(k) for k in BACKEND_KEYWORDS if keywords.get(k) is not None}
         for k in BACKEND_KEYWORDS:
             keywords.pop(k, None)
@@ -259,7 +271,46 @@ class Api:
         return invoked
 
 
+    def event(self, route: str | None = None, /, **keywords: Any) -> dict[str, Any]:
+        """The event this API's route sends its function for ``"METHOD /path?query"`` and request keywords."""
+        return _event(self.harness, self.definition, route, keywords, self.name)
+
+
 # ---------------------------------------------------------------------------- helpers
+
+
+def _split_route(route: Any) -> tuple[str, str]:
+    """``"POST /orders/42"`` as (method, path)."""
+    if not isinstance(route, str) or len(route.split()) != 2:
+        raise RequestKeywordError(f"the route is 'METHOD /path', e.g. 'POST /orders/42', not {route!r}")
+    verb, target = route.split()
+    return verb, target
+
+
+def _event(harness: Harness, definition: Any, route: str | None, keywords: dict[str, Any],
+           name: str | None = None) -> dict[str, Any]:
+    """``Harness.event`` and ``Api.event``: keywords to a method request, then the shared event builder."""
+    from vtlgw.apigw.proxy.choose import PAYLOADS
+
+    from vtlgw.apigw.proxy.request_event import build_event
+
+    payload = keywords.pop("payload", None)
+    if payload is not None and payload not in PAYLOADS:
+        raise RequestKeywordError(f"payload= is an HTTP API payload format version, {' or '.join(map(repr, PAYLOADS))}"
+                                  f", not {payload!r}")
+    if route is not None:
+        verb, target = _split_route(route)
+        given = [k for k in ("method", "path") if keywords.get(k) is not None]
+        if given:
+            raise RequestKeywordError(f"give the route {route!r} or {' and '.join(k + '=' for k in given)}, not both")
+        keywords["method"], keywords["path"] = verb, target
+    run, request_kw = harness._split(keywords, backends=False)
+    request, warnings = build_request(harness.root, **request_kw)
+    event, notes = build_event(definition, request, payload=payload, stage=run["stage"],
+                               stage_variables=run["stage_variables"], context_overrides=run["context"],
+                               fresh=run["fresh"], api_name=name)
+    harness._report(warnings + notes)
+    return event
 
 
 def _backend(harness: Harness, chosen: dict[str, Any]) -> Any:
