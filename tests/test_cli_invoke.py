@@ -179,3 +179,52 @@ def test_warnings_go_to_stderr_as_located_text_and_json_stays_the_test_invoke_sh
         f"{api}:6:17: warning: /paths/~1secure/get/security: GET /secure: security (MyAuthorizer): authorizers "
         "and API keys are not emulated; the request is let through",
     ]
+
+
+def test_http_live_sends_an_http_proxy_request_to_its_url_and_prints_the_answer(tmp_path):
+    """--http-live makes the real call; here to a server on 127.0.0.1, so the test needs no network."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's naming)
+            seen["path"], seen["up"] = self.path, self.headers.get("X-Up")
+            body = b"from the backend"
+            self.send_response(203)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        api = tmp_path / "api.yaml"
+        api.write_text(
+            'openapi: "3.0.1"\ninfo: {title: live, version: "1"}\npaths:\n  /backend/{proxy+}:\n'
+            '    x-amazon-apigateway-any-method:\n      parameters:\n'
+            '        - {name: proxy, in: path, required: true, schema: {type: string}}\n'
+            '      x-amazon-apigateway-integration:\n        type: http_proxy\n        httpMethod: ANY\n'
+            f'        uri: http://127.0.0.1:{server.server_port}/{{proxy}}\n'
+            '        requestParameters:\n          integration.request.path.proxy: method.request.path.proxy\n',
+            encoding="utf-8")
+        result = invoke("--api", str(api), "-X", "GET", "-p", "/backend/a/b?q=1", "-H", "X-Up: yes",
+                        "--http-live", "-f", "json")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 0, result.output
+    assert seen == {"path": "/a/b?q=1", "up": "yes"}
+    out = as_json(result)
+    assert out["status"] == 203 and out["body"] == "from the backend"
+
+
+def test_http_live_is_one_backend_choice_among_the_others():
+    result = CliRunner().invoke(main, ["invoke", "--api", "fixtures/orders-api.openapi.yaml", "-X", "GET",
+                                       "-p", "/health", "--http-live", "--lambda-result", "x.json"])
+    assert result.exit_code == 2 and "choose one backend, not --lambda-result and --http-live" in result.output
