@@ -1,4 +1,4 @@
-"""Template benchmark: the bench/data workloads through vtlgw, airspeed, velocityjs and the floor.
+"""Template benchmark: the bench/data workloads through vtlgw, airspeed and the floor.
 
 For each workload every candidate renders the same template over the same
 body, interleaved round by round; the report gives ratios of each
@@ -8,12 +8,10 @@ candidate's best round:
 - airspeed 0.7.1: given vtlgw's own per-request ``$input``, ``$util``, ``$context``
   and ``$stageVariables`` objects (behind the Python methods airspeed calls),
   built for every render as vtlgw builds them;
-- velocityjs (npm, run with node): given small JavaScript stand-ins for
-  ``$input``/``$util`` (it cannot use Python objects);
 - the floor: ``json.loads`` + ``json.dumps`` of the body.
 
-Run: ``pip install -e '.[bench]' && (cd bench && npm install) && python bench/bench_templates.py``.
-velocityjs is skipped with a note when node or the package is missing.
+Run: ``pip install -e '.[bench]' && python bench/bench_templates.py``. velocityjs, warmed up in
+one node process, and ``vtlgw.render`` on the public path are compared in ``bench_speed.py``.
 """
 
 from __future__ import annotations
@@ -21,10 +19,8 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -116,22 +112,6 @@ def airspeed_candidate(template: str, method_request, body: str, response_side: 
     return run
 
 
-def velocityjs_sampler(template_path: Path, body: str, request: dict) -> Callable[[int], float] | None:
-    if shutil.which("node") is None or not (HERE / "node_modules" / "velocityjs").exists():
-        return None
-    tmp = Path(tempfile.mkdtemp(prefix="vtlgw-bench-"))
-    (tmp / "body.json").write_text(body, encoding="utf-8")
-    (tmp / "request.json").write_text(json.dumps(request), encoding="utf-8")
-
-    def run(renders: int) -> float:
-        out = subprocess.run(["node", str(HERE / "velocityjs_bench.js"), str(template_path),
-                              str(tmp / "body.json"), str(tmp / "request.json"), str(renders)],
-                             capture_output=True, check=True, cwd=HERE)
-        return json.loads(out.stdout)["seconds_per_render"]
-
-    return run
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_workloads_option(parser)
@@ -164,30 +144,24 @@ def main(argv: list[str] | None = None) -> int:
         air = airspeed_candidate(template_text, method_request, body, response_side)
         if air is not None:
             candidates["airspeed"] = air
-        vjs = velocityjs_sampler(template_path, body, req_doc)
         samples: dict[str, list[float]] = {k: [] for k in candidates}
-        if vjs is not None:
-            samples["velocityjs"] = []
         for fn in candidates.values():
             fn()  # warm up
         for _ in range(args.rounds):
             for key, fn in candidates.items():
                 samples[key].append(sample(fn, renders))
-            if vjs is not None:
-                samples["velocityjs"].append(vjs(max(renders, 3)))
         # The best round of each: on a shared machine noise only ever adds time (see timeit's docs),
         # and the rounds interleave the candidates, so each gets the same chances.
         best = {k: min(v) for k, v in samples.items()}
         rows.append((name, best))
         print(f"{name}: " + ", ".join(f"{k} {v * 1e3:.3f} ms" for k, v in best.items()), file=sys.stderr)
 
-    print("| workload | vtlgw vs airspeed 0.7.1 | vtlgw vs velocityjs | vtlgw / floor (json.loads+dumps) |")
-    print("|---|---|---|---|")
+    print("| workload | vtlgw vs airspeed 0.7.1 | vtlgw / floor (json.loads+dumps) |")
+    print("|---|---|---|")
     for name, best in rows:
         v = best["vtlgw"]
         air = f"{best['airspeed'] / v:.1f}x faster" if "airspeed" in best else "n/a"
-        vjs = f"{best['velocityjs'] / v:.2f}x" if "velocityjs" in best else "n/a (no node/velocityjs)"
-        print(f"| {name} | {air} | {vjs} | {v / best['floor']:.2f}x |")
+        print(f"| {name} | {air} | {v / best['floor']:.2f}x |")
     return 0
 
 
