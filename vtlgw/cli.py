@@ -296,6 +296,10 @@ def _api_options(*, required: bool, help_tail: str = "") -> Any:
         click.option("--api", "-a", "api_path", required=required, metavar="FILE", help=_API_HELP + help_tail),
         click.option("--api-id", metavar="ID", help="Which API, when the file defines several (a logical id, "
                                                     "Stack/LogicalId of cdk.out, or a Terraform address)."),
+        click.option("--endpoint-type", type=click.Choice(["EDGE", "REGIONAL", "PRIVATE"], case_sensitive=False),
+                     default=None, help="A REST API's endpoint type, where the definition does not say (an "
+                                        "OpenAPI file's is chosen at import; default EDGE): EDGE re-spells "
+                                        "Authorization, User-Agent and Host (U63)."),
     ]
 
     def decorate(f: Any) -> Any:
@@ -304,6 +308,21 @@ def _api_options(*, required: bool, help_tail: str = "") -> Any:
         return f
 
     return decorate
+
+
+def _load_api(api_path: str, api_id: str | None, stack: Any, endpoint_type: str | None) -> Any:
+    """The definition ``--api`` names (``-`` is stdin), with ``--endpoint-type`` applied."""
+    from vtlgw.apigw.definition import load_definition, load_definition_stream
+
+    if api_path == "-":
+        definition = load_definition_stream(sys.stdin.buffer, api=api_id, stack=stack)
+    else:
+        definition = load_definition(api_path, api=api_id, stack=stack)
+    if endpoint_type is not None:
+        if definition.protocol == "HTTP":
+            raise click.UsageError("--endpoint-type is for REST APIs; an HTTP API is always REGIONAL")
+        definition.endpoint_type = endpoint_type.upper()
+    return definition
 
 
 def _method_request_options(f: Any) -> Any:
@@ -518,7 +537,8 @@ def render(template: str, request_path: str | None, response_path: str | None,
               show_default=True,
               help="Lambda proxy responses: a name in both headers and multiValueHeaders keeps both values "
                    "(recorded on AWS) or only the multi-value ones (the docs) (U32).")
-def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str | None, request_path: str | None,
+def invoke(api_path: str, api_id: str | None, endpoint_type: str | None, http_method: str | None, path: str | None,
+           request_path: str | None,
            header_lines: tuple[tuple[str, str], ...], data: RequestBody | None, lambda_handler: str | None,
            lambda_result: str | None, lambda_error: str | None,
            http_response: str | None, backend_path: str | None, http_live: bool, stage: str | None,
@@ -536,7 +556,6 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
     """
     import os
 
-    from vtlgw.apigw.definition import load_definition, load_definition_stream
     from vtlgw.apigw.pipeline import (
         LambdaHandler,
         backend_from_file,
@@ -554,11 +573,7 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
     _check_stdin(**{"--api": api_path, "--request": request_path, "-d @-": "-" if data and data.stdin else None})
     overrides = _context_overrides(context_items, stage)
     try:
-        stack = _stack(region, account_id, stack_name, parameters)
-        if api_path == "-":
-            definition = load_definition_stream(sys.stdin.buffer, api=api_id, stack=stack)
-        else:
-            definition = load_definition(api_path, api=api_id, stack=stack)
+        definition = _load_api(api_path, api_id, _stack(region, account_id, stack_name, parameters), endpoint_type)
         request, warnings = _load_method_request(request_path, http_method, path, header_lines, data)
         backend = None
         if lambda_handler:
@@ -604,7 +619,7 @@ def invoke(api_path: str, api_id: str | None, http_method: str | None, path: str
                    "event).")
 @_shared_request_options
 @_stack_options
-def event(api_path: str | None, api_id: str | None, http_method: str | None, path: str | None,
+def event(api_path: str | None, api_id: str | None, endpoint_type: str | None, http_method: str | None, path: str | None,
           request_path: str | None, header_lines: tuple[tuple[str, str], ...], data: RequestBody | None,
           payload: str | None, stage: str | None, stage_variables: tuple[tuple[str, str], ...],
           context_items: tuple[tuple[str, str], ...], fresh: bool, region: str | None, account_id: str | None,
@@ -621,7 +636,8 @@ def event(api_path: str | None, api_id: str | None, http_method: str | None, pat
     from vtlgw.vtl import VtlError
 
     if api_path is None:
-        given = [name for name, value in (("--api-id", api_id), ("--region", region), ("--account-id", account_id),
+        given = [name for name, value in (("--api-id", api_id), ("--endpoint-type", endpoint_type),
+                                          ("--region", region), ("--account-id", account_id),
                                           ("--stack-name", stack_name), ("--parameter", parameters)) if value]
         if given:
             one = len(given) == 1
@@ -632,13 +648,8 @@ def event(api_path: str | None, api_id: str | None, http_method: str | None, pat
     try:
         definition = None
         if api_path is not None:
-            from vtlgw.apigw.definition import load_definition, load_definition_stream
-
-            stack = _stack(region, account_id, stack_name, parameters)
-            if api_path == "-":
-                definition = load_definition_stream(sys.stdin.buffer, api=api_id, stack=stack)
-            else:
-                definition = load_definition(api_path, api=api_id, stack=stack)
+            definition = _load_api(api_path, api_id, _stack(region, account_id, stack_name, parameters),
+                                   endpoint_type)
         request, warnings = _load_method_request(request_path, http_method, path, header_lines, data)
         built, notes = build_event(definition, request, payload=payload, stage_variables=dict(stage_variables) or None,
                                    context_overrides=overrides or None, fresh=fresh,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
+from vtlgw.apigw.http.endpoint import DEFAULT_ENDPOINT_TYPE, respell_headers
 from vtlgw.apigw.mapping import MappingContext
 from vtlgw.apigw.request import MethodRequest
 
@@ -40,6 +41,11 @@ def route(definition: Any, request: MethodRequest, *, http_method: str | None = 
     """
     verb = (http_method or request.http_method).upper()
     path = path or request.path
+    if definition is not None and getattr(definition, "protocol", "REST") == "REST":
+        # The edge of an edge-optimized API re-spells some names before API Gateway sees the request.
+        headers = respell_headers(request.headers, getattr(definition, "endpoint_type", DEFAULT_ENDPOINT_TYPE))
+        if headers is not request.headers:
+            request = dataclasses.replace(request, headers=headers)
     found = definition.find_method(verb, path) if definition is not None else None
     method = None
     sent: dict[str, str] = {}

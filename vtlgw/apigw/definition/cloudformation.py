@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vtlgw.apigw.http.endpoint import ENDPOINT_TYPES
+
 from . import intrinsics
 from .common import (
     PASCAL,
@@ -507,6 +509,16 @@ class _TemplateReader:
         at = lambda *t: self.pointer(api_id, "Properties", *t)  # noqa: E731
         api.name = as_string(self.ctx, props.get("Name"), at("Name"), symbolic=True)
         self.binary_media_types(props.get("BinaryMediaTypes"), at("BinaryMediaTypes"), api)
+        config = as_mapping(self.ctx, props.get("EndpointConfiguration"), at("EndpointConfiguration"))
+        if config is not None and "Types" in config:
+            types = as_list(self.ctx, config["Types"], at("EndpointConfiguration", "Types")) or []
+            if len(types) > 1:
+                self.ctx.report(at("EndpointConfiguration", "Types"), "a REST API has one endpoint type, "
+                                                                       f"got {len(types)}")
+            elif types:
+                chosen = as_enum(self.ctx, types[0], at("EndpointConfiguration", "Types", 0), ENDPOINT_TYPES,
+                                 "endpoint type")
+                api.endpoint_type = chosen or api.endpoint_type
         if "Body" in props:
             self.inline_openapi(props["Body"], at("Body"), api)
         elif "BodyS3Location" in props:
@@ -778,7 +790,22 @@ class _TemplateReader:
                                               "DefinitionUri file or an inline DefinitionBody",
                          UnsupportedDefinitionError)
         self.binary_media_types(props.get("BinaryMediaTypes"), at("BinaryMediaTypes"), api)
+        self.sam_endpoint_type(props, at, api)
         self.sam_gateway_responses(props.get("GatewayResponses"), at("GatewayResponses"), api)
+
+    def sam_endpoint_type(self, props: dict[str, Any], at: Any, api: ApiDefinition) -> None:
+        """SAM's ``EndpointConfiguration``: ``REGIONAL``, or ``{Type: REGIONAL}``, the Api Globals' as default."""
+        pointer = at("EndpointConfiguration")
+        value = props.get("EndpointConfiguration")
+        if value is None:
+            data = self.doc.data if isinstance(self.doc.data, dict) else {}
+            globals_api = data.get("Globals", {}).get("Api") if isinstance(data.get("Globals"), dict) else None
+            if isinstance(globals_api, dict) and "EndpointConfiguration" in globals_api:
+                value, pointer = globals_api["EndpointConfiguration"], "/Globals/Api/EndpointConfiguration"
+        if isinstance(value, dict) and not intrinsics.intrinsic_name(value):
+            value, pointer = value.get("Type"), join_pointer(pointer, "Type")
+        if value is not None:
+            api.endpoint_type = as_enum(self.ctx, value, pointer, ENDPOINT_TYPES, "endpoint type") or api.endpoint_type
 
     def sam_gateway_responses(self, value: Any, pointer: str, api: ApiDefinition) -> None:
         """SAM's shape: ``ResponseParameters: {Headers, Paths, QueryStrings}``."""

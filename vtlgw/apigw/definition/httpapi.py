@@ -287,7 +287,7 @@ _OPERATIONS = {"get": "GET", "put": "PUT", "post": "POST", "delete": "DELETE", "
 
 def build_http_openapi(ctx: Context, body: dict[str, Any], root: str, api: ApiDefinition) -> None:
     """The routes of an HTTP API OpenAPI 3 document (AWS docs, http-api-open-api)."""
-    api.protocol = "HTTP"
+    api.protocol, api.endpoint_type = "HTTP", "REGIONAL"
     if api.stage_name is None:
         api.stage_name = DEFAULT_STAGE
     info = body.get("info")
@@ -362,7 +362,7 @@ def _deref(ctx: Context, body: dict[str, Any], root: str, value: Any, pointer: s
 
 def read_http_api(reader: Any, api_id: str, api: ApiDefinition) -> None:
     """Load the HTTP API ``api_id`` of a template; ``reader`` is cloudformation's template reader."""
-    api.protocol = "HTTP"
+    api.protocol, api.endpoint_type = "HTTP", "REGIONAL"
     resource = reader.resources.get(api_id)
     if resource is None:  # SAM's implicit ServerlessHttpApi
         api.source = None

@@ -392,6 +392,8 @@ class ApiDefinition:
     protocol: str = "REST"
     resource_paths: list[str] = field(default_factory=list)
     binary_media_types: list[str] = field(default_factory=list)
+    #: A REST API's ``EDGE``, ``REGIONAL`` or ``PRIVATE`` endpoint (vtlgw.apigw.http.endpoint); HTTP APIs: REGIONAL.
+    endpoint_type: str = "EDGE"
     gateway_responses: dict[str, GatewayResponse] = field(default_factory=dict)
     name: str | None = None
     api_id: str | None = None

@@ -130,6 +130,7 @@ class _Reader:
         if api.name is None and isinstance(info, dict) and isinstance(info.get("title"), str):
             api.name = info["title"]
         self.binary_media_types(api)
+        self.endpoint_configuration(api)
         self.gateway_responses(api)
 
         paths = as_mapping(ctx, body.get("paths"), self.at(self.root, "paths")) or {}
@@ -169,6 +170,17 @@ class _Reader:
             text = as_string(self.ctx, item, self.at(pointer, index))
             if text is not None and text.replace("~1", "/") not in api.binary_media_types:
                 api.binary_media_types.append(text.replace("~1", "/"))
+
+    def endpoint_configuration(self, api: ApiDefinition) -> None:
+        """``vpcEndpointIds`` is only for private APIs, so it says PRIVATE; the file names no other type
+        (an import chooses it), so the rest stay EDGE, the default."""
+        pointer = self.at(self.root, "x-amazon-apigateway-endpoint-configuration")
+        config = as_mapping(self.ctx, self.body.get("x-amazon-apigateway-endpoint-configuration"), pointer)
+        if config is None or "vpcEndpointIds" not in config:
+            return
+        ids = as_list(self.ctx, config["vpcEndpointIds"], self.at(pointer, "vpcEndpointIds"))
+        if ids and api.endpoint_type == "EDGE":
+            api.endpoint_type = "PRIVATE"
 
     def gateway_responses(self, api: ApiDefinition) -> None:
         pointer = self.at(self.root, "x-amazon-apigateway-gateway-responses")

@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vtlgw.apigw.http.endpoint import ENDPOINT_TYPES
+
 from .common import (
     Context,
     Keys,
@@ -404,6 +406,7 @@ class _Reader:
             text = as_string(ctx, item, rest.at("binary_media_types", index))
             if text and text not in api.binary_media_types:
                 api.binary_media_types.append(text)
+        self.endpoint_type(api)
         self.body(api)
         self.orphans()
         mine = lambda kind: [i for i in self.tf.of_type(kind) if self.belongs(i)]  # noqa: E731
@@ -530,6 +533,20 @@ class _Reader:
         return True
 
     # -- the body ---------------------------------------------------------------------
+
+    def endpoint_type(self, api: ApiDefinition) -> None:
+        """The ``endpoint_configuration`` block (a list of one in ``terraform show -json``): its ``types``."""
+        ctx, rest = self.ctx, self.rest_api
+        blocks = as_list(ctx, rest.values.get("endpoint_configuration"), rest.at("endpoint_configuration")) or []
+        block = as_mapping(ctx, blocks[0], rest.at("endpoint_configuration", 0)) if blocks else None
+        types = as_list(ctx, (block or {}).get("types"), rest.at("endpoint_configuration", 0, "types")) or []
+        if len(types) > 1:
+            ctx.report(rest.at("endpoint_configuration", 0, "types"),
+                       f"a REST API has one endpoint type, got {len(types)}")
+        elif types:
+            chosen = as_enum(ctx, types[0], rest.at("endpoint_configuration", 0, "types", 0), ENDPOINT_TYPES,
+                             "endpoint type")
+            api.endpoint_type = chosen or api.endpoint_type
 
     def body(self, api: ApiDefinition) -> None:
         """The OpenAPI body: the rest_api's own, else that of the one ``aws_api_gateway_rest_api_put`` for it."""
