@@ -24,7 +24,7 @@ def render(template: str, request: Any = None, *, name: str = "<template>",
     argument of the wrong kind is an ``ArgumentError`` naming it.
     """
     from vtlgw.apigw import arguments as args
-    from vtlgw.apigw.mapping import render_mapping
+    from vtlgw.apigw.mapping import render_output
 
     template = args.text_argument("render", "template", template, "template text")
     name = args.text_argument("render", "name", name, "template name")
@@ -34,6 +34,5 @@ def render(template: str, request: Any = None, *, name: str = "<template>",
     stage_variables = args.stage_variables_argument("render", stage_variables)
     context = args.context_argument("render", "context", context)
     method_request, _warnings = args.method_request("render", request)
-    result = render_mapping(template, method_request, name=name, integration_response=integration_response,
-                            stage=stage, context_overrides=context, stage_variables=stage_variables)
-    return result.output
+    return render_output(template, method_request, name=name, integration_response=integration_response,
+                         stage=stage, context_overrides=context, stage_variables=stage_variables)

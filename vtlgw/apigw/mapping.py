@@ -254,3 +254,17 @@ def render_mapping(template_text: str, request: MethodRequest | None = None, *, 
     output = render_with(template, mctx, body=integration_response, warnings=warnings)
     return RenderResult(output, mctx.request_override(), mctx.response_override(), warnings,
                         mctx.duplicate_overrides())
+
+
+def render_output(template_text: str, request: MethodRequest | None = None, *, name: str = "<template>",
+                  integration_response: str | None = None, stage: str | None = None,
+                  context_overrides: dict | None = None, stage_variables: dict | None = None,
+                  limits: Limits | None = None) -> str:
+    """:func:`render_mapping`'s output alone, for callers that want nothing else (``vtlgw.render``).
+
+    The render is the same; what it left in ``$context`` (the overrides, keys
+    assigned twice) and its warnings are not collected.
+    """
+    mctx = MappingContext.for_request(request or MethodRequest(), stage=stage, context_overrides=context_overrides,
+                                      stage_variables=stage_variables)
+    return render_with(Template.cached(strip_bom(template_text), name, limits), mctx, body=integration_response)

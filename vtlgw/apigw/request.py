@@ -31,7 +31,7 @@ from urllib.parse import unquote_plus
 from vtlgw.apigw import limits
 from vtlgw.apigw.errors import ArgumentError, InputFileError
 from vtlgw.apigw.http import paths
-from vtlgw.apigw.jsonvalue import describe_type, json_problem
+from vtlgw.apigw.jsonvalue import MAX_VALUE_DEPTH, describe_type, json_problem
 from vtlgw.apigw.jsonpos import JsonPositions, deepest, join_pointer
 from vtlgw.apigw.wire import java_utf8
 from vtlgw.vtl.diagnostics import Diagnostic, Location
@@ -376,6 +376,42 @@ def _line_col(prefix: str) -> tuple[int, int]:
 _join = join_pointer
 
 
+def _plainly_json(value: Any, max_depth: int = MAX_VALUE_DEPTH) -> bool:
+    """Whether ``value`` is a tree of plain JSON values, decided without making a single pointer.
+
+    True only where :func:`json_problem` finds nothing: exact JSON types, string
+    keys, finite floats, no container twice (so no cycle), containers less than
+    ``max_depth`` deep. False sends the caller to ``json_problem``, which
+    names what is wrong (or finds nothing: a shared list, an ``str`` subclass).
+    """
+    seen: set[int] = set()
+    todo: list[tuple[Any, int]] = [(value, 0)]
+    while todo:
+        container, depth = todo.pop()
+        if depth >= max_depth or id(container) in seen:
+            return False
+        seen.add(id(container))
+        if type(container) is dict:
+            for key in container:
+                if type(key) is not str:
+                    return False
+            children: Any = container.values()
+        else:
+            children = container
+        for child in children:
+            kind = type(child)
+            if kind is str or kind is int or kind is bool or child is None:
+                continue
+            if kind is float:
+                if child - child != 0.0:  # inf - inf and nan - nan are nan
+                    return False
+            elif kind is dict or kind is list or kind is tuple:
+                todo.append((child, depth + 1))
+            else:
+                return False
+    return True
+
+
 def _path_pointer(path: tuple) -> str:
     """The JSON pointer of a ``(parent path, token)`` chain whose root is ``(None, pointer)``."""
     tokens = []
@@ -470,10 +506,11 @@ class _Reader:
                 raise self.error("/body", "a bytes body is sent base64-encoded, but isBase64Encoded is false; "
                                           "drop isBase64Encoded, or give the body as text")
             obj = {**obj, "body": base64.b64encode(bytes(obj["body"])).decode("ascii"), "isBase64Encoded": True}
-        problem = json_problem(obj)
-        if problem:
-            pointer, message = problem
-            raise self.error(pointer, message)
+        if not _plainly_json(obj):  # only then is the value walked again, to find and name the problem
+            problem = json_problem(obj)
+            if problem:
+                pointer, message = problem
+                raise self.error(pointer, message)
         return obj
 
     def _reject_non_finite(self, value: Any, pointer: str) -> None:
@@ -590,19 +627,21 @@ class _Reader:
 
     def _multi(self, obj: dict, single_key: str, multi_key: str) -> dict[str, list[str]]:
         """Merge a single-value and a multi-value map: the multi-value list wins per name."""
-        single = self.obj(obj.get(single_key), _join("", single_key)) or {}
-        multi = self.obj(obj.get(multi_key), _join("", multi_key)) or {}
+        single = self.obj(obj.get(single_key), "/" + single_key) or {}  # the keys need no escaping
+        multi = self.obj(obj.get(multi_key), "/" + multi_key) or {}
+        # Pointers are made only for a value that is reported.
         for name, values in multi.items():
-            pointer = _join(_join("", multi_key), name)
             if not isinstance(values, list):
-                raise self.error(pointer, "expected a list of strings")
+                raise self.error(_join(_join("", multi_key), name), "expected a list of strings")
             for n, value in enumerate(values):
-                self.string(value, _join(pointer, n), nullable=False)
+                if not isinstance(value, str):
+                    self.string(value, _join(_join(_join("", multi_key), name), n), nullable=False)
         for name, value in single.items():
-            pointer = _join(_join("", single_key), name)
-            self.string(value, pointer, nullable=False)
-            if multi.get(name) and multi[name][-1] != value:
-                self.warn(pointer, f"ignored: {multi_key} gives the values of {json.dumps(name)}")
+            if not isinstance(value, str):
+                self.string(value, _join(_join("", single_key), name), nullable=False)
+            if multi and multi.get(name) and multi[name][-1] != value:
+                self.warn(_join(_join("", single_key), name),
+                          f"ignored: {multi_key} gives the values of {json.dumps(name)}")
         # Names in request order: walk the two maps in the order the file lists them.
         first, second = (single, multi) if _key_index(obj, single_key) <= _key_index(obj, multi_key) else (multi, single)
         merged: dict[str, list[str]] = {}
@@ -618,7 +657,8 @@ class _Reader:
         given = self.obj(obj.get("pathParameters"), "/pathParameters")
         if given is not None:
             for name, value in given.items():
-                self.string(value, _join("/pathParameters", name), nullable=False)
+                if not isinstance(value, str):
+                    self.string(value, _join("/pathParameters", name), nullable=False)
         if resource is None:
             return dict(given or {})
         derived = match_resource(resource, path)
@@ -644,6 +684,9 @@ class _Reader:
         if len(variables) > _STAGE_VARS_MAX:
             raise self.error("/stageVariables", f"{len(variables)} stage variables; a stage has at most {_STAGE_VARS_MAX}")
         for name, value in variables.items():
+            if (isinstance(value, str) and len(name) <= _STAGE_VAR_NAME_MAX and len(value) <= _STAGE_VAR_VALUE_MAX
+                    and _STAGE_VAR_NAME.fullmatch(name) and _STAGE_VAR_VALUE.fullmatch(value)):
+                continue  # the checks below, in their order, find what is wrong and where
             pointer = _join("/stageVariables", name)
             if not _STAGE_VAR_NAME.fullmatch(name):
                 raise self.error(pointer, "stage variable names must match [A-Za-z0-9_]+", key=True)
@@ -662,11 +705,12 @@ class _Reader:
         """Type-check the keys of ``requestContext`` that have a meaning; keep the rest as given."""
         rc = self.obj(obj.get("requestContext"), "/requestContext") or {}
         for key, value in rc.items():
-            pointer = _join("/requestContext", key)
             if key in _CONTEXT_STRING_KEYS:
-                self.string(value, pointer)
+                if value is not None and not isinstance(value, str):
+                    self.string(value, _join("/requestContext", key))
             elif key in _CONTEXT_MAP_KEYS:
-                self.obj(value, pointer)
+                if value is not None and not isinstance(value, dict):
+                    self.obj(value, _join("/requestContext", key))
         if "requestTimeEpoch" in rc and rc["requestTimeEpoch"] is not None:
             epoch = rc["requestTimeEpoch"]
             if not isinstance(epoch, int) or isinstance(epoch, bool):
@@ -690,11 +734,12 @@ class _Reader:
         identity = rc.get("identity")
         if isinstance(identity, dict):
             for key, value in identity.items():
-                pointer = _join("/requestContext/identity", key)
                 if key in _IDENTITY_STRING_KEYS:
-                    self.string(value, pointer)
+                    if value is not None and not isinstance(value, str):
+                        self.string(value, _join("/requestContext/identity", key))
                 elif key == "clientCert":
-                    self.obj(value, pointer)
+                    if value is not None and not isinstance(value, dict):
+                        self.obj(value, _join("/requestContext/identity", key))
         authorizer = self.obj(rc.get("authorizer"), "/requestContext/authorizer")
         if authorizer:
             self._check_authorizer(authorizer)
