@@ -121,6 +121,34 @@ def test_u37_content_type_is_the_template_key_or_the_original_on_passthrough():
     assert seen[1].headers["Content-Type"] == "text/csv; header=present"
 
 
+def test_u64_a_bodiless_get_passed_through_to_an_http_backend_has_no_content_type():
+    # Recorded on AWS: a GET without a body, passed through to an HTTP integration, reaches the endpoint
+    # with no Content-Type header, though the client sent one.
+    backend, seen = capture()
+    definition = api(type="HTTP", uri=HTTP_URI, verb="GET")
+    result = invoke(definition, req(httpMethod="GET", headers={"Content-Type": "application/json"}),
+                    backend=backend)
+    assert result.status == 200
+    assert not any(name.lower() == "content-type" for name in seen[0].multi_value_headers)
+    assert "Content-Type" not in result.integration_request.headers
+
+
+def test_u64_a_passthrough_with_a_body_keeps_the_clients_content_type():
+    # The rule is about the missing body (U64): the same GET with a body still carries the client's type (U37).
+    backend, seen = capture()
+    definition = api(type="HTTP", uri=HTTP_URI, verb="GET")
+    invoke(definition, req(httpMethod="GET", headers={"Content-Type": "text/plain"}, body="x"), backend=backend)
+    assert seen[0].headers["Content-Type"] == "text/plain"
+
+
+def test_u64_a_rendered_template_keeps_its_key_without_a_body():
+    # Only passthrough loses the header: a matched template sends its key even when it renders nothing.
+    backend, seen = capture()
+    definition = api(type="HTTP", uri=HTTP_URI, verb="GET", request_templates={"application/json": "#set($a = 1)"})
+    invoke(definition, req(httpMethod="GET", headers={"Content-Type": "application/json"}), backend=backend)
+    assert seen[0].headers["Content-Type"] == "application/json"
+
+
 # --- unit level -------------------------------------------------------------------------------------
 
 

@@ -591,6 +591,8 @@ class _Run:
         url = endpoint_url(uri, integration.type, to_text(self.mctx.context.get("accountId")))
         headers = self._endpoint_headers()
         content_type = key if not passthrough else self.request.content_type
+        if passthrough and not payload.data and kind == HTTP:
+            content_type = None  # no body, no Content-Type: recorded on AWS for a bodiless GET (U64)
         if content_type:
             headers["Content-Type"] = [content_type]
         for name, values in mapped.header.items():
