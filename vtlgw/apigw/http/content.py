@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from .media import is_binary_type
 
-__all__ = ["Payload", "convert_request", "convert_response",
-           "REQUEST_TABLE", "RESPONSE_TABLE", "ConversionError"]
+__all__ = ["Payload", "convert_request", "convert_response", "convert_proxy_response",
+           "REQUEST_TABLE", "RESPONSE_TABLE", "PROXY_RESPONSE_TABLE", "ConversionError"]
 
 # What happens to the bytes.
 KEEP_TEXT = "text"          # UTF-8 text, unchanged
@@ -55,6 +55,16 @@ RESPONSE_TABLE: dict[tuple[bool, bool, bool, str | None], str] = {
     (True, True, True, None): KEEP_BINARY,
     (True, True, True, "CONVERT_TO_BINARY"): KEEP_BINARY,
     (True, True, True, "CONVERT_TO_TEXT"): ENCODE,
+}
+
+#: (binaryMediaTypes set, payload binary, first Accept type binary) -> action, for a proxy integration's response
+#: (docs/proxy.md, section 7). A proxy has no integration response to set contentHandling on, so these are the
+#: documentation's rows with contentHandling undefined, except one: a text payload is never base64-decoded for a
+#: binary Accept. That is what was recorded on AWS for Lambda proxies (a body without isBase64Encoded comes back
+#: as the text whatever the Accept), and vtlgw reads an HTTP proxy's text the same way (U65).
+PROXY_RESPONSE_TABLE: dict[tuple[bool, bool, bool], str] = {
+    key[:3]: KEEP_TEXT if key[:3] == (True, False, True) else action
+    for key, action in RESPONSE_TABLE.items() if key[3] is None
 }
 
 
@@ -98,3 +108,15 @@ def convert_response(data: bytes, payload_binary: bool, accept_binary: bool, typ
     if not types_set:
         payload_binary = accept_binary = False
     return _apply(RESPONSE_TABLE[(types_set, payload_binary, accept_binary, handling or None)], data)
+
+
+def convert_proxy_response(data: bytes, payload_binary: bool, accept_binary: bool, types_set: bool) -> Payload:
+    """An ``HTTP_PROXY`` backend's body as the client gets it from a REST API (docs/proxy.md, section 7).
+
+    ``payload_binary``: the backend's ``Content-Type`` is one of the API's binary media types;
+    ``accept_binary``: so is the first type of the client's ``Accept``. Bytes when both are; base64 text
+    of the bytes for a binary payload the client's Accept does not ask as binary; otherwise the bytes as text.
+    """
+    if not types_set:
+        payload_binary = accept_binary = False
+    return _apply(PROXY_RESPONSE_TABLE[(types_set, payload_binary, accept_binary)], data)

@@ -22,7 +22,8 @@ from vtlgw.apigw import arguments as args
 from vtlgw.apigw.definition.model import ApiDefinition, Integration, MappingTemplate, Method
 from vtlgw.apigw.jsonvalue import describe_type
 from vtlgw.apigw.definition.placement import place, relocate_error
-from vtlgw.apigw.http.content import ConversionError, Payload, convert_request, convert_response
+from vtlgw.apigw.http.content import (ConversionError, Payload, convert_proxy_response, convert_request,
+                                      convert_response)
 from vtlgw.apigw.http.headers import HIDDEN_FROM_EVENT, REMAPPED_HEADERS, finalise_headers
 from vtlgw.apigw.http.media import first_accept, is_binary_type
 from vtlgw.apigw.http.trace import TRACE_HEADER, response_trace_id
@@ -306,7 +307,10 @@ class _Run:
             self.trace.append(f"HTTP API: payload format {payload_of(self.definition, self.routed)}")
         else:
             mapped = self._map_parameters(integration)  # Authorization, Content-Length, ...: a 500 as for AWS
-        event = event_for(self.definition, self.routed)
+        try:
+            event = event_for(self.definition, self.routed)
+        except ConversionError as exc:  # contentHandling CONVERT_TO_BINARY on a body that is not base64 (U66)
+            raise Failure.config(_UNABLE_REQUEST, f"contentHandling CONVERT_TO_BINARY: {exc}") from None
         body = as_sent(json.dumps(event, ensure_ascii=False))  # as the event goes over the wire
         url = endpoint_url(integration.uri or "", integration.type, to_text(self.mctx.context.get("accountId")))
         # As for a custom Lambda integration; the client's headers travel in the event.
@@ -399,10 +403,16 @@ class _Run:
                                                    self.request_id)]
         verb = (integration.http_method or "ANY").upper()
         verb = self.verb if verb == "ANY" else verb
+        try:  # the integration's contentHandling, by the documented request table (U66)
+            sent_payload = convert_request(raw, is_binary_type(self.request.content_type,
+                                                               self.definition.binary_media_types),
+                                           None if self.http_api else integration.content_handling)
+        except ConversionError as exc:
+            raise Failure.config(_UNABLE_REQUEST, f"contentHandling CONVERT_TO_BINARY: {exc}") from None
         try:
-            body, b64 = raw.decode("utf-8"), False
+            body, b64 = sent_payload.data.decode("utf-8"), False
         except UnicodeDecodeError:
-            body, b64 = base64.b64encode(raw).decode("ascii"), True
+            body, b64 = base64.b64encode(sent_payload.data).decode("ascii"), True
         request = IntegrationRequest(uri=uri, http_method=verb, headers={k: v[-1] for k, v in headers.items() if v},
                                      multi_value_headers=headers, query=query, body=body, is_base64_encoded=b64,
                                      path_parameters={})
@@ -422,11 +432,15 @@ class _Run:
                 out_body, out_b64 = base64.b64encode(response.body).decode("ascii"), True
             out_headers = self._http_api_headers({k: list(v) for k, v in response.headers.items()})
         else:
-            # Text unless the Content-Type is a binary media type: invalid UTF-8 becomes U+FFFD (U52).
-            if binary:
-                out_body, out_b64 = base64.b64encode(response.body).decode("ascii"), True
+            # Bytes only for a binary Content-Type and a binary first Accept; base64 text for a binary
+            # Content-Type without one; else text, invalid UTF-8 as U+FFFD (U52, U65).
+            accept_binary = is_binary_type(first_accept(self.request.accept), self.definition.binary_media_types)
+            out = convert_proxy_response(response.body, binary, accept_binary,
+                                         bool(self.definition.binary_media_types))
+            if out.binary:
+                out_body, out_b64 = base64.b64encode(out.data).decode("ascii"), True
             else:
-                out_body, out_b64 = response.body.decode("utf-8", "replace"), False
+                out_body, out_b64 = out.data.decode("utf-8", "replace"), False
             out_headers = finalise_headers(list(response.headers.items()))
         self.log.value("Method response body after transformations", _BINARY if out_b64 else out_body)
         self.log.value("Method response headers", java_map(out_headers))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from vtlgw.apigw.http.content import ConversionError
 from vtlgw.apigw.request import MethodRequest
 from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.errors import VtlError
@@ -57,7 +58,11 @@ def build_event(definition: Any, request: MethodRequest, *, payload: str | None 
         note = _integration_note(routed.method)
         if note is not None:
             warnings.append(note)
-    return event_for(definition, routed, payload=payload), warnings
+    try:
+        return event_for(definition, routed, payload=payload), warnings
+    except ConversionError as exc:
+        raise VtlError(f"{request.http_method} {request.path}: the integration's contentHandling is "
+                       f"CONVERT_TO_BINARY and {exc}; API Gateway answers 500 and sends no event") from None
 
 
 def _no_route(definition: Any, request: MethodRequest, name: str | None) -> NoRouteError:
