@@ -177,7 +177,7 @@ def test_warnings_go_to_stderr_as_located_text_and_json_stays_the_test_invoke_sh
     assert result.stderr.splitlines() == [
         f'{request}:1:{column}: warning: /Headers: unknown key "Headers" ignored',
         f"{api}:6:17: warning: /paths/~1secure/get/security: GET /secure: security (MyAuthorizer): authorizers "
-        "and API keys are not emulated; the request is let through",
+        "are not emulated; the request is let through",
     ]
 
 

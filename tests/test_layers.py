@@ -3,6 +3,7 @@
     vtl            the Velocity language; knows nothing of API Gateway
     apigw/http     HTTP pieces shared by proxy and pipeline
     apigw (rest)   method request, $input/$util/$context, definitions, routing
+    apigw/method_request  the method request stage: API keys, request validation (reads definitions)
     apigw/proxy    proxy events and responses
     apigw/pipeline the whole invoke pipeline (uses proxy, never the reverse)
     faces          cli, lint, testing (+ pytest_plugin over testing)
@@ -47,7 +48,8 @@ def _area(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1:
         return "vtlgw"
-    if parts[1] == "apigw" and len(parts) > 2 and parts[2] in {"http", "proxy", "pipeline", "definition"}:
+    if parts[1] == "apigw" and len(parts) > 2 and parts[2] in {"http", "proxy", "pipeline", "definition",
+                                                               "method_request"}:
         return "apigw." + parts[2]
     return parts[1]
 
@@ -57,8 +59,10 @@ ALLOWED = {
     "apigw.http": {"vtl", "apigw.http"},
     "apigw": {"vtl", "apigw.http", "apigw"},
     "apigw.definition": {"vtl", "apigw.http", "apigw", "apigw.definition"},
+    "apigw.method_request": {"vtl", "apigw.http", "apigw", "apigw.definition", "apigw.method_request"},
     "apigw.proxy": {"vtl", "apigw.http", "apigw", "apigw.definition", "apigw.proxy"},
-    "apigw.pipeline": {"vtl", "apigw.http", "apigw", "apigw.definition", "apigw.proxy", "apigw.pipeline"},
+    "apigw.pipeline": {"vtl", "apigw.http", "apigw", "apigw.definition", "apigw.method_request", "apigw.proxy",
+                       "apigw.pipeline"},
 }
 
 

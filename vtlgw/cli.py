@@ -290,6 +290,13 @@ _API_HELP = ("API definition: OpenAPI/Swagger (JSON/YAML), CloudFormation/SAM te
              "package'), or Terraform JSON ('terraform show -json' of a plan or state); '-' for stdin.")
 
 
+def _non_empty_values(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """A repeatable option whose values must not be empty (``--api-key ''`` is a mistake, not a key)."""
+    if any(not value for value in values):
+        raise click.BadParameter("expected a non-empty value", ctx=ctx, param=param)
+    return values
+
+
 def _api_options(*, required: bool, help_tail: str = "") -> Any:
     """``--api`` and ``--api-id``, declared once (``invoke`` needs an API, ``event`` may go without)."""
     options = [
@@ -529,6 +536,11 @@ def render(template: str, request_path: str | None, response_path: str | None,
 @click.option("--http-live", is_flag=True,
               help="Send HTTP and HTTP_PROXY integration requests to their real URLs (needs httpx: "
                    "pip install 'vtlgw[live]'). Off by default, so nothing reaches the network.")
+@click.option("--api-key", "api_key_values", multiple=True, metavar="KEY", callback=_non_empty_values,
+              help="An API key the API accepts in x-api-key, besides its AWS::ApiGateway::ApiKey resources "
+                   "(repeatable).")
+@click.option("--api-keys", "api_keys_file", metavar="FILE", type=click.Path(dir_okay=False),
+              help='A JSON list of API keys: ["value", {"value": "...", "id": "...", "name": "..."}].')
 @_shared_request_options
 @_stack_options
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -541,7 +553,8 @@ def invoke(api_path: str, api_id: str | None, endpoint_type: str | None, http_me
            request_path: str | None,
            header_lines: tuple[tuple[str, str], ...], data: RequestBody | None, lambda_handler: str | None,
            lambda_result: str | None, lambda_error: str | None,
-           http_response: str | None, backend_path: str | None, http_live: bool, stage: str | None,
+           http_response: str | None, backend_path: str | None, http_live: bool,
+           api_key_values: tuple[str, ...], api_keys_file: str | None, stage: str | None,
            stage_variables: tuple[tuple[str, str], ...], context_items: tuple[tuple[str, str], ...],
            region: str | None, account_id: str | None, stack_name: str | None,
            parameters: tuple[tuple[str, str], ...], fmt: str,
@@ -592,9 +605,14 @@ def invoke(api_path: str, api_id: str | None, endpoint_type: str | None, http_me
             from vtlgw.apigw.pipeline.live import LiveHttp
 
             backend = LiveHttp()
+        api_keys: list[Any] = list(api_key_values)
+        if api_keys_file:
+            from vtlgw.apigw.method_request.api_key import keys_from_file
+
+            api_keys.extend(keys_from_file(api_keys_file))
         result = run_invoke(definition, request, backend=backend, stage_variables=dict(stage_variables) or None,
                             context_overrides=overrides or None, truncate_log=truncate_log, fresh=fresh,
-                            proxy_header_merge=proxy_headers, report_latency=fresh)
+                            proxy_header_merge=proxy_headers, report_latency=fresh, api_keys=api_keys or None)
     except VtlError as exc:
         raise CliError(str(exc)) from None
     for warning in warnings + list(result.warnings):

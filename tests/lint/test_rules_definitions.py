@@ -12,6 +12,7 @@ from tests.lint.test_rules_integration import DATA, RULE_FAMILIES, expected_find
 from vtlgw.apigw.definition import load_definition
 from vtlgw.lint import lint
 from vtlgw.lint.registry import get
+from vtlgw.vtl.diagnostics import Severity
 
 DEFINITION_RULES = ("VTL501", "VTL502", "VTL503", "VTL504", "VTL505")
 
@@ -303,3 +304,42 @@ def test_vtl506_intrinsics_cloudformation_refuses(tmp_path, reference, condition
     if expected and "${" in reference and "!" not in reference:
         message = next(str(d) for d in lint([tmp_path / "t.yaml"]) if d.code == "VTL506")
         assert "write ${!context.requestId}" in message
+
+
+MODELS_CFN = """\
+Resources:
+  Api: {Type: AWS::ApiGateway::RestApi, Properties: {Name: a}}
+  Order:
+    Type: AWS::ApiGateway::Model
+    Properties:
+      RestApiId: !Ref Api
+      ContentType: application/json
+      Schema:
+        type: object
+        properties:
+          sku: {type: string, example: A-1}
+          size: {type: integer, const: 1}
+          ok: {type: integer, minimum: 0, exclusiveMinimum: true}
+          example: {type: string}
+"""
+
+
+def test_vtl507_keywords_a_draft_4_model_does_not_apply(tmp_path):
+    found = [d for d in lint([_write(tmp_path, MODELS_CFN, "stack.yaml")]) if d.code == "VTL507"]
+    # a property named "example" is a name, not the keyword; a boolean exclusiveMinimum is draft 4's
+    assert sorted((d.location.line, d.message.split(" at ")[0]) for d in found) == [
+        (11, "model Order: keyword 'example'"), (12, "model Order: keyword 'const'")]
+
+
+def test_vtl508_a_model_that_is_not_a_draft_4_schema(tmp_path):
+    text = MODELS_CFN.replace("        type: object\n", "        type: object\n        required: sku\n")
+    found = [d for d in lint([_write(tmp_path, text, "stack.yaml")]) if d.code == "VTL508"]
+    assert [(d.severity, d.location.line, d.message) for d in found] == [
+        (Severity.ERROR, 10, "model Order is not a valid JSON Schema draft 4 schema: 'sku' is not of type 'array'")]
+    assert not [d for d in lint([_write(tmp_path, MODELS_CFN, "stack.yaml")]) if d.code == "VTL508"]
+
+
+def test_vtl508_a_number_as_exclusive_minimum_is_draft_6_and_refused(tmp_path):
+    text = MODELS_CFN.replace("size: {type: integer, const: 1}", "size: {type: integer, exclusiveMinimum: 0}")
+    found = [d.code for d in lint([_write(tmp_path, text, "stack.yaml")]) if d.code in ("VTL507", "VTL508")]
+    assert sorted(found) == ["VTL507", "VTL508"]  # example (VTL507), the number (VTL508)

@@ -249,7 +249,7 @@ def test_strict_mode_fails_on_what_the_definition_sets_and_vtlgw_does_not_run(pr
     result = run(project, "--vtlgw-strict")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*strict mode: *api.yaml:6:17: warning: /paths/~1secure/get/security: "
-                                 "GET /secure: security (MyAuthorizer): authorizers and API keys are not emulated*"])
+                                 "GET /secure: security (MyAuthorizer): authorizers are not emulated*"])
 
 
 # ---------------------------------------------------------------------------- case files
@@ -371,3 +371,34 @@ def test_xdist_gives_the_same_results(project):
     assert run(project, "--snapshot-update").ret == 0
     result = project.runpytest_subprocess(*QUIET, "-n", "2")
     result.assert_outcomes(passed=4)
+
+
+# ---------------------------------------------------------------------------- the method request stage
+
+
+def test_api_keys_and_request_validation_through_invoke(project):
+    project.makepyfile(test_pets="""
+        import pytest
+
+        pytestmark = pytest.mark.vtlgw(api="fixtures/pets-validated.openapi.yaml", api_keys=["known-key-0001"])
+
+        def test_a_valid_key_and_body(vtlgw):
+            result = vtlgw.invoke("POST /pets", api_key="k-0123456789", json={"name": "Rex", "kind": "dog"})
+            assert result.status == 201
+            assert result.json()["key"] == "k-0123456789"
+
+        def test_a_marker_key_sent_as_a_header(vtlgw):
+            result = vtlgw.invoke("POST /pets", headers={"x-api-key": "known-key-0001"},
+                                  json={"name": "Rex", "kind": "dog"})
+            assert result.status == 201
+
+        def test_a_wrong_key_and_a_bad_body(vtlgw):
+            assert vtlgw.invoke("POST /pets", headers={"x-api-key": "nope"}, json={}).status == 403
+            result = vtlgw.invoke("POST /pets", api_key="k-0123456789", json={"name": "Rex"})
+            assert (result.status, result.json()) == (400, {"message": "Invalid request body"})
+
+        def test_both_ways_of_giving_a_key_is_a_mistake(vtlgw):
+            with pytest.raises(Exception, match="give api_key= or an x-api-key header, not both"):
+                vtlgw.invoke("POST /pets", api_key="a", headers={"X-Api-Key": "b"})
+    """)
+    run(project).assert_outcomes(passed=4)

@@ -17,7 +17,7 @@ import pytest
 __all__ = ["vtlgw"]
 
 _HARNESS = pytest.StashKey["Any"]()
-_MARKER_KEYS = ("api", "api_id", "stage", "stage_variables", "context")
+_MARKER_KEYS = ("api", "api_id", "stage", "stage_variables", "context", "api_keys")
 CASE_FILE_SUFFIX = ".vtlgw.yaml"
 
 
@@ -34,7 +34,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "vtlgw(api=None, api_id=None, stage=None, stage_variables=None, context=None): defaults for the vtlgw "
+        "vtlgw(api=None, api_id=None, stage=None, stage_variables=None, context=None, api_keys=None): defaults for "
+        "the vtlgw "
         "fixture; the closest marker wins, a call's own keywords win over it.")
 
 

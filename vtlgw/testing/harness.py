@@ -251,6 +251,15 @@ class Api:
 
         harness = self.harness
         verb, target = _split_route(route)
+        api_keys = _api_keys(harness.defaults.get("api_keys"), keywords.pop("api_keys", None))
+        api_key = keywords.pop("api_key", None)
+        if api_key is not None:  # the client presents this key, and it is one the API knows
+            if not isinstance(api_key, str) or not api_key:
+                raise RequestKeywordError(f"api_key= is the key the client sends in x-api-key, not {api_key!r}")
+            if any(name.lower() == "x-api-key" for name in (keywords.get("headers") or {})):
+                raise RequestKeywordError("give api_key= or an x-api-key header, not both")
+            keywords["headers"] = {**(keywords.get("headers") or {}), "x-api-key": api_key}
+            api_keys.append(api_key)
         backend_kw = {k: keywords.pop(k) for k in BACKEND_KEYWORDS if keywords.get(k) is not None}
         for k in BACKEND_KEYWORDS:
             keywords.pop(k, None)
@@ -263,7 +272,7 @@ class Api:
         backend = _backend(harness, backend_kw)
         result = invoke(self.definition, request, backend=backend, stage=run["stage"],
                         stage_variables=run["stage_variables"], context_overrides=run["context"],
-                        fresh=run["fresh"], report_latency=run["fresh"])
+                        fresh=run["fresh"], report_latency=run["fresh"], api_keys=api_keys or None)
         invoked = Invoked.of(result, f"{verb.upper()} {target}")
         invoked.warnings = warnings + invoked.warnings
         harness.invocations.append(invoked)
@@ -277,6 +286,21 @@ class Api:
 
 
 # ---------------------------------------------------------------------------- helpers
+
+
+def _api_keys(*given: Any) -> list[Any]:
+    """Known API keys from the marker and the call (``api_keys=``): a key, or a list of keys or key maps."""
+    keys: list[Any] = []
+    for value in given:
+        if value is None:
+            continue
+        if isinstance(value, (str, dict)):
+            value = [value]
+        if not isinstance(value, (list, tuple)):
+            raise RequestKeywordError(f"api_keys= is a list of API keys (values or {{'value': ..., 'id': ...}} "
+                                      f"maps), not {type(value).__name__}")
+        keys.extend(value)
+    return keys
 
 
 def _split_route(route: Any) -> tuple[str, str]:

@@ -4,6 +4,7 @@ import textwrap
 from pathlib import Path
 
 from vtlgw.apigw.definition import load_definition
+from vtlgw.apigw.definition.errors import DefinitionError
 from vtlgw.apigw.pipeline import invoke
 from vtlgw.apigw.request import request_from_dict
 from vtlgw.vtl.diagnostics import Location, Severity
@@ -11,6 +12,9 @@ from vtlgw.vtl.diagnostics import Location, Severity
 OPENAPI = """\
 openapi: 3.0.1
 info: {title: t, version: "1"}
+x-amazon-apigateway-request-validators:
+  all: {validateRequestBody: true, validateRequestParameters: true}
+  params-only: {validateRequestParameters: true}
 x-amazon-apigateway-request-validator: all
 paths:
   /secure:
@@ -24,7 +28,7 @@ paths:
   /open:
     get:
       security: []
-      x-amazon-apigateway-request-validator: none-at-all
+      x-amazon-apigateway-request-validator: params-only
       responses: {"200": {description: ok}}
       x-amazon-apigateway-integration:
         type: mock
@@ -57,17 +61,32 @@ def write(tmp_path, name, text):
     return path
 
 
-def test_openapi_security_and_validators_are_recorded_with_their_place(tmp_path):
+def test_openapi_authorizers_are_recorded_with_their_place_and_validators_are_read(tmp_path):
     definition = load_definition(write(tmp_path, "api.yaml", OPENAPI))
-    secure = definition.methods[("GET", "/secure")].not_emulated
-    assert [n.what for n in secure] == [
-        "GET /secure: security (MyAuthorizer): authorizers and API keys are not emulated; the request is let through",
-        "GET /secure: request validator 'all' is not emulated; requests are not validated",
+    secure = definition.methods[("GET", "/secure")]
+    assert [n.what for n in secure.not_emulated] == [
+        "GET /secure: security (MyAuthorizer): authorizers are not emulated; the request is let through",
     ]
-    assert secure[0].location.endswith("api.yaml:7:17")
-    opened = definition.methods[("GET", "/open")].not_emulated
-    assert [n.what for n in opened] == [
-        "GET /open: request validator 'none-at-all' is not emulated; requests are not validated"]
+    assert secure.not_emulated[0].location.endswith("api.yaml:10:17")
+    # Request validators are run (docs/method-request.md): the API's default, or the operation's own.
+    assert secure.request_validator.name == "all"
+    opened = definition.methods[("GET", "/open")]
+    assert opened.not_emulated == []
+    assert (opened.request_validator.name, opened.request_validator.validate_body,
+            opened.request_validator.validate_parameters) == ("params-only", False, True)
+
+
+def test_an_undefined_validator_is_a_located_error(tmp_path):
+    text = OPENAPI.replace("x-amazon-apigateway-request-validator: params-only",
+                           "x-amazon-apigateway-request-validator: none-at-all")
+    try:
+        load_definition(write(tmp_path, "api.yaml", text))
+    except DefinitionError as error:
+        assert str(error).startswith(f"{tmp_path / 'api.yaml'}:19:46: error: ")
+        assert ("/paths/~1open/get/x-amazon-apigateway-request-validator: request validator 'none-at-all' is "
+                "not in x-amazon-apigateway-request-validators (all, params-only)") in str(error)
+    else:
+        raise AssertionError("an undefined validator loaded")
 
 
 def test_cloudformation_authorization_api_keys_and_proxy_templates(tmp_path):
@@ -76,8 +95,8 @@ def test_cloudformation_authorization_api_keys_and_proxy_templates(tmp_path):
     assert notes == [
         "GET /: request templates are ignored on an AWS_PROXY integration",
         "GET /: authorization COGNITO_USER_POOLS is not emulated; the request is let through",
-        "GET /: API keys are not emulated; the request is let through",
     ]
+    assert definition.methods[("GET", "/")].api_key_required  # API keys are checked (docs/method-request.md)
 
 
 def test_invoke_warns_about_each_with_its_location(tmp_path):
@@ -85,14 +104,13 @@ def test_invoke_warns_about_each_with_its_location(tmp_path):
     request, _ = request_from_dict({"httpMethod": "GET", "path": "/secure"})
     result = invoke(definition, request)
     assert result.status == 200
-    assert len(result.warnings) == 2
+    assert len(result.warnings) == 1
     first = result.warnings[0]
     assert (first.severity, first.code) == (Severity.WARNING, None)
     assert first.message.startswith("GET /secure: security (MyAuthorizer)")
-    assert first.location == Location(str(tmp_path / "api.yaml"), 7, 17, pointer="/paths/~1secure/get/security")
-    assert str(first).startswith(f"{tmp_path / 'api.yaml'}:7:17: warning: /paths/~1secure/get/security: "
+    assert first.location == Location(str(tmp_path / "api.yaml"), 10, 17, pointer="/paths/~1secure/get/security")
+    assert str(first).startswith(f"{tmp_path / 'api.yaml'}:10:17: warning: /paths/~1secure/get/security: "
                                  "GET /secure: security (MyAuthorizer)")
-    assert result.warnings[1].location.pointer == "/x-amazon-apigateway-request-validator"
 
 
 def test_a_plain_method_has_nothing_to_report():

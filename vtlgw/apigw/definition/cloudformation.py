@@ -10,6 +10,7 @@ Read:
 * ``AWS::ApiGateway::Method`` (PascalCase properties, ``IntegrationResponses``
   in list order);
 * ``AWS::ApiGateway::GatewayResponse``;
+* request validators, models and API keys (:mod:`.cloudformation_stage`);
 * SAM ``AWS::Serverless::Api`` (``DefinitionBody`` inline, ``DefinitionUri`` as
   a local file, ``BinaryMediaTypes`` with ``~1``, ``GatewayResponses``) and the
   ``Api`` events of ``AWS::Serverless::Function`` (Lambda proxy methods, on the
@@ -74,6 +75,7 @@ from .model import (
     MethodResponse,
     NotEmulated,
 )
+from .cloudformation_stage import CloudFormationStage
 from .httpapi import (
     HTTP_API_TYPES,
     IMPLICIT_HTTP_API,
@@ -331,6 +333,7 @@ class _TemplateReader:
         self.resources = _resources(doc)
         self._paths: dict[str, str | None] = {}
         self._props: dict[str, dict[str, Any]] = {}
+        self._stage: CloudFormationStage | None = None  # validators, models, API keys of the API being read
 
     def pointer(self, lid: str, *tokens: str | int) -> str:
         return join_pointer("/Resources", lid, *tokens)
@@ -356,6 +359,7 @@ class _TemplateReader:
             source=self.ctx.source(self.pointer(api_id)),
         )
         api.problems = self.ctx.problems
+        self._stage = CloudFormationStage(self, api_id, api)
         if candidate.type in HTTP_API_TYPES:  # an HTTP API (see .httpapi)
             read_http_api(self, api_id, api)
             self.functions(api)
@@ -367,6 +371,7 @@ class _TemplateReader:
         else:
             api.source = None
             api.name = IMPLICIT_API
+            self._stage.read_resources()  # API keys of the template
         self.sam_events(api_id, api)
         self.stage(api_id, api)
         self.functions(api)
@@ -533,6 +538,7 @@ class _TemplateReader:
                     if path not in api.resource_paths:
                         api.resource_paths.append(path)
         check_resource_tree(self.ctx, defined)
+        self._stage.read_resources()
         for lid, res in self.resources.items():
             if res.get("Type") == METHOD and self.belongs(lid, api_id):
                 method = self.method(lid, api_id)
@@ -688,11 +694,8 @@ class _TemplateReader:
             not_emulated(ctx, method, at("AuthorizationType" if auth is not None else "AuthorizerId"),
                          f"authorization {auth if isinstance(auth, str) else 'by an authorizer'} is not emulated; "
                          "the request is let through")
-        if props.get("ApiKeyRequired") in (True, "true", "True"):
-            not_emulated(ctx, method, at("ApiKeyRequired"), "API keys are not emulated; the request is let through")
-        if props.get("RequestValidatorId") is not None:
-            not_emulated(ctx, method, at("RequestValidatorId"),
-                         "request validation is not emulated; requests are not validated")
+        if self._stage is not None:
+            self._stage.method(method, props, at)  # validator, request models, API key (docs/method-request.md)
         return method
 
     def method_response(self, value: Any, pointer: str) -> MethodResponse | None:
@@ -792,6 +795,9 @@ class _TemplateReader:
         self.binary_media_types(props.get("BinaryMediaTypes"), at("BinaryMediaTypes"), api)
         self.sam_endpoint_type(props, at, api)
         self.sam_gateway_responses(props.get("GatewayResponses"), at("GatewayResponses"), api)
+        if self._stage is not None:
+            self._stage.sam_models()
+            self._stage.read_resources()
 
     def sam_endpoint_type(self, props: dict[str, Any], at: Any, api: ApiDefinition) -> None:
         """SAM's ``EndpointConfiguration``: ``REGIONAL``, or ``{Type: REGIONAL}``, the Api Globals' as default."""
@@ -833,7 +839,7 @@ class _TemplateReader:
             self.add_gateway_response(response, api)
 
     def sam_auth(self, api_id: str, method: Method, props: dict[str, Any], pointer: str) -> None:
-        """A SAM ``Auth`` (the event's, else the API's default authorizer / API key): not emulated."""
+        """A SAM ``Auth`` (the event's, else the API's default authorizer): not emulated; API keys are."""
         api_auth = self.props(api_id).get("Auth") if api_id in self.resources else None
         api_auth = api_auth if isinstance(api_auth, dict) else {}
         auth = props.get("Auth") if isinstance(props.get("Auth"), dict) else {}
@@ -842,10 +848,8 @@ class _TemplateReader:
             where = join_pointer(pointer, "Auth") if "Authorizer" in auth else self.pointer(api_id, "Properties", "Auth")
             not_emulated(self.ctx, method, where, f"authorizer {authorizer} is not emulated; the request is let "
                                                   "through")
-        api_key = auth.get("ApiKeyRequired", api_auth.get("ApiKeyRequired"))
-        if api_key in (True, "true", "True"):
-            not_emulated(self.ctx, method, join_pointer(pointer, "Auth"),
-                         "API keys are not emulated; the request is let through")
+        if self._stage is not None:
+            self._stage.sam_event(method, props, pointer, api_auth)  # models, parameters, API key
 
     def sam_events(self, api_id: str, api: ApiDefinition) -> None:
         """Lambda proxy methods SAM adds for ``Api`` events (unless the body already defines them)."""

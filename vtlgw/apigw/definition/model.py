@@ -19,6 +19,8 @@ from vtlgw.apigw.http.paths import request_segments
 from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.warning import warning
 
+from .validation import ApiKey, Model, RequestValidator
+
 if TYPE_CHECKING:
     from .errors import DefinitionError
     from .yamlload import Position, PositionMap
@@ -350,6 +352,10 @@ class Method(_Located):
     not_emulated: list[NotEmulated] = field(default_factory=list, compare=False, repr=False)
     #: An HTTP API route's key as written (``"GET /pets/{id}"``, ``"$default"``); None for a REST API.
     route_key: str | None = None
+    #: The method request stage (docs/method-request.md): its validator, content type -> model name, API key.
+    request_validator: RequestValidator | None = None
+    request_models: dict[str, str] = field(default_factory=dict)
+    api_key_required: bool = False
     source: Source | None = field(default=None, compare=False, repr=False)
     sources: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
 
@@ -407,6 +413,11 @@ class ApiDefinition:
     included_files: list[str] = field(default_factory=list, repr=False, compare=False)
     #: Every intrinsic evaluated, in file order: what ``vtlgw invoke`` shows as substituted.
     substitutions: list[Substitution] = field(default_factory=list, repr=False, compare=False)
+    #: Models by name (``Empty`` and ``Error`` always), the API keys defined, and where a key is read
+    #: from: ``HEADER`` (``x-api-key``) or ``AUTHORIZER`` (docs/method-request.md).
+    models: dict[str, Model] = field(default_factory=dict, repr=False, compare=False)
+    api_keys: list[ApiKey] = field(default_factory=list, repr=False, compare=False)
+    api_key_source: str = "HEADER"
     source: Source | None = field(default=None, compare=False, repr=False)
     _routes: Any = field(default=None, init=False, repr=False, compare=False)
     _http_routes: Any = field(default=None, init=False, repr=False, compare=False)

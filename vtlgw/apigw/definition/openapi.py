@@ -41,6 +41,7 @@ from .errors import UnsupportedDefinitionError
 from .httpapi import build_http_openapi, is_http_openapi
 from .keys import OPENAPI_INTEGRATION, OPENAPI_INTEGRATION_RESPONSE, check_keys
 from .model import GATEWAY_RESPONSE_TYPES, ApiDefinition, GatewayResponse, Method, MethodResponse, Source
+from .openapi_stage import OpenApiStage
 from .yamlload import join_pointer
 
 OPERATION_KEYS = {
@@ -132,6 +133,7 @@ class _Reader:
         self.binary_media_types(api)
         self.endpoint_configuration(api)
         self.gateway_responses(api)
+        self.stage = OpenApiStage(self, api)  # validators, models, API keys (docs/method-request.md)
 
         paths = as_mapping(ctx, body.get("paths"), self.at(self.root, "paths")) or {}
         defined: dict[str, str] = {}
@@ -241,6 +243,7 @@ class _Reader:
         )
         self.method_responses(method, op, pointer)
         self.unemulated_settings(method, op, pointer)
+        self.stage.operation(method, op, pointer)
 
         integration_pointer = self.at(pointer, "x-amazon-apigateway-integration")
         spec = as_mapping(ctx, op.get("x-amazon-apigateway-integration"), integration_pointer)
@@ -263,28 +266,21 @@ class _Reader:
         return method
 
     def unemulated_settings(self, method: Method, op: dict[str, Any], pointer: str) -> None:
-        """Authorizers, API keys and request validators: declared here, not run offline."""
+        """Authorizers: declared here, not run offline (API keys and validators are: see .openapi_stage)."""
         security, where = op.get("security"), self.at(pointer, "security")
         if security is None:
             security, where = self.body.get("security"), self.at(self.root, "security")
         if isinstance(security, list) and any(isinstance(s, dict) and s for s in security):
-            names = sorted({name for s in security if isinstance(s, dict) for name in s})
-            not_emulated(self.ctx, method, where,
-                         f"security ({', '.join(names)}): authorizers and API keys are not emulated; the "
-                         "request is let through")
+            names = self.stage.security(method, security, where)  # API keys are checked; authorizers are not
+            if names:
+                not_emulated(self.ctx, method, where,
+                             f"security ({', '.join(names)}): authorizers are not emulated; the request is let "
+                             "through")
         if isinstance(op.get("x-amazon-apigateway-auth"), dict):
             kind = op["x-amazon-apigateway-auth"].get("type")
             if isinstance(kind, str) and kind.upper() != "NONE":
                 not_emulated(self.ctx, method, self.at(pointer, "x-amazon-apigateway-auth"),
                              f"authorization {kind} is not emulated; the request is let through")
-        validator, where = op.get("x-amazon-apigateway-request-validator"), self.at(
-            pointer, "x-amazon-apigateway-request-validator")
-        if validator is None:
-            validator = self.body.get("x-amazon-apigateway-request-validator")
-            where = self.at(self.root, "x-amazon-apigateway-request-validator")
-        if isinstance(validator, str) and validator:
-            not_emulated(self.ctx, method, where,
-                         f"request validator {validator!r} is not emulated; requests are not validated")
 
     def method_responses(self, method: Method, op: dict[str, Any], pointer: str) -> None:
         responses_pointer = self.at(pointer, "responses")

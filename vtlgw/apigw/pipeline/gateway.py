@@ -52,10 +52,13 @@ GATEWAY_DEFAULTS: dict[str, tuple[int | None, str]] = {
 #: 413 cannot be customised [D:api-gateway-known-issues] (U24).
 NOT_CUSTOMISABLE = frozenset({"REQUEST_TOO_LARGE"})
 
-#: ``x-amzn-ErrorType`` on the responses where AWS is known to send it.
+#: ``x-amzn-ErrorType`` on the responses where AWS is known to send it (the method request stage's: U61).
 ERROR_TYPE_HEADERS = {
     "API_CONFIGURATION_ERROR": "InternalServerErrorException",
     "MISSING_AUTHENTICATION_TOKEN": "MissingAuthenticationTokenException",
+    "BAD_REQUEST_PARAMETERS": "BadRequestException",
+    "BAD_REQUEST_BODY": "BadRequestException",
+    "INVALID_API_KEY": "ForbiddenException",
 }
 
 
@@ -108,7 +111,7 @@ def _fallback_type(status: int | None) -> str | None:
 
 def gateway_response(definition: ApiDefinition | None, response_type: str, *, request: MethodRequest,
                      context: Any, stage_variables: dict[str, str], message: str | None = None,
-                     literal_body: str | None = None) -> GatewayAnswer:
+                     literal_body: str | None = None, error_fields: dict[str, str] | None = None) -> GatewayAnswer:
     """Build the ``response_type`` gateway response for this request.
 
     ``message`` replaces the engine's default ``$context.error.message``;
@@ -131,7 +134,8 @@ def gateway_response(definition: ApiDefinition | None, response_type: str, *, re
         except ValueError:
             pass
 
-    error = {"message": text, "messageString": json_quote(text), "responseType": response_type}
+    error = {"message": text, "messageString": json_quote(text), "responseType": response_type,
+             **(error_fields or {})}  # validationErrorString for the 400s of request validation
     ctx = _ContextWithError(context, error)
 
     headers: dict[str, list[str]] = {"Content-Type": ["application/json"]}

@@ -28,6 +28,8 @@ from vtlgw.apigw.http.headers import HIDDEN_FROM_EVENT, REMAPPED_HEADERS, finali
 from vtlgw.apigw.http.media import first_accept, is_binary_type
 from vtlgw.apigw.http.trace import TRACE_HEADER, response_trace_id
 from vtlgw.apigw.mapping import override_location, render_with
+from vtlgw.apigw.method_request import StageRejected, StageState, run_method_request
+from vtlgw.apigw.method_request.api_key import keys_argument
 from vtlgw.apigw.proxy import http_api_response, rest_response
 from vtlgw.apigw.proxy.choose import event_for, payload_of
 from vtlgw.apigw.proxy.response import MALFORMED_LOG_LINE, MERGES
@@ -138,7 +140,7 @@ def invoke(definition: ApiDefinition, request: MethodRequest | dict | None = Non
            path: str | None = None, backend: Backend | None = None, stage: str | None = None,
            stage_variables: dict[str, str] | None = None, context_overrides: dict | None = None,
            truncate_log: bool = False, fresh: bool = False, proxy_header_merge: str = "recorded",
-           report_latency: bool = True) -> InvokeResult:
+           report_latency: bool = True, api_keys: Any = None) -> InvokeResult:
     """Run ``request`` through the method it routes to (by ``method``/``path`` or the request's own).
 
     ``fresh`` gives a random request id and the current time instead of the
@@ -147,6 +149,8 @@ def invoke(definition: ApiDefinition, request: MethodRequest | dict | None = Non
     ``multiValueHeaders`` combine: ``"recorded"`` (both kept) or ``"docs"`` (U32).
     ``report_latency=False`` reports 0 ms in the result and the log (for
     reproducible test output); timeouts still use the measured time.
+    ``api_keys`` are API keys the run accepts besides the definition's own:
+    key values, ``ApiKey`` objects or ``{"value", "id", "name"}`` maps.
 
     ``request`` is a :class:`MethodRequest`, a dict in the request-file shape
     (read as ``vtlgw.render`` reads one; its warnings join the result's) or
@@ -168,6 +172,7 @@ def invoke(definition: ApiDefinition, request: MethodRequest | dict | None = Non
                args.context_argument("invoke", "context_overrides", context_overrides), truncate_log, fresh)
     run.proxy_header_merge = proxy_header_merge
     run.report_latency = report_latency
+    run.api_keys = keys_argument(api_keys)  # known besides the definition's AWS::ApiGateway::ApiKey values
     result = run.execute()
     result.warnings[:0] = request_warnings
     return result
@@ -211,6 +216,7 @@ class _Run:
         self.fresh = fresh
         self.proxy_header_merge = "recorded"
         self.report_latency = True
+        self.api_keys: list[Any] = []
         self.request = request
         self.warnings: list[Diagnostic] = []
         self.rendered: list[tuple[Template, MappingTemplate]] = []  # run so far, to locate what they set
@@ -262,12 +268,16 @@ class _Run:
             self._warn_undeclared_statuses(integration)
         self._log_method_request()
         try:
+            if not self.http_api:  # API keys and request validation (docs/method-request.md); HTTP APIs have neither
+                run_method_request(StageState(self.definition, self.method, self.request, self.mctx.context,
+                                              self.log, self.trace, self.warnings, self.api_keys,
+                                              stage=to_text(self.mctx.context.get("stage"))))
             if integration.type == "HTTP_PROXY":
                 return self._run_http_proxy(integration)
             if integration.is_proxy:
                 return self._run_lambda_proxy(integration)
             return self._run(integration)
-        except Failure as failure:
+        except (Failure, StageRejected) as failure:
             return self._failed(failure)
 
     def _run(self, integration: Integration) -> InvokeResult:
@@ -862,7 +872,8 @@ class _Run:
         if failure.response_type is not None:
             answer = gateway_response(self.definition, failure.response_type, request=self.request,
                                       context=self.mctx.context, stage_variables=self.mctx.stage_variables,
-                                      message=failure.message, literal_body=failure.body)
+                                      message=failure.message, literal_body=failure.body,
+                                      error_fields=getattr(failure, "error_fields", None))
         else:
             answer = GatewayAnswer(failure.status or 500, {"Content-Type": ["application/json"]},
                                    failure.body or "")

@@ -446,3 +446,64 @@ class RefusedIntrinsic(DefinitionRule):
 #: The ``${name}`` a refused Fn::Sub message names.
 _SUB_REFERENCE = re.compile(r"Fn::Sub refers to (\$\{[^}]*\})")
 
+
+
+# ============================================================================ VTL507
+
+
+@register
+class ModelKeywordNotApplied(DefinitionRule):
+    doc = RuleDoc(
+        code="VTL507",
+        name="model-keyword-not-applied",
+        severity=Severity.WARNING,
+        message="write the constraint in JSON Schema draft 4, or drop the keyword",
+        what="A model (an OpenAPI schema, an AWS::ApiGateway::Model, a SAM model) uses a keyword API Gateway's "
+             "draft 4 validator does not apply: an OpenAPI keyword such as discriminator, nullable or example, "
+             "or one of a later draft such as const or if/then/else (docs/method-request.md section 3).",
+        why="Request validation silently ignores the keyword, so bodies it was meant to refuse reach the "
+            "integration.",
+        example="NewPet:\n  type: object\n  properties:\n    kind: {type: string, const: cat}",
+        fix="kind: {type: string, enum: [cat]}   (and type: [string, 'null'] for nullable: true)",
+    )
+
+    def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
+        for model in unit.definition.models.values():
+            if model.source is None:
+                continue
+            for keyword, pointer in model.unsupported:
+                child = Source(model.source.file, pointer, _positions(model.source.file))
+                made = unit.diagnostic(type(self), child, model.note(keyword, pointer))
+                yield P.at_key(made, child, keyword)
+
+
+# ============================================================================ VTL508
+
+
+@register
+class ModelNotDraft4(DefinitionRule):
+    doc = RuleDoc(
+        code="VTL508",
+        name="model-not-a-draft-4-schema",
+        severity=Severity.ERROR,
+        message="make the model a valid JSON Schema draft 4 schema",
+        what="A model that is not a valid JSON Schema draft 4 schema, such as required given as a string "
+             "instead of a list of names.",
+        why="API Gateway refuses to create the model, so the API does not deploy.",
+        example="Order:\n  type: object\n  required: sku",
+        fix="Order:\n  type: object\n  required: [sku]",
+    )
+
+    def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
+        import jsonschema
+
+        for model in unit.definition.models.values():
+            if model.source is None:
+                continue
+            try:
+                jsonschema.Draft4Validator.check_schema(model.schema)
+            except jsonschema.SchemaError as exc:
+                tokens = "".join("/" + _escape(str(token)) for token in exc.path)
+                child = Source(model.source.file, model.source.pointer + tokens, _positions(model.source.file))
+                yield unit.diagnostic(type(self), child, f"model {model.name} is not a valid JSON Schema draft 4 "
+                                                        f"schema: {exc.message}")

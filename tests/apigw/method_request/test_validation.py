@@ -1,0 +1,244 @@
+"""Request validation: required parameters and the body against its model, before any template runs.
+
+Sources: recorded on AWS (the 400 bodies and the order of the names), and the
+AWS docs page "Request validation for REST APIs in API Gateway"
+(api-gateway-method-request-validation: parameters must be present and not
+blank, their type is not checked; a content type with no model is not
+validated; ``$default`` applies to every content type), "Data models for REST
+APIs" (models-mappings-models: JSON Schema draft 4, ``$ref`` by model
+address) and "Gateway response types" (supported-gateway-response-types).
+"""
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from vtlgw.apigw.definition import load_definition
+from vtlgw.apigw.method_request.body import ModelSchemaError
+from vtlgw.apigw.method_request.parameters import missing_parameters
+from vtlgw.apigw.pipeline import invoke
+from vtlgw.apigw.request import request_from_dict
+
+PETS = Path(__file__).parents[3] / "fixtures" / "pets-validated.openapi.yaml"
+
+
+@pytest.fixture(scope="module")
+def pets():
+    return load_definition(PETS)
+
+
+def call(definition, **request):
+    return invoke(definition, request, report_latency=False)
+
+
+def body_of(result):
+    return json.loads(result.body)
+
+
+# ---------------------------------------------------------------------------- required parameters
+
+
+def test_missing_parameters_are_a_recorded_400_listing_headers_before_the_query(pets):
+    # Recorded on AWS: {"message": "Missing required request parameters: [x-header, q]"}, a space after
+    # the colon, the header named before the query string parameter.
+    result = call(pets, httpMethod="GET", path="/pets")
+    assert result.status == 400
+    assert result.body == '{"message": "Missing required request parameters: [x-tenant, limit]"}'
+    assert result.headers["x-amzn-ErrorType"] == "BadRequestException"
+    assert "Missing required request parameters: [x-tenant, limit]" in result.log
+    assert "Endpoint request" not in result.log  # nothing reaches the integration
+
+
+def test_a_blank_parameter_is_missing_and_header_names_ignore_case(pets):
+    result = call(pets, httpMethod="GET", path="/pets", headers={"X-TENANT": "  "},
+                  queryStringParameters={"limit": "5"})
+    assert body_of(result) == {"message": "Missing required request parameters: [x-tenant]"}
+    result = call(pets, httpMethod="GET", path="/pets", headers={"X-Tenant": "t1"},
+                  queryStringParameters={"limit": "not-a-number"})
+    assert result.status == 200  # only presence is checked, not the declared type
+
+
+def test_optional_parameters_and_the_order_of_every_location():
+    required = {"method.request.querystring.q": True, "method.request.path.id": True,
+                "method.request.header.x-header": True, "method.request.querystring.opt": False}
+    request, _ = request_from_dict({"httpMethod": "GET", "path": "/"})
+    assert missing_parameters(required, request) == ["x-header", "id", "q"]
+
+
+def test_a_parameters_only_validator_does_not_check_the_body(pets):
+    result = call(pets, httpMethod="GET", path="/pets", headers={"x-tenant": "t1"},
+                  queryStringParameters={"limit": "5"}, body="not json")
+    assert result.status == 200
+    assert body_of(result) == {"tenant": "t1", "limit": 5}
+
+
+# ---------------------------------------------------------------------------- the body
+
+
+def test_a_body_against_its_model_gives_the_recorded_400_and_logs_the_reasons(pets):
+    result = call(pets, httpMethod="POST", path="/pets", headers={"x-api-key": "k-0123456789"},
+                  body='{"name": "Rex", "tags": [{}], "extra": 1}')
+    # api_keys are not given: the key check comes first and refuses
+    assert (result.status, body_of(result)) == (403, {"message": "Forbidden"})
+    result = invoke(pets, {"httpMethod": "POST", "path": "/pets", "headers": {"x-api-key": "k-0123456789"},
+                           "body": '{"name": "Rex", "tags": [{}], "extra": 1}'}, api_keys=["k-0123456789"])
+    assert result.status == 400
+    assert result.body == '{"message": "Invalid request body"}'  # recorded on AWS
+    assert result.headers["x-amzn-ErrorType"] == "BadRequestException"
+    assert ("Request body does not match model schema for content type application/json: ["
+            'object has missing required properties (["kind"]), '
+            'object instance has properties which are not allowed by the schema: ["extra"], '
+            'object has missing required properties (["name"])]') in result.log
+
+
+def test_a_body_that_matches_reaches_the_integration(pets):
+    result = invoke(pets, {"httpMethod": "POST", "path": "/pets", "headers": {"x-api-key": "k-0123456789"},
+                           "body": '{"name": "Rex", "kind": "dog", "tags": [{"name": "good"}]}'},
+                    api_keys=["k-0123456789"])
+    assert result.status == 201
+
+
+@pytest.mark.parametrize("body, reason", [
+    ('{"name": "Rex", "kind": "cow"}', 'instance value ("cow") not found in enum (possible values: ["cat","dog"])'),
+    ('{"name": "Rex", "kind": "cat", "age": -1}',
+     "numeric instance is lower than the required minimum (minimum: 0, found: -1)"),
+    ('{"name": "Rex", "kind": "cat", "age": "3"}',
+     'instance type (string) does not match any allowed primitive type (allowed: ["integer"])'),
+    ('{"name": "' + "x" * 21 + '", "kind": "cat"}',
+     'string "' + "x" * 21 + '" is too long (length: 21, maximum allowed: 20)'),
+])
+def test_each_keyword_is_reported_in_the_validators_words(pets, body, reason):
+    result = invoke(pets, {"httpMethod": "POST", "path": "/pets", "headers": {"x-api-key": "k-0123456789"},
+                           "body": body}, api_keys=["k-0123456789"])
+    assert result.status == 400
+    assert f"content type application/json: [{reason}]" in result.log
+
+
+def test_no_model_for_the_content_type_means_no_validation(pets):
+    # The docs: "If no matching content type is found, request validation is not performed."
+    result = call(pets, httpMethod="PUT", path="/pets/1", headers={"Content-Type": "text/plain"}, body="{}")
+    assert result.status == 200
+    # no Content-Type is application/json, which has a model; charset parameters and case do not matter
+    assert call(pets, httpMethod="PUT", path="/pets/1", body="{}").status == 400
+    assert call(pets, httpMethod="PUT", path="/pets/1", headers={"content-type": "Application/JSON; charset=utf-8"},
+                body="{}").status == 400
+
+
+def test_an_empty_body_is_validated_as_an_empty_object_and_bad_json_is_invalid(pets):
+    result = call(pets, httpMethod="PUT", path="/pets/1", body="")
+    assert result.status == 400
+    assert 'object has missing required properties (["name"])' in result.log
+    result = call(pets, httpMethod="PUT", path="/pets/1", body="not json")
+    assert (result.status, body_of(result)) == (400, {"message": "Invalid request body"})
+    assert "content type application/json: [Invalid JSON:" in result.log
+
+
+def write(tmp_path, text):
+    path = tmp_path / "api.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return load_definition(path)
+
+
+SWAGGER = """\
+swagger: "2.0"
+info: {title: t, version: "1"}
+x-amazon-apigateway-request-validators:
+  body: {validateRequestBody: true}
+definitions:
+  Item:
+    type: object
+    required: [id]
+    properties:
+      id: {type: string}
+      owner: {$ref: "#/definitions/Owner"}
+      other: {$ref: "https://apigateway.amazonaws.com/restapis/abc123/models/Owner"}
+  Owner:
+    type: object
+    required: [email]
+    properties: {email: {type: string}}
+paths:
+  /items:
+    post:
+      x-amazon-apigateway-request-validator: body
+      consumes: [application/json, $default]
+      parameters:
+        - {in: body, name: item, required: true, schema: {$ref: "#/definitions/Item"}}
+      responses: {"200": {description: ok}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: {application/json: '{"statusCode": 200}', text/plain: '{"statusCode": 200}'}
+        responses: {default: {statusCode: "200"}}
+"""
+
+
+def test_swagger_body_parameters_refs_between_models_and_default(tmp_path):
+    definition = write(tmp_path, SWAGGER)
+    good = '{"id": "1", "owner": {"email": "a@b"}, "other": {"email": "c@d"}}'
+    assert call(definition, httpMethod="POST", path="/items", body=good).status == 200
+    result = call(definition, httpMethod="POST", path="/items", body='{"id": "1", "owner": {}, "other": {}}')
+    assert result.status == 400
+    # a local #/definitions reference and a model address both reach Owner
+    assert result.log.count('object has missing required properties (["email"])') == 2
+    # $default applies to a content type the method has no model of its own for
+    result = call(definition, httpMethod="POST", path="/items", headers={"Content-Type": "text/plain"}, body="{}")
+    assert result.status == 400
+
+
+def test_a_customised_bad_request_body_response_reads_the_validation_errors(tmp_path):
+    definition = write(tmp_path, SWAGGER + textwrap.dedent("""\
+        x-amazon-apigateway-gateway-responses:
+          BAD_REQUEST_BODY:
+            statusCode: 422
+            responseParameters: {gatewayresponse.header.X-Kind: "'validation'"}
+            responseTemplates:
+              application/json: 'error=$context.error.validationErrorString type=$context.error.responseType'
+        """))
+    result = call(definition, httpMethod="POST", path="/items", body="{}")
+    assert result.status == 422
+    assert result.headers["X-Kind"] == "validation"
+    assert result.body == 'error=[object has missing required properties (["id"])] type=BAD_REQUEST_BODY'
+
+
+def test_a_customised_bad_request_parameters_response(pets):
+    from dataclasses import replace
+
+    from vtlgw.apigw.definition.model import GatewayResponse, MappingTemplate
+
+    custom = GatewayResponse("BAD_REQUEST_PARAMETERS", status_code="412",
+                             response_templates=[MappingTemplate("application/json",
+                                                                 '{"why": "$context.error.validationErrorString"}')])
+    definition = replace(pets, gateway_responses={"BAD_REQUEST_PARAMETERS": custom})
+    result = call(definition, httpMethod="GET", path="/pets", queryStringParameters={"limit": "1"})
+    assert (result.status, body_of(result)) == (412, {"why": "Missing required request parameters: [x-tenant]"})
+
+
+def test_a_model_that_is_not_a_draft_4_schema_is_a_located_error(tmp_path):
+    definition = write(tmp_path, SWAGGER.replace("required: [email]", "required: email"))
+    with pytest.raises(ModelSchemaError, match=r"api\.yaml:\d+:\d+: model Owner is not a valid JSON Schema draft 4"):
+        call(definition, httpMethod="POST", path="/items", body='{"id": "1", "owner": {}}')
+    # the model a method names directly, too
+    definition = write(tmp_path, SWAGGER.replace("required: [id]", "required: id"))
+    with pytest.raises(ModelSchemaError, match=r"api\.yaml:\d+:\d+: model Item is not a valid JSON Schema draft 4"):
+        call(definition, httpMethod="POST", path="/items", body="{}")
+
+
+def test_unsupported_keywords_are_reported_with_the_model_and_pointer(tmp_path):
+    definition = write(tmp_path, SWAGGER.replace("      id: {type: string}",
+                                                 "      id: {type: string, example: '1', nullable: true}"))
+    notes = [n.what for n in definition.methods[("POST", "/items")].not_emulated]
+    assert notes == [
+        "POST /items: model Item: keyword 'example' at /definitions/Item/properties/id/example is not applied by "
+        "API Gateway (an OpenAPI keyword API Gateway does not support); request validation ignores it",
+        "POST /items: model Item: keyword 'nullable' at /definitions/Item/properties/id/nullable is not applied "
+        "by API Gateway (an OpenAPI 3.0 keyword; in draft 4 write \"type\": [\"string\", \"null\"]); request "
+        "validation ignores it",
+    ]
+    assert definition.methods[("POST", "/items")].not_emulated[0].location.endswith("api.yaml:10:35")
+
+
+def test_a_body_that_is_not_utf8_is_invalid(pets):
+    result = invoke(pets, {"httpMethod": "PUT", "path": "/pets/1", "body": "/w==", "isBase64Encoded": True})
+    assert (result.status, body_of(result)) == (400, {"message": "Invalid request body"})
+    assert "content type application/json: [the body is not UTF-8 text]" in result.log

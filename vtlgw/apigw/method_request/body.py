@@ -1,0 +1,170 @@
+"""The request body against the method's model (docs/method-request.md, section 3).
+
+The model is the one the method declares for the request's content type
+(its MIME type in lower case; no ``Content-Type`` is ``application/json``), or
+for ``$default``; with none, the body is not validated
+[D:api-gateway-method-request-validation]. Models are JSON Schema draft 4
+[D:models-mappings-models], checked with ``jsonschema``'s ``Draft4Validator``;
+``$ref`` reaches other models by address and a model's own ``#/...`` parts.
+A body that fails is a 400 ``Invalid request body`` [AWS-rec]; the execution
+log lists the reasons (U54, U55).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from vtlgw.apigw.definition.validation import BUILT_IN_MODELS, MODEL_URL, Model, model_name_from_url
+from vtlgw.vtl.errors import VtlError
+
+from .messages import describe_errors
+from .state import StageRejected, StageState
+
+__all__ = ["check", "choose_model", "body_errors", "ModelSchemaError", "MESSAGE", "LOG_LINE"]
+
+MESSAGE = "Invalid request body"
+LOG_LINE = "Request body does not match model schema for content type {content_type}: [{errors}]"
+DEFAULT_CONTENT_TYPE = "application/json"
+
+
+class ModelSchemaError(VtlError):
+    """A model that is not a valid draft 4 schema (API Gateway refuses to create it)."""
+
+
+def content_type_of(request: Any) -> str:
+    """The MIME type the model is chosen by: without parameters, in lower case; application/json if absent."""
+    header = request.content_type or ""
+    media = header.split(";", 1)[0].strip().lower()
+    return media or DEFAULT_CONTENT_TYPE
+
+
+def choose_model(method: Any, content_type: str) -> str | None:
+    """The model name the method declares for ``content_type`` (keys compared ignoring case), else ``$default``."""
+    for key, name in method.request_models.items():
+        if key.strip().lower() == content_type:
+            return name
+    return method.request_models.get("$default")
+
+
+def _model(definition: Any, name: str) -> Model | None:
+    found = definition.models.get(name) if definition is not None else None
+    if found is None and name in BUILT_IN_MODELS:
+        found = Model(name, BUILT_IN_MODELS[name], built_in=True)
+    return found
+
+
+def body_errors(definition: Any, model: Model, instance: Any) -> list[str]:
+    """The validation errors of ``instance`` against ``model``, as the execution log lists them."""
+    import jsonschema
+    from referencing import Registry, Resource
+    from referencing.exceptions import NoSuchResource, Unresolvable
+
+    api_id = getattr(definition, "api_id", None) or "offline"
+
+    def retrieve(uri: str) -> Resource:
+        name = model_name_from_url(uri)
+        target = _model(definition, name) if name is not None else None
+        if target is None:
+            raise NoSuchResource(ref=uri)
+        return Resource.from_contents(target.schema, default_specification=_draft4())
+
+    registry: Registry = Registry(retrieve=retrieve)  # type: ignore[call-arg]
+    schema = model.schema
+    for reached in _reachable(definition, model):
+        try:
+            jsonschema.Draft4Validator.check_schema(reached.schema)
+        except jsonschema.SchemaError as exc:
+            where = reached.source.location if reached.source is not None else f"model {reached.name}"
+            raise ModelSchemaError(f"{where}: model {reached.name} is not a valid JSON Schema draft 4 schema: "
+                                   f"{exc.message}") from None
+    root = MODEL_URL.format(api=api_id, name=model.name)
+    registry = registry.with_resource(root, Resource.from_contents(schema, default_specification=_draft4()))
+    validator = jsonschema.Draft4Validator({"$ref": root}, registry=registry)
+    try:
+        errors = list(validator.iter_errors(instance))
+    except Unresolvable as exc:  # a $ref to no model: CloudFormation would refuse the model
+        where = model.source.location if model.source is not None else f"model {model.name}"
+        raise ModelSchemaError(f"{where}: model {model.name}: $ref {exc.ref!r} reaches no model of this API")
+    return describe_errors(errors)
+
+
+def _reachable(definition: Any, model: Model) -> list[Model]:
+    """``model`` and every model its ``$ref`` addresses reach, each once: API Gateway refuses to create
+    a model that is not a valid schema, so each is checked before it is used."""
+    found: list[Model] = []
+    seen: set[str] = set()
+    todo = [model]
+    while todo:
+        current = todo.pop()
+        if current.name in seen:
+            continue
+        seen.add(current.name)
+        found.append(current)
+        stack: list[Any] = [current.schema]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                ref = node.get("$ref")
+                name = model_name_from_url(ref) if isinstance(ref, str) else None
+                target = _model(definition, name) if name is not None else None
+                if target is not None and target.name not in seen:
+                    todo.append(target)
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+    return found
+
+
+def _draft4() -> Any:
+    from referencing.jsonschema import DRAFT4
+
+    return DRAFT4
+
+
+def check(state: StageState) -> None:
+    """400 ``BAD_REQUEST_BODY`` when the validator checks bodies and the body does not match its model."""
+    method = state.method
+    validator = method.request_validator
+    if validator is None or not validator.validate_body:
+        return
+    content_type = content_type_of(state.request)
+    name = choose_model(method, content_type)
+    if name is None:
+        state.trace.append(f"request validator {validator.name}: no model for {content_type}; the body is not "
+                           "validated")
+        return
+    model = _model(state.definition, name)
+    if model is None:
+        raise ModelSchemaError(f"{method.http_method} {method.resource_path}: request model {name!r} is not "
+                               "defined in the API")
+    errors = _errors(state, model)
+    if not errors:
+        state.trace.append(f"request validator {validator.name}: the body matches model {name} ({content_type})")
+        return
+    listed = ", ".join(errors)
+    line = LOG_LINE.format(content_type=content_type, errors=listed)
+    state.trace.append(f"request validator {validator.name}: the body does not match model {name}: {listed} "
+                       "(API Gateway answers 400)")
+    raise StageRejected(line, "BAD_REQUEST_BODY", MESSAGE, recorded_body=True,
+                        error_fields={"validationErrorString": f"[{listed}]"})
+
+
+def _errors(state: StageState, model: Model) -> list[str]:
+    """Parse the body (an empty one is ``{}``, U56) and validate it."""
+    try:
+        raw = state.request.body_bytes() or b""
+        text = raw.decode("utf-8")
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return ["the body is not UTF-8 text"]
+    if not text.strip():
+        text = "{}"
+    try:
+        instance = json.loads(text, parse_constant=_refuse_constant)
+    except ValueError as exc:
+        return [f"Invalid JSON: {exc}"]
+    return body_errors(state.definition, model, instance)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
