@@ -31,6 +31,7 @@ from urllib.parse import unquote_plus
 from vtlgw.apigw import limits
 from vtlgw.apigw.errors import ArgumentError, InputFileError
 from vtlgw.apigw.http import paths
+from vtlgw.apigw.http.headers import Headers
 from vtlgw.apigw.jsonvalue import MAX_VALUE_DEPTH, describe_type, json_problem
 from vtlgw.apigw.jsonpos import JsonPositions, deepest, join_pointer
 from vtlgw.apigw.wire import java_utf8
@@ -172,12 +173,7 @@ class MethodRequest:
         When the name appears in several spellings, the spelling that comes last
         in the request wins.
         """
-        wanted = name.lower()
-        found: str | None = None
-        for key, values in self.headers.items():
-            if key.lower() == wanted and values:
-                found = values[-1]
-        return found
+        return Headers(self.headers).last(name)
 
     @property
     def content_type(self) -> str | None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from vtlgw.apigw.http.headers import spellings
 from vtlgw.vtl.diagnostics import Diagnostic
 from vtlgw.vtl.errors import VtlError
 
@@ -65,9 +66,9 @@ class Headers(dict):
 
     def _key(self, name: Any) -> Any:
         if isinstance(name, str) and not dict.__contains__(self, name):
-            for key in self:
-                if key.lower() == name.lower():
-                    return key
+            found = spellings(self, name)
+            if found:
+                return found[0]
         return name
 
     def __getitem__(self, name: Any) -> Any:

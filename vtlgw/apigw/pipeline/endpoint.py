@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
+from vtlgw.apigw.http.headers import spellings
 from vtlgw.apigw.wire import java_utf8
 from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.warning import warning
@@ -56,11 +57,8 @@ class IntegrationRequest:
 
     def header(self, name: str) -> str | None:
         """A header's last value, matched case-insensitively."""
-        found = None
-        for key, value in self.headers.items():
-            if key.lower() == name.lower():
-                found = value
-        return found
+        found = spellings(self.headers, name)
+        return self.headers[found[-1]] if found else None
 
 
 def resolve_uri(uri: str, path: dict[str, list[str]], stage_variables: dict[str, str],

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vtlgw.apigw.definition.model import ApiDefinition, GatewayResponse
+from vtlgw.apigw.http.headers import Headers
 from vtlgw.apigw.request import MethodRequest
 from vtlgw.vtl.values import json_quote, to_text
 
@@ -147,9 +148,7 @@ def gateway_response(definition: ApiDefinition | None, response_type: str, *, re
 
     reader = SourceReader(request, ctx, stage_variables)
     for name, values in map_gateway_parameters(customised.response_parameters, reader):
-        for existing in [k for k in headers if k.lower() == name.lower()]:
-            del headers[existing]
-        headers[name] = values
+        Headers(headers).set(name, values)
     chosen = choose_response_template(customised.response_templates, request.accept)
     template = chosen.template if chosen is not None and chosen.template else DEFAULT_TEMPLATE
     body = substitute(template, ctx, stage_variables)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from vtlgw.apigw.http.headers import Headers
 from vtlgw.apigw.request import MethodRequest
 
 from .failures import Failure
@@ -46,8 +47,7 @@ def _lookup(reference: str, request: MethodRequest, context: dict, stage_variabl
         return "" if value is None else str(value)
     kind, _, name = rest.partition(".")
     if kind == "header":
-        wanted = name.lower()
-        return ",".join(v for key, values in request.headers.items() if key.lower() == wanted for v in values)
+        return ",".join(Headers(request.headers).values(name))
     if kind == "querystring":
         return ",".join(request.query.get(name, []))
     if kind == "path":
@@ -90,14 +90,19 @@ def map_http_api_request(mapping: dict[str, str], request: MethodRequest, contex
             out.path = value
             continue
         op, where, name = found.groups()
-        table = out.headers if where == "header" else out.query
-        same = [k for k in table if (k.lower() == name.lower() if where == "header" else k == name)]
-        if op == "remove" or op == "overwrite":
-            for existing in same:
-                del table[existing]
+        if where == "header":  # names in any case
+            headers = Headers(out.headers)
+            if op == "remove":
+                headers.remove(name)
+            elif op == "overwrite":
+                headers.set(name, [value])
+            else:
+                headers.append(name, value)
+            continue
+        if op == "remove" or op == "overwrite":  # query names as written
+            out.query.pop(name, None)
         if op == "overwrite":
-            table[name] = [value]
+            out.query[name] = [value]
         elif op == "append":
-            target = same[0] if same else name
-            table.setdefault(target, []).append(value)
+            out.query.setdefault(name, []).append(value)
     return out

@@ -24,7 +24,7 @@ from vtlgw.apigw.jsonvalue import describe_type
 from vtlgw.apigw.definition.placement import place, relocate_error
 from vtlgw.apigw.http.content import (ConversionError, Payload, convert_proxy_response, convert_request,
                                       convert_response)
-from vtlgw.apigw.http.headers import HIDDEN_FROM_EVENT, REMAPPED_HEADERS, finalise_headers
+from vtlgw.apigw.http.headers import HIDDEN_FROM_EVENT, REMAPPED_HEADERS, Headers, finalise_headers
 from vtlgw.apigw.http.media import first_accept, is_binary_type
 from vtlgw.apigw.http.trace import TRACE_HEADER, response_trace_id
 from vtlgw.apigw.mapping import override_location, render_with
@@ -399,9 +399,7 @@ class _Run:
             mapped = self._map_parameters(integration)
             headers = client
             for name, values in mapped.header.items():
-                for existing in [k for k in headers if k.lower() == name.lower()]:
-                    del headers[existing]
-                headers[name] = values
+                Headers(headers).set(name, values)
             query.update(mapped.querystring)
             # A mapped path value that is the client's own parameter goes as the client sent it (U52).
             raw_values = {name: sent[name] for name, values in mapped.path.items()
@@ -466,15 +464,15 @@ class _Run:
 
     def _http_api_headers(self, headers: dict[str, list[str]]) -> dict[str, list[str]]:
         """An HTTP API response carries ``apigw-requestid`` (U51: the value is the extended request id)."""
-        out = {name: values for name, values in headers.items() if name.lower() != "apigw-requestid"}
-        out["apigw-requestid"] = [to_text(self.mctx.context.get("extendedRequestId")) or self.request_id]
+        out = dict(headers)
+        Headers(out).set("apigw-requestid", [to_text(self.mctx.context.get("extendedRequestId")) or self.request_id])
         return out
 
     def _with_trace_id(self, headers: dict[str, list[str]]) -> dict[str, list[str]]:
         """A proxy response carries ``X-Amzn-Trace-Id``, continuing the client's trace [AWS-rec] (U47)."""
-        out = {name: values for name, values in headers.items() if name.lower() != TRACE_HEADER.lower()}
+        out = dict(headers)
         client = self.request.header_any_case(TRACE_HEADER)
-        out[TRACE_HEADER] = [response_trace_id(client, self.epoch_ms, self.request_id)]
+        Headers(out).set(TRACE_HEADER, [response_trace_id(client, self.epoch_ms, self.request_id)])
         return out
 
     def _lambda_refuses(self, integration: Integration, verb: str, url: str) -> None:
@@ -601,9 +599,9 @@ class _Run:
                 values = [to_text(v) for v in value] if isinstance(value, list) else [to_text(value)]
                 self.trace.append(f"requestOverride.{section}.{name} = {_values_text(values)}")
                 if section == "header":
-                    for existing in [k for k in target if k.lower() == name.lower()]:
-                        del target[existing]
-                target[name] = values
+                    Headers(target).set(name, values)
+                else:
+                    target[name] = values
         return mapped
 
     def _call_backend(self, integration: Integration, key: str, passthrough: bool, payload: Payload,
@@ -620,9 +618,7 @@ class _Run:
         if content_type:
             headers["Content-Type"] = [content_type]
         for name, values in mapped.header.items():
-            for existing in [k for k in headers if k.lower() == name.lower()]:
-                del headers[existing]
-            headers[name] = values
+            Headers(headers).set(name, values)
         if rendered is not None:
             body, b64 = rendered, False
         elif payload.binary:
@@ -970,11 +966,7 @@ def _not_json_constant(name: str) -> Any:
 
 
 def _last(headers: dict[str, list[str]], name: str) -> str | None:
-    found = None
-    for key, values in headers.items():
-        if key.lower() == name.lower() and values:
-            found = values[-1]
-    return found
+    return Headers(headers).last(name)
 
 
 def _error_message(error: Any) -> str:

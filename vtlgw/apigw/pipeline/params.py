@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from vtlgw.apigw.http.headers import Headers
 from vtlgw.apigw.request import MethodRequest
 from vtlgw.vtl.errors import JavaException
 from vtlgw.vtl.values import json_text, parse_json_text, to_text
@@ -244,12 +245,7 @@ def _one(value: str | None) -> list[str] | None:
 
 def _header_values(headers: dict[str, list[str]], name: str) -> list[str]:
     """All values of a header, whatever the case of its name (HTTP names are case-insensitive)."""
-    wanted = name.lower()
-    values: list[str] = []
-    for key, vals in headers.items():
-        if key.lower() == wanted:
-            values.extend(vals)
-    return values
+    return Headers(headers).values(name)
 
 
 # ---------------------------------------------------------------------------- the three mapping places
