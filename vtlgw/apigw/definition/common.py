@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
+from vtlgw.apigw.http.paths import is_greedy, is_path_part, is_variable, split_resource_path
 from vtlgw.apigw.wire import strip_bom
 
 from . import intrinsics
@@ -29,9 +30,6 @@ from .model import (
     NotEmulated,
     Source,
     Substitution,
-    is_greedy,
-    is_variable,
-    split_resource_path,
 )
 from .yamlload import Document, join_pointer
 
@@ -628,11 +626,8 @@ def add_integration_response(ctx: Context, integration: Integration, response: I
 # ---------------------------------------------------------------------------
 # Resources and methods
 
-_PATH_PART = re.compile(r"[a-zA-Z0-9._-]+\Z|\{[a-zA-Z0-9._-]+\+?\}\Z")
-
-
 def check_path_part(ctx: Context, part: str, pointer: str) -> bool:
-    if not _PATH_PART.match(part):
+    if not is_path_part(part):
         ctx.report(
             pointer,
             f"invalid path part {part!r}: Resource's path part only allow a-zA-Z0-9._- and curly braces at "

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from vtlgw.apigw.http.paths import is_greedy
+
 from . import intrinsics
 from .common import Context, as_bool, as_enum, as_mapping, as_string, describe, not_emulated, string_map
 from .errors import UnsupportedDefinitionError
@@ -253,7 +255,7 @@ def checked_path(ctx: Context, path: str, pointer: str) -> str | None:
         if not _ROUTE_PART.match(part):
             ctx.report(pointer, f"invalid path part {part!r} in route path {path!r}")
             return None
-        if part.endswith("+}") and index != len(parts) - 1:
+        if is_greedy(part) and index != len(parts) - 1:
             ctx.report(pointer, f"route path {path!r}: the greedy path variable {part} must be at the end of the path")
             return None
     return "/" + "/".join(parts)

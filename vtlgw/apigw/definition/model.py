@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import unquote
 
-from vtlgw.apigw.http.paths import request_segments
+from vtlgw.apigw.http.paths import (  # the one resource-path module; these names stay importable from here
+    is_greedy,
+    is_variable,
+    request_segments,
+    route_segments,
+    split_resource_path,
+    variable_name,
+)
 from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.warning import warning
 
@@ -464,10 +471,7 @@ class ApiDefinition:
         it (U49: the docs say nothing of these, so ``/pets/`` does not match ``GET /pets``).
         """
         verb = http_method.upper()
-        raw = path.split("?", 1)[0]
-        raw = raw[1:] if raw.startswith("/") else raw
-        parts = raw.split("/") if raw else []
-        for route_path, params in _http_candidates(self._http_route_tree(), parts):
+        for route_path, params in _http_candidates(self._http_route_tree(), route_segments(path)):
             method = self.methods.get((verb, route_path)) or self.methods.get(("ANY", route_path))
             if method is not None:
                 return method, {name: unquote(value) for name, value in params.items()}
@@ -519,9 +523,9 @@ class _Node:
 
     def child(self, segment: str) -> _Node:
         if is_greedy(segment):
-            return self.greedy.setdefault(segment[1:-2], _Node())
+            return self.greedy.setdefault(variable_name(segment), _Node())
         if is_variable(segment):
-            return self.variables.setdefault(segment[1:-1], _Node())
+            return self.variables.setdefault(variable_name(segment), _Node())
         return self.literals.setdefault(segment, _Node())
 
 
@@ -570,16 +574,3 @@ def _http_candidates(root: _Node, parts: list[str]) -> Iterator[tuple[str, dict[
 
     yield from walk(root, 0, {})
 
-
-def split_resource_path(path: str) -> list[str]:
-    """``/pets/{id}`` -> ``["pets", "{id}"]``; the root is ``[]``."""
-    stripped = path.strip("/")
-    return stripped.split("/") if stripped else []
-
-
-def is_variable(segment: str) -> bool:
-    return segment.startswith("{") and segment.endswith("}")
-
-
-def is_greedy(segment: str) -> bool:
-    return segment.startswith("{") and segment.endswith("+}")

@@ -11,12 +11,41 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-__all__ = ["collapse_slashes", "parameter_names", "request_segments", "match_path", "match_decoded",
-           "PARAM_SEGMENT"]
+__all__ = ["collapse_slashes", "parameter_names", "request_segments", "route_segments", "match_path",
+           "match_decoded", "split_resource_path", "is_variable", "is_greedy", "variable_name", "is_path_part",
+           "PARAM_SEGMENT", "PATH_PART"]
 
 _RUN_OF_SLASHES = re.compile(r"/{2,}")
 #: One ``{name}`` or ``{name+}`` segment of a resource template.
 PARAM_SEGMENT = re.compile(r"\{([^{}/+]+)(\+?)\}")
+#: A resource's ``pathPart`` as API Gateway accepts one: a literal of ``a-zA-Z0-9._-``, ``{name}`` or ``{name+}``.
+PATH_PART = re.compile(r"[a-zA-Z0-9._-]+\Z|\{[a-zA-Z0-9._-]+\+?\}\Z")
+
+
+def split_resource_path(path: str) -> list[str]:
+    """A resource template's segments: ``/pets/{id}`` -> ``["pets", "{id}"]``; the root is ``[]``."""
+    stripped = path.strip("/")
+    return stripped.split("/") if stripped else []
+
+
+def is_variable(segment: str) -> bool:
+    """``{name}`` or ``{name+}``: a segment that takes a path parameter."""
+    return segment.startswith("{") and segment.endswith("}")
+
+
+def is_greedy(segment: str) -> bool:
+    """``{name+}``: a segment that takes the rest of the path."""
+    return segment.startswith("{") and segment.endswith("+}")
+
+
+def variable_name(segment: str) -> str:
+    """The parameter name of a ``{name}`` or ``{name+}`` segment."""
+    return segment[1:-2] if is_greedy(segment) else segment[1:-1]
+
+
+def is_path_part(part: str) -> bool:
+    """Whether API Gateway accepts ``part`` as a resource's path part (:data:`PATH_PART`)."""
+    return PATH_PART.match(part) is not None
 
 
 def collapse_slashes(path: str) -> str:
@@ -53,6 +82,14 @@ def request_segments(path: str) -> list[str]:
     raw = collapse_slashes(path.split("?", 1)[0])
     raw = raw[1:] if raw.startswith("/") else raw
     raw = raw[:-1] if raw.endswith("/") else raw
+    return raw.split("/") if raw else []
+
+
+def route_segments(path: str) -> list[str]:
+    """The segments an HTTP API routes a request path by: split at every slash, nothing folded (U49: a
+    trailing slash or a run of slashes leaves empty segments, which match no route segment)."""
+    raw = path.split("?", 1)[0]
+    raw = raw[1:] if raw.startswith("/") else raw
     return raw.split("/") if raw else []
 
 
