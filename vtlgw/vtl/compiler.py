@@ -21,12 +21,15 @@ every branch; one switchable compile serves every forcing.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from vtlgw.vtl import methods
 from vtlgw.vtl import nodes as n
 from vtlgw.vtl import runtime as rt
+from vtlgw.vtl.kinds import Kind, kind_of, nonzero_int_literal, prove_reads
 from vtlgw.vtl.values import PLAIN_DOUBLE_MAX, PLAIN_DOUBLE_MIN, ArrayList, HostObject
 
 MARKER_RE = re.compile(r"#@(\d+)\s*$")
@@ -67,6 +70,8 @@ class TreeFacts:
     escapes: bool  # a #stop or #break inside a #define body or a string literal
     names: frozenset[str]  # every name a reference (or #set target) spells
     member_read: frozenset[str]  # names some reference reads a property of ($name.x…)
+    loop_vars: frozenset[str] = frozenset()  # names some #foreach binds
+    defined: frozenset[str] = frozenset()  # names some #define binds
 
 
 def survey(tree: list[n.Stmt]) -> TreeFacts:
@@ -74,6 +79,8 @@ def survey(tree: list[n.Stmt]) -> TreeFacts:
     rebound: set[str] = set()
     names: set[str] = set()
     member_read: set[str] = set()
+    loop_vars: set[str] = set()
+    defined: set[str] = set()
     containers: list[n.Node] = []
     stops = False
     Ref, Set, Define, Interp, Prop = n.Ref, n.Set, n.Define, n.InterpString, n.Prop
@@ -88,13 +95,16 @@ def survey(tree: list[n.Stmt]) -> TreeFacts:
                 rebound.add(x.target.name)
         elif t is Define:
             rebound.add(x.name)
+            defined.add(x.name)
             containers.append(x)
+        elif t is n.Foreach:
+            loop_vars.add(x.var)
         elif t is Interp:
             containers.append(x)
         elif t is n.Stop or t is n.Break:
             stops = True
     return TreeFacts(frozenset(rebound), stops and _escape_inside(containers), frozenset(names),
-                     frozenset(member_read))
+                     frozenset(member_read), frozenset(loop_vars), frozenset(defined))
 
 
 def _escape_inside(containers: list[n.Node]) -> bool:
@@ -133,12 +143,25 @@ class Compiled:
         return 0
 
 
+class _NeedsMap(Exception):
+    """A template whose #set variables cannot live in Python locals: compile it again with the map."""
+
+
 class _Function:
+    READS_LINE = 2  # the line that reads variables into locals once the body is known
+
     def __init__(self, name: str, params: str = "st, v, w") -> None:
-        self.lines = [f"def {name}({params}):", "    g = v.get"]
+        self.lines = [f"def {name}({params}):", "    g = v.get", "    pass"]
         self.indent = 1
         self.blocks = 0
         self.loop_here = False  # inside a Python loop of this very function
+        self.reads: dict[str, str] = {}  # variable name -> the local it is read into at the start
+
+    def finish(self, first_reads: dict[str, str]) -> None:
+        """Fill in the line that reads the variables this function (and ``first_reads``) use."""
+        reads = {**first_reads, **self.reads}
+        if reads:
+            self.lines[self.READS_LINE] = "    " + "; ".join(f"{local} = g({name!r})" for name, local in reads.items())
 
     def line(self, code: str, pos: int | None = None) -> None:
         if pos is not None:
@@ -150,8 +173,10 @@ class _Function:
 
 class Compiler:
     def __init__(self, limits: rt.Limits, *, facts: TreeFacts | None = None, switchable: bool = False,
-                 trace: bool = False) -> None:
+                 trace: bool = False, set_locals: bool = True, typed: bool = True) -> None:
         self.limits = limits
+        self.typed = typed  # False: every value through the generic runtime (what the typed code must equal)
+        self.use_set_locals = set_locals and typed
         self.facts = facts
         self.switchable = switchable
         self.trace = trace
@@ -160,7 +185,14 @@ class Compiler:
         if trace:  # text that becomes a value (string literals, #define blocks) is written untraced
             self.globals.update(interpolate=rt.traced_interpolate, DefineBlock=rt.TracedDefineBlock)
         self.globals.update(ArrayList=ArrayList, HostObject=HostObject, _MISSING=_MISSING,
-                            _unsupported=_unsupported, _cap=limits.max_loop_iterations)
+                            _unsupported=_unsupported, _cap=limits.max_loop_iterations,
+                            # typed code: an int strictly between _NIB and _IB has at most max_integer_bits bits
+                            # (kept to machine-word size, where comparing is cheapest; bigger ones take the
+                            # runtime's path, which gives the same result)
+                            _IB=1 << min(62, limits.max_integer_bits), _NIB=-(1 << min(62, limits.max_integer_bits)),
+                            _HB=1 << _half_bits(limits), _NHB=-(1 << _half_bits(limits)),
+                            map_put=methods._map_put, setitem=operator.setitem, _MC=limits.max_collection_size)
+        self.read_kinds: dict[int, str] = {}  # id(Ref) -> the kind that read is proven to give
         self.functions: list[_Function] = []
         self.sites: dict[str, str] = {}
         # Loop variables readable from a Python local: var name -> local, in the current function.
@@ -210,10 +242,28 @@ class Compiler:
     def compile(self, body: list[n.Stmt], filename: str) -> Compiled:
         if self.facts is None:
             self.facts = survey(body)
+        facts = self.facts
+        # Names nothing writes during a render (no #set, #define or #foreach binds them): each function
+        # reads them from the map once, into a local.
+        self.stable = (facts.names - facts.rebound - facts.loop_vars - frozenset(LOOP_SPECIALS)
+                       if self.typed else frozenset())
+        # #set targets live in locals of _render when the whole template compiles into that one function
+        # (no #define block, string with directives, split or hoisted helper reads the map): nothing
+        # else can see them. The first try that needs a helper function starts again with the map.
+        self.set_locals: dict[str, str] | None = None
+        if self.use_set_locals:
+            candidates = facts.rebound - facts.defined - facts.loop_vars - frozenset(LOOP_SPECIALS)
+            self.set_locals = {name: f"_s{i}" for i, name in enumerate(sorted(candidates))}
+        # What each read gives, where provable: #set variables only when they are locals (nothing else
+        # assigns them then), loop variables over ranges always.
+        if self.typed:
+            self.read_kinds = prove_reads(body, frozenset(self.set_locals or ()), facts.rebound)
         # $foreach, $velocityCount and $velocityHasNext are kept only when the template names them:
         # VTL has no computed variable names, so an unnamed one can never be read.
         self.specials = tuple(name for name in LOOP_SPECIALS if name in self.facts.names)
         self.new_function("_render", body)
+        for f in self.functions:
+            f.finish(self.set_locals if f is self.functions[0] and self.set_locals else {})
         for fn, index, name in self.stores_for:
             if name not in self.env_reads:  # nothing reads it from the map: keep the line count, drop the work
                 fn.lines[index] = fn.lines[index][: len(fn.lines[index]) - len(fn.lines[index].lstrip())] + "pass"
@@ -229,13 +279,15 @@ class Compiler:
                         self.write_nodes if self.trace else None, self.switchable)
 
     def new_function(self, name: str, body: list[n.Stmt]) -> str:
+        if self.fn is not None and self.set_locals:
+            raise _NeedsMap()
         outer, saved = self.fn, (self.loop_locals, self.loop_maps, self.loop_counters)
         fn = self.fn = _Function(name)
         # The outer function's locals are out of reach here.
         self.loop_locals, self.loop_maps, self.loop_counters = {}, {}, None
         self.functions.append(fn)
         self.statements(body)
-        if len(fn.lines) == 2:
+        if len(fn.lines) == 3:
             fn.line("pass")
         self.fn = outer
         self.loop_locals, self.loop_maps, self.loop_counters = saved
@@ -246,7 +298,15 @@ class Compiler:
         local = self.loop_locals.get(name)
         if local is not None:
             return local
+        if self.set_locals and name in self.set_locals:
+            return self.set_locals[name]
         self.env_reads.add(name)
+        if name in self.stable:
+            fn = self.fn
+            local = fn.reads.get(name)
+            if local is None:
+                local = fn.reads[name] = self.fresh("_g")
+            return local
         return f"g({name!r})"
 
     def assigned_names(self) -> frozenset[str]:
@@ -346,15 +406,18 @@ class Compiler:
     def stmt_Set(self, node: n.Set) -> None:
         target, value = node.target, node.value
         code = self.value(value, 0)
-        may_be_null = not isinstance(value, (n.Ref, n.Literal, n.ListLit, n.MapLit, n.InterpString))
+        may_be_null = (not isinstance(value, (n.Ref, n.Literal, n.ListLit, n.MapLit, n.InterpString))
+                       and not (self.typed and self.kind(value)[1]))
         fn = self.fn
         if not target.parts:
+            store = (self.set_locals[target.name] if self.set_locals and target.name in self.set_locals
+                     else f"v[{target.name!r}]")
             if may_be_null:
                 t = self.fresh("_t")
                 fn.line(f"{t} = {code}", node.pos)
-                fn.line(f"if {t} is not None: v[{target.name!r}] = {t}", node.pos)
+                fn.line(f"if {t} is not None: {store} = {t}", node.pos)
             else:
-                fn.line(f"v[{target.name!r}] = {code}", node.pos)
+                fn.line(f"{store} = {code}", node.pos)
             return
         t = self.fresh("_t")
         fn.line(f"{t} = {code}", node.pos)
@@ -486,6 +549,8 @@ class Compiler:
 
     def hoist(self, node: n.Expr, mode: str) -> str:
         """Move a deep sub-expression into its own function (CPython nesting limits)."""
+        if self.set_locals:
+            raise _NeedsMap()
         name = self.fresh("_e")
         outer, saved = self.fn, (self.loop_locals, self.loop_maps, self.loop_counters)
         fn = self.fn = _Function(name, "st, v")
@@ -518,6 +583,9 @@ class Compiler:
             elif isinstance(part, n.Prop):
                 # Plain maps (JSON objects, map literals) are the common case: skip the call.
                 code = f"(_p.get({part.name!r}) if isinstance(_p := {code}, dict) else prop(_p, {part.name!r}))"
+            elif (k == 0 and isinstance(part, n.Call)
+                  and (typed := self.typed_call(ref, part, code, depth)) is not None):
+                code = typed
             elif isinstance(part, n.Call):
                 args = "".join(self.value(a, depth + 1) + ", " for a in part.args)
                 # Host objects ($input, $util) whose method the site has seen are called directly;
@@ -542,11 +610,12 @@ class Compiler:
         t = type(node)
         if t is n.Ref:
             if not node.parts:
-                local = self.loop_locals.get(node.name)
-                if local:
-                    return f"('' if {local} is None else {local})"
-                self.env_reads.add(node.name)
-                return f"g({node.name!r}, '')"
+                code = self.variable(node.name)
+                if id(node) in self.read_kinds:
+                    return code  # proven non-null
+                if code.startswith("g("):
+                    return f"g({node.name!r}, '')"
+                return f"('' if {code} is None else {code})"
             return f"(_v if (_v := {self.chain(node, depth)}) is not None else '')"  # nn(), inline
         if t is n.Literal:
             if node.value is None:
@@ -573,13 +642,139 @@ class Compiler:
             if op in COMPARE:
                 if op in ("==", "!=") and (fast := self.equals_literal(node, depth)):
                     return fast if op == "==" else f"(not {fast})"
+                if (typed := self.typed_compare(node, depth)) is not None:
+                    return typed
                 return f"{COMPARE[op]}({self.value(node.left, depth + 1)}, {self.value(node.right, depth + 1)})"
             extra = ""
             if op == "+" and any(isinstance(x, (n.BinOp, n.Paren, n.Range)) for x in (node.left, node.right)):
                 extra = f", {self.const(_literal(node.left))}, {self.const(_literal(node.right))}"
+            if (typed := self.typed_arith(node, depth, extra)) is not None:
+                return typed
             return (f"(\n{ARITH[op]}(st, {self.value(node.left, depth + 1)}, "
                     f"{self.value(node.right, depth + 1)}{extra})  #@{node.pos}\n)")
         raise AssertionError(f"unknown expression node {t.__name__}")
+
+    # ------------------------------------------------------------ typed code
+
+    def kind(self, node: n.Expr) -> tuple[Kind, bool]:
+        """``(kind, non_null)`` of ``node``'s value, as far as the compiler can prove it."""
+        return kind_of(node, lambda ref: self.read_kinds.get(id(ref)))
+
+    def is_int(self, node: n.Expr) -> bool:
+        kind, non_null = self.kind(node)
+        return kind == "int" and non_null
+
+    def typed_arith(self, node: n.BinOp, depth: int, extra: str) -> str | None:
+        """``+ - * / %`` as Python operators where the operands are ints (proven, or checked here).
+
+        Each form gives what the runtime's operator gives: an int result
+        within ``max_integer_bits`` is the operator's own, anything else
+        (an overflow, a negative operand of ``/`` or ``%``, another type) goes
+        to the runtime's function with the same operands, which decides.
+        """
+        if not self.typed:
+            return None
+        op, left, right = node.op, node.left, node.right
+        left_int, right_int = self.is_int(left), self.is_int(right)
+        fn = ARITH[op]
+        a, b = self.fresh("_a"), self.fresh("_b")
+        # The runtime's call comes first on the first line, as in the generic code, so a failure maps to
+        # the same template position; Python evaluates the condition (the operands, left first) before it.
+        if op in "+-*":
+            r = self.fresh("_r")
+            # mul() refuses operands whose bit lengths add up past the limit (whatever the product):
+            # the fast `*` takes only operands below 2 ** _HBITS each, whose lengths never do.
+            if left_int and right_int:
+                if op == "*":
+                    check = (f"(_NHB < ({a} := {self.value(left, depth + 1)}) < _HB) & "
+                             f"(_NHB < ({b} := {self.value(right, depth + 1)}) < _HB) and _NIB < ({r} := {a} * {b}) < _IB")
+                else:
+                    check = (f"_NIB < ({r} := ({a} := {self.value(left, depth + 1)}) "
+                             f"{op} ({b} := {self.value(right, depth + 1)})) < _IB")
+                code = f"{fn}(st, {a}, {b}{extra}) if not ({check}) else {r}"
+            elif right_int and _pure(right):  # `$x + 1`: the left one is checked
+                b = self.value(right, depth + 1)
+                raw, fallback = self.checked_operand(left, a, depth)
+                halves = f"_NHB < {a} < _HB and _NHB < {b} < _HB and " if op == "*" else ""
+                code = (f"{fn}(st, {fallback}, {b}{extra}) if not (type({a} := {raw}) is int and "
+                        f"{halves}_NIB < ({r} := {a} {op} {b}) < _IB) else {r}")
+            else:
+                return None
+            return f"(\n{code}  #@{node.pos}\n)"
+        if nonzero_int_literal(right) and _literal_int(right) > 0:  # `/ k` and `% k` with k > 0
+            k = self.const(_literal_int(right))
+            py = "//" if op == "/" else "%"
+            left_code = self.value(left, depth + 1)
+            check = f"({a} := {left_code}) >= 0" if left_int else f"type({a} := {left_code}) is int and {a} >= 0"
+            code = f"{fn}(st, {a}, {k}) if not ({check}) else {a} {py} {k}"
+            return f"(\n{code}  #@{node.pos}\n)"
+        return None
+
+    def checked_operand(self, node: n.Expr, local: str, depth: int) -> tuple[str, str]:
+        """Code for an operand whose type is checked into ``local``, and the operand's value from ``local``.
+
+        A reference's raw value is checked as it is (an int is an int, nullish or not): only when the
+        check fails does it become "" for a null, as :meth:`value` makes it.
+        """
+        if type(node) is n.Ref and depth + 1 <= MAX_EXPR_DEPTH:
+            raw = self.chain(node, depth + 1) if node.parts else self.variable(node.name)
+            if node.parts or id(node) not in self.read_kinds:
+                return raw, f"('' if {local} is None else {local})"
+            return raw, local
+        return self.value(node, depth + 1), local
+
+    def typed_compare(self, node: n.BinOp, depth: int) -> str | None:
+        """``< <= > >=`` (and ``== !=`` of two ints) as Python comparisons where the operands are ints."""
+        if not self.typed:
+            return None
+        op, left, right = node.op, node.left, node.right
+        left_int, right_int = self.is_int(left), self.is_int(right)
+        if left_int and right_int:
+            return f"({self.value(left, depth + 1)} {op} {self.value(right, depth + 1)})"
+        if op in ("==", "!="):
+            return None
+        fn = COMPARE[op]
+        a = self.fresh("_a")
+        if right_int and _pure(right):
+            b = self.value(right, depth + 1)
+            raw, fallback = self.checked_operand(left, a, depth)
+            return f"({a} {op} {b} if type({a} := {raw}) is int else {fn}({fallback}, {b}))"
+        if left_int and _pure(left):
+            x = self.value(left, depth + 1)
+            return f"({x} {op} {a} if type({a} := {self.value(right, depth + 1)}) is int else {fn}({x}, {a}))"
+        return None
+
+    def typed_call(self, ref: n.Ref, part: n.Call, receiver: str, depth: int) -> str | None:
+        """A method of a variable proven to hold a list or a map, without the call site's dispatch."""
+        kind = self.read_kinds.get(id(ref))
+        name, args = part.name, part.args
+        if kind not in ("list", "map"):
+            return None
+        if name == "size" and not args:
+            return f"len({receiver})"
+        if name == "get" and len(args) == 1:
+            site = self.call_site(name)
+            i = self.fresh("_a")
+            arg = self.value(args[0], depth + 1)
+            if "\n" in arg:
+                return None  # keep the generic code's lines, which locate failures
+            if kind == "list":  # ArrayList.get: an int within bounds; anything else as the site decides
+                check = f"0 <= ({i} := {arg})" if self.is_int(args[0]) else f"type({i} := {arg}) is int and 0 <= {i}"
+                return f"({receiver}[{i}] if {check} < len({receiver}) else {site}(st, {receiver}, ({i}, )))"
+            akind, _ = self.kind(args[0])
+            if akind in ("str", "int"):
+                return f"{receiver}.get({arg})"
+            return f"({receiver}.get({i}) if type({i} := {arg}) is str else {site}(st, {receiver}, ({i}, )))"
+        if name == "put" and len(args) == 2 and kind == "map":
+            k, x = self.fresh("_a"), self.fresh("_b")
+            key, value = self.value(args[0], depth + 1), self.value(args[1], depth + 1)
+            if "\n" in key + value:
+                return None
+            # HashMap.put of a String key: the old value; a new key past the size limit goes to the method.
+            return (f"(({receiver}.get({k}), setitem({receiver}, {k}, {x}))[0] "
+                    f"if (type({k} := {key}), {x} := {value})[0] is str and len({receiver}) < _MC "
+                    f"else map_put(st, {receiver}, ({k}, {x})))")
+        return None
 
     def equals_literal(self, node: n.BinOp, depth: int) -> str | None:
         """``x == literal`` without a call when ``x`` has the literal's type (``eq`` otherwise)."""
@@ -642,6 +837,24 @@ class Compiler:
         return f"interpolate(st, {name}, v)"
 
 
+def _half_bits(limits: rt.Limits) -> int:
+    """Operands of fewer bits than this multiply where mul() multiplies them (see Compiler.typed_arith)."""
+    return min(31, (limits.max_integer_bits + 1) // 2)
+
+
+def _pure(node: n.Expr) -> bool:
+    """Whether evaluating ``node`` can neither fail nor be told apart when done twice or out of order."""
+    while type(node) is n.Paren:
+        node = node.inner
+    return type(node) is n.Literal or (type(node) is n.Ref and not node.parts)
+
+
+def _literal_int(node: n.Expr) -> int:
+    while type(node) is n.Paren:
+        node = node.inner
+    return node.value
+
+
 def _printed(t: str) -> str:
     """How the value in local ``t`` prints: strings, ints and everyday floats without a call to text()."""
     return (f"{t} if (_y := type({t})) is str else str({t}) if _y is int "
@@ -654,11 +867,19 @@ def _literal(node: n.Expr) -> str:
 
 
 def compile_tree(body: list[n.Stmt], filename: str, limits: rt.Limits, *, facts: TreeFacts | None = None,
-                 switchable: bool = False, trace: bool = False) -> Compiled:
+                 switchable: bool = False, trace: bool = False, typed: bool = True) -> Compiled:
     """Compile a parsed template.
 
     ``facts`` (from an earlier compile of the same tree) skips the survey;
     ``switchable`` compiles ``#if`` chains that obey ``st.forced``; ``trace``
-    compiles writes that name their node, for output origins.
+    compiles writes that name their node, for output origins. ``typed=False``
+    compiles every operation through the generic runtime, with every variable
+    in the map: the reference the typed code is tested against.
     """
-    return Compiler(limits, facts=facts, switchable=switchable, trace=trace).compile(body, filename)
+    if facts is None:
+        facts = survey(body)
+    try:
+        return Compiler(limits, facts=facts, switchable=switchable, trace=trace, typed=typed).compile(body, filename)
+    except _NeedsMap:
+        return Compiler(limits, facts=facts, switchable=switchable, trace=trace, typed=typed,
+                        set_locals=False).compile(body, filename)
