@@ -87,6 +87,8 @@ TEST_INVOKE_KEYS = (
 )
 
 _SHARED_KEYS = frozenset(PROXY_KEYS) & frozenset(TEST_INVOKE_KEYS)
+_PROXY_KEY_SET = frozenset(PROXY_KEYS)
+_TEST_INVOKE_KEY_SET = frozenset(TEST_INVOKE_KEYS)
 _PROXY_ONLY = tuple(k for k in PROXY_KEYS if k not in _SHARED_KEYS)
 _TEST_ONLY = tuple(k for k in TEST_INVOKE_KEYS if k not in _SHARED_KEYS)
 _TEST_IGNORED = ("restApiId", "resourceId", "clientCertificateId")
@@ -215,6 +217,12 @@ def resource_parameter_names(resource: str) -> list[str]:
     return paths.parameter_names(resource)
 
 
+# (resource, path) -> what match_resource answered: a request reads the same few resources and paths
+# again and again. Only answers are kept (a malformed resource raises every time); callers get copies.
+_MATCHES: dict[tuple[str, str], dict[str, str] | None] = {}
+_MATCHES_SIZE = 1024
+
+
 def match_resource(resource: str, path: str) -> dict[str, str] | None:
     """Match ``path`` against a resource template; the URL-decoded parameters, or ``None``.
 
@@ -222,8 +230,16 @@ def match_resource(resource: str, path: str) -> dict[str, str] | None:
     slashes count as one and a single trailing slash is ignored, so
     ``/{proxy+}`` gives ``a/b`` for ``/a//b/``.
     """
-    resource_parameter_names(resource)
-    return paths.match_decoded(resource, path)
+    key = (resource, path)
+    try:
+        found = _MATCHES[key]
+    except KeyError:
+        resource_parameter_names(resource)
+        found = paths.match_decoded(resource, path)
+        if len(_MATCHES) >= _MATCHES_SIZE:
+            _MATCHES.clear()
+        _MATCHES[key] = found
+    return None if found is None else dict(found)
 
 
 # ---------------------------------------------------------------------------
@@ -484,7 +500,7 @@ class _Reader:
                 f'"{key}" is a proxy-event key but "{test_shape[0]}" is a TestInvokeMethod key; use one shape',
                 key=True,
             )
-        known = TEST_INVOKE_KEYS if test_shape else PROXY_KEYS
+        known = _TEST_INVOKE_KEY_SET if test_shape else _PROXY_KEY_SET
         for key in obj:
             if key not in known:
                 self.warn(_join("", key), f'unknown key "{key}" ignored', key=True)
@@ -625,6 +641,12 @@ class _Reader:
         """Merge a single-value and a multi-value map: the multi-value list wins per name."""
         single = self.obj(obj.get(single_key), "/" + single_key) or {}  # the keys need no escaping
         multi = self.obj(obj.get(multi_key), "/" + multi_key) or {}
+        if not multi:
+            for value in single.values():
+                if not isinstance(value, str):
+                    break
+            else:  # the common case, checked as below: single values only, all strings
+                return {name: [value] for name, value in single.items()}
         # Pointers are made only for a value that is reported.
         for name, values in multi.items():
             if not isinstance(values, list):
