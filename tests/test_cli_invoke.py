@@ -176,8 +176,9 @@ def test_warnings_go_to_stderr_as_located_text_and_json_stays_the_test_invoke_sh
     column = '{"httpMethod": "GET", "path": "/secure", '.__len__() + 1
     assert result.stderr.splitlines() == [
         f'{request}:1:{column}: warning: /Headers: unknown key "Headers" ignored',
-        f"{api}:6:17: warning: /paths/~1secure/get/security: GET /secure: security (MyAuthorizer): authorizers "
-        "are not emulated; the request is let through",
+        f"{api}:6:17: warning: /paths/~1secure/get/security: GET /secure: security scheme 'MyAuthorizer' "
+        "is not defined: API Gateway applies no authorizer for it, and neither does vtlgw; the request is let "
+        "through",
     ]
 
 

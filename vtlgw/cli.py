@@ -541,6 +541,12 @@ def render(template: str, request_path: str | None, response_path: str | None,
                    "(repeatable).")
 @click.option("--api-keys", "api_keys_file", metavar="FILE", type=click.Path(dir_okay=False),
               help='A JSON list of API keys: ["value", {"value": "...", "id": "...", "name": "..."}].')
+@click.option("--authorizer-handler", metavar="MOD:FN",
+              help="Call this Python function as the method's Lambda authorizer (in-process), in place of the "
+                   "template's own function.")
+@click.option("--claims", "claims_file", metavar="FILE", type=click.Path(dir_okay=False),
+              help="A JSON object of Cognito claims for a COGNITO_USER_POOLS method, in place of decoding the "
+                   "caller's token.")
 @_shared_request_options
 @_stack_options
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -554,7 +560,8 @@ def invoke(api_path: str, api_id: str | None, endpoint_type: str | None, http_me
            header_lines: tuple[tuple[str, str], ...], data: RequestBody | None, lambda_handler: str | None,
            lambda_result: str | None, lambda_error: str | None,
            http_response: str | None, backend_path: str | None, http_live: bool,
-           api_key_values: tuple[str, ...], api_keys_file: str | None, stage: str | None,
+           api_key_values: tuple[str, ...], api_keys_file: str | None, authorizer_handler: str | None,
+           claims_file: str | None, stage: str | None,
            stage_variables: tuple[tuple[str, str], ...], context_items: tuple[tuple[str, str], ...],
            region: str | None, account_id: str | None, stack_name: str | None,
            parameters: tuple[tuple[str, str], ...], fmt: str,
@@ -610,9 +617,20 @@ def invoke(api_path: str, api_id: str | None, endpoint_type: str | None, http_me
             from vtlgw.apigw.method_request.api_key import keys_from_file
 
             api_keys.extend(keys_from_file(api_keys_file))
+        authorizer = None
+        if authorizer_handler:
+            if os.getcwd() not in sys.path:
+                sys.path.insert(0, os.getcwd())
+            authorizer = LambdaHandler(authorizer_handler)
+        claims = None
+        if claims_file:
+            from vtlgw.apigw.method_request.claims import claims_from_file
+
+            claims = claims_from_file(claims_file)
         result = run_invoke(definition, request, backend=backend, stage_variables=dict(stage_variables) or None,
                             context_overrides=overrides or None, truncate_log=truncate_log, fresh=fresh,
-                            proxy_header_merge=proxy_headers, report_latency=fresh, api_keys=api_keys or None)
+                            proxy_header_merge=proxy_headers, report_latency=fresh, api_keys=api_keys or None,
+                            authorizer=authorizer, claims=claims)
     except VtlError as exc:
         raise CliError(str(exc)) from None
     for warning in warnings + list(result.warnings):

@@ -249,7 +249,7 @@ def test_strict_mode_fails_on_what_the_definition_sets_and_vtlgw_does_not_run(pr
     result = run(project, "--vtlgw-strict")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*strict mode: *api.yaml:6:17: warning: /paths/~1secure/get/security: "
-                                 "GET /secure: security (MyAuthorizer): authorizers are not emulated*"])
+                                 "GET /secure: security scheme 'MyAuthorizer' is not defined: API Gateway applies no authorizer*"])
 
 
 # ---------------------------------------------------------------------------- case files
@@ -402,3 +402,32 @@ def test_api_keys_and_request_validation_through_invoke(project):
                 vtlgw.invoke("POST /pets", api_key="a", headers={"X-Api-Key": "b"})
     """)
     run(project).assert_outcomes(passed=4)
+
+
+def test_authorizer_and_claims_keywords(project):
+    project.makepyfile(test_secured="""
+        import pytest
+
+        from fixtures.handlers.auth import token_authorizer
+
+        pytestmark = pytest.mark.vtlgw(api="fixtures/pets-secured.openapi.yaml")
+        HEADERS = {"Authorization": "Bearer allow-bob", "x-tenant": "t1"}
+
+        def test_a_handler(vtlgw):
+            result = vtlgw.invoke("POST /pets", headers=HEADERS, api_key="k-0123456789",
+                                  json={"name": "Rex", "kind": "cat"}, authorizer=token_authorizer)
+            assert result.json()["principal"] == "bob"
+
+        def test_a_result(vtlgw):
+            deny = {"principalId": "x", "policyDocument": {"Statement": [
+                {"Effect": "Deny", "Action": "execute-api:Invoke", "Resource": "*"}]}}
+            result = vtlgw.invoke("POST /pets", headers=HEADERS, api_key="k-0123456789", json={}, authorizer=deny)
+            assert result.status == 403
+
+        def test_bad_keywords(vtlgw):
+            with pytest.raises(Exception, match="authorizer= is the authorizer function"):
+                vtlgw.invoke("POST /pets", authorizer=3)
+            with pytest.raises(Exception, match="claims= is a dict"):
+                vtlgw.invoke("POST /pets", claims="sub")
+    """)
+    run(project).assert_outcomes(passed=3)

@@ -260,6 +260,10 @@ class Api:
                 raise RequestKeywordError("give api_key= or an x-api-key header, not both")
             keywords["headers"] = {**(keywords.get("headers") or {}), "x-api-key": api_key}
             api_keys.append(api_key)
+        authorizer = _authorizer(keywords.pop("authorizer", None))
+        claims = keywords.pop("claims", None)
+        if claims is not None and not isinstance(claims, dict):
+            raise RequestKeywordError(f"claims= is a dict of Cognito claims, not {type(claims).__name__}")
         backend_kw = {k: keywords.pop(k) for k in BACKEND_KEYWORDS if keywords.get(k) is not None}
         for k in BACKEND_KEYWORDS:
             keywords.pop(k, None)
@@ -272,7 +276,8 @@ class Api:
         backend = _backend(harness, backend_kw)
         result = invoke(self.definition, request, backend=backend, stage=run["stage"],
                         stage_variables=run["stage_variables"], context_overrides=run["context"],
-                        fresh=run["fresh"], report_latency=run["fresh"], api_keys=api_keys or None)
+                        fresh=run["fresh"], report_latency=run["fresh"], api_keys=api_keys or None,
+                        authorizer=authorizer, claims=claims)
         invoked = Invoked.of(result, f"{verb.upper()} {target}")
         invoked.warnings = warnings + invoked.warnings
         harness.invocations.append(invoked)
@@ -286,6 +291,20 @@ class Api:
 
 
 # ---------------------------------------------------------------------------- helpers
+
+
+def _authorizer(value: Any) -> Any:
+    """``authorizer=``: a handler ``fn(event, context)``, the result it returns (a dict), or a backend."""
+    from vtlgw.apigw.pipeline import LambdaHandler, LambdaResult
+
+    if value is None or hasattr(value, "call"):
+        return value
+    if isinstance(value, dict):
+        return LambdaResult(value)
+    if callable(value):
+        return LambdaHandler(value)
+    raise RequestKeywordError("authorizer= is the authorizer function (event, context) -> result, the result "
+                              f"itself (a dict), or a backend; not {type(value).__name__}")
 
 
 def _api_keys(*given: Any) -> list[Any]:

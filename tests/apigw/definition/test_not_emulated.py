@@ -46,12 +46,19 @@ Resources:
       ResourceId: !GetAtt Api.RootResourceId
       HttpMethod: GET
       AuthorizationType: COGNITO_USER_POOLS
+      AuthorizerId: !Ref Pool
       ApiKeyRequired: true
       Integration:
         Type: AWS_PROXY
         IntegrationHttpMethod: POST
         Uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:1:function:f/invocations
         RequestTemplates: {application/json: '{}'}
+  Pool:
+    Type: AWS::ApiGateway::Authorizer
+    Properties:
+      RestApiId: !Ref Api
+      Type: COGNITO_USER_POOLS
+      ProviderARNs: [arn:aws:cognito-idp:us-east-1:1:userpool/us-east-1_abc]
 """
 
 
@@ -65,7 +72,7 @@ def test_openapi_authorizers_are_recorded_with_their_place_and_validators_are_re
     definition = load_definition(write(tmp_path, "api.yaml", OPENAPI))
     secure = definition.methods[("GET", "/secure")]
     assert [n.what for n in secure.not_emulated] == [
-        "GET /secure: security (MyAuthorizer): authorizers are not emulated; the request is let through",
+        "GET /secure: security scheme 'MyAuthorizer' is not defined: API Gateway applies no authorizer for it, and neither does vtlgw; the request is let through",
     ]
     assert secure.not_emulated[0].location.endswith("api.yaml:10:17")
     # Request validators are run (docs/method-request.md): the API's default, or the operation's own.
@@ -94,9 +101,10 @@ def test_cloudformation_authorization_api_keys_and_proxy_templates(tmp_path):
     notes = [n.what for n in definition.methods[("GET", "/")].not_emulated]
     assert notes == [
         "GET /: request templates are ignored on an AWS_PROXY integration",
-        "GET /: authorization COGNITO_USER_POOLS is not emulated; the request is let through",
     ]
-    assert definition.methods[("GET", "/")].api_key_required  # API keys are checked (docs/method-request.md)
+    method = definition.methods[("GET", "/")]
+    assert method.api_key_required  # API keys and authorizers are run (docs/method-request.md)
+    assert (method.authorization_type, method.authorizer.type) == ("COGNITO_USER_POOLS", "COGNITO_USER_POOLS")
 
 
 def test_invoke_warns_about_each_with_its_location(tmp_path):
@@ -107,10 +115,10 @@ def test_invoke_warns_about_each_with_its_location(tmp_path):
     assert len(result.warnings) == 1
     first = result.warnings[0]
     assert (first.severity, first.code) == (Severity.WARNING, None)
-    assert first.message.startswith("GET /secure: security (MyAuthorizer)")
+    assert first.message.startswith("GET /secure: security scheme 'MyAuthorizer' is not defined")
     assert first.location == Location(str(tmp_path / "api.yaml"), 10, 17, pointer="/paths/~1secure/get/security")
     assert str(first).startswith(f"{tmp_path / 'api.yaml'}:10:17: warning: /paths/~1secure/get/security: "
-                                 "GET /secure: security (MyAuthorizer)")
+                                 "GET /secure: security scheme 'MyAuthorizer' is not defined")
 
 
 def test_a_plain_method_has_nothing_to_report():

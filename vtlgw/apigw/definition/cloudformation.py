@@ -418,6 +418,19 @@ class _TemplateReader:
                 code_dir, source=self.ctx.source(self.pointer(lid)), environment=environment,
                 timeout_seconds=self.function_timeout(merged.get("Timeout"), lid, "Timeout" in props))
         ev = self.ctx.evaluator
+        for authorizer in api.authorizers.values():
+            if not authorizer.is_lambda or authorizer.function_id:
+                continue
+            if ev is not None and authorizer.uri:
+                found = [lid for lid in api.functions if _invokes(authorizer.uri, ev.physical(lid))]
+                if found:
+                    authorizer.function_id = found[0]
+                    continue
+            rendered = intrinsics.render(authorizer.uri_raw) if authorizer.uri_raw is not None else authorizer.uri
+            for name in _FUNCTION_REFERENCE.findall(rendered or ""):
+                if name in api.functions:
+                    authorizer.function_id = name
+                    break
         for method in api.methods.values():
             integration = method.integration
             if integration is None or not integration.is_lambda or not integration.uri:
@@ -689,11 +702,6 @@ class _TemplateReader:
             check_keys(ctx, spec, at("Integration"), CLOUDFORMATION_INTEGRATION)
             method.integration = self.integration(spec, at("Integration"))
             proxy_leftovers(ctx, method, at("Integration"), PASCAL)
-        auth = props.get("AuthorizationType")
-        if (isinstance(auth, str) and auth.upper() != "NONE") or props.get("AuthorizerId") is not None:
-            not_emulated(ctx, method, at("AuthorizationType" if auth is not None else "AuthorizerId"),
-                         f"authorization {auth if isinstance(auth, str) else 'by an authorizer'} is not emulated; "
-                         "the request is let through")
         if self._stage is not None:
             self._stage.method(method, props, at)  # validator, request models, API key (docs/method-request.md)
         return method
@@ -839,16 +847,11 @@ class _TemplateReader:
             self.add_gateway_response(response, api)
 
     def sam_auth(self, api_id: str, method: Method, props: dict[str, Any], pointer: str) -> None:
-        """A SAM ``Auth`` (the event's, else the API's default authorizer): not emulated; API keys are."""
+        """A SAM ``Auth``: the event's authorizer, else the API's default; API keys; models and parameters."""
         api_auth = self.props(api_id).get("Auth") if api_id in self.resources else None
         api_auth = api_auth if isinstance(api_auth, dict) else {}
-        auth = props.get("Auth") if isinstance(props.get("Auth"), dict) else {}
-        authorizer = auth.get("Authorizer", api_auth.get("DefaultAuthorizer"))
-        if isinstance(authorizer, str) and authorizer.upper() not in ("NONE", ""):
-            where = join_pointer(pointer, "Auth") if "Authorizer" in auth else self.pointer(api_id, "Properties", "Auth")
-            not_emulated(self.ctx, method, where, f"authorizer {authorizer} is not emulated; the request is let "
-                                                  "through")
         if self._stage is not None:
+            self._stage.sam_authorization(method, props, pointer, api_auth)
             self._stage.sam_event(method, props, pointer, api_auth)  # models, parameters, API key
 
     def sam_events(self, api_id: str, api: ApiDefinition) -> None:

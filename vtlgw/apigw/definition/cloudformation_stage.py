@@ -24,21 +24,30 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import intrinsics
-from .common import as_bool, as_list, as_mapping, as_string
+from .authorizers import AUTHORIZATION_TYPES, AUTHORIZER_TYPES, DEFAULT_TOKEN_SOURCE, Authorizer, identity_source_list
+from .common import as_bool, as_enum, as_list, as_mapping, as_string
 from .validation import ApiKey, RequestValidator, api_key_id, model_from_schema
 from .yamlload import join_pointer
 
 if TYPE_CHECKING:
     from .model import ApiDefinition, Method
 
-__all__ = ["CloudFormationStage", "REQUEST_VALIDATOR", "MODEL", "API_KEY"]
+__all__ = ["CloudFormationStage", "AUTHORIZER", "REQUEST_VALIDATOR", "MODEL", "API_KEY"]
 
+AUTHORIZER = "AWS::ApiGateway::Authorizer"
 REQUEST_VALIDATOR = "AWS::ApiGateway::RequestValidator"
 MODEL = "AWS::ApiGateway::Model"
 API_KEY = "AWS::ApiGateway::ApiKey"
 _KEY_SOURCES = ("HEADER", "AUTHORIZER")
 _PARAMETER_LOCATIONS = ("method.request.header.", "method.request.querystring.", "method.request.path.",
                         "method.request.multivalueheader.", "method.request.multivaluequerystring.")
+
+
+def _short_id(lid: str) -> str:
+    """A stable 6-character authorizer id for the log, made from the logical id."""
+    import hashlib
+
+    return hashlib.sha256(lid.encode("utf-8", "surrogatepass")).hexdigest()[:6]
 
 
 def _ref(value: Any) -> str | None:
@@ -56,6 +65,7 @@ class CloudFormationStage:
         self.api_id = api_id
         self.api = api
         self.validators: dict[str, RequestValidator] = {}
+        self.authorizers: dict[str, Authorizer] = {}  # logical id -> authorizer
         self.model_names: dict[str, str] = {}  # logical id -> model name
 
     # -- CloudFormation resources ---------------------------------------------------
@@ -77,6 +87,8 @@ class CloudFormationStage:
                 self._validator(lid)
             elif kind == MODEL and reader.belongs(lid, self.api_id):
                 self._model(lid)
+            elif kind == AUTHORIZER and reader.belongs(lid, self.api_id):
+                self._authorizer(lid)
             elif kind == API_KEY:
                 self._api_key(lid)
 
@@ -103,6 +115,34 @@ class CloudFormationStage:
             self.api.models[name] = made
             self.model_names[lid] = name
 
+    def _authorizer(self, lid: str) -> None:
+        props = self.reader.props(lid)
+        at = lambda *t: self.reader.pointer(lid, "Properties", *t)  # noqa: E731
+        ctx = self.ctx
+        kind = as_enum(ctx, props.get("Type"), at("Type"), AUTHORIZER_TYPES, "authorizer type") \
+            if props.get("Type") is not None else None
+        if kind is None:
+            if props.get("Type") is None:
+                ctx.report(at(), "missing required key 'Type' (TOKEN, REQUEST or COGNITO_USER_POOLS)")
+            return
+        name = as_string(ctx, props.get("Name"), at("Name"), symbolic=True) or lid
+        made = Authorizer(name, kind, source=ctx.source(self.reader.pointer(lid)), id=_short_id(lid))
+        if made.is_lambda:
+            made.uri = as_string(ctx, props.get("AuthorizerUri"), at("AuthorizerUri"), symbolic=True)
+            made.uri_raw = props.get("AuthorizerUri")
+        else:
+            arns = as_list(ctx, props.get("ProviderARNs"), at("ProviderARNs")) or []
+            made.provider_arns = [text for index, arn in enumerate(arns)
+                                  if (text := self.reader.literal(arn, at("ProviderARNs", index)))]
+        source = as_string(ctx, props.get("IdentitySource"), at("IdentitySource"), symbolic=True)
+        made.identity_sources = identity_source_list(source)
+        if not made.identity_sources and kind != "REQUEST":
+            made.identity_sources = [DEFAULT_TOKEN_SOURCE]
+        made.validation_expression = as_string(ctx, props.get("IdentityValidationExpression"),
+                                               at("IdentityValidationExpression"))
+        self.authorizers[lid] = made
+        self.api.authorizers[name] = made
+
     def _api_key(self, lid: str) -> None:
         props = self.reader.props(lid)
         at = lambda *t: self.reader.pointer(lid, "Properties", *t)  # noqa: E731
@@ -117,8 +157,25 @@ class CloudFormationStage:
     # -- an AWS::ApiGateway::Method ---------------------------------------------------
 
     def method(self, method: Method, props: dict[str, Any], at: Any) -> None:
-        """The method's validator, request models and API key requirement."""
+        """The method's authorization, validator, request models and API key requirement."""
         ctx = self.ctx
+        auth = props.get("AuthorizationType")
+        kind = as_enum(ctx, auth, at("AuthorizationType"), AUTHORIZATION_TYPES, "authorization type") \
+            if auth is not None else ("CUSTOM" if props.get("AuthorizerId") is not None else "NONE")
+        if kind in ("CUSTOM", "COGNITO_USER_POOLS"):
+            target = _ref(props.get("AuthorizerId"))
+            if target not in self.authorizers:
+                ctx.report(at("AuthorizerId") if "AuthorizerId" in props else at("AuthorizationType"),
+                           f"authorization {kind} needs AuthorizerId: !Ref to an {AUTHORIZER} of this API")
+            else:
+                method.authorizer = self.authorizers[target]
+                method.authorization_type = kind
+                method.sources["authorizer"] = ctx.source(at("AuthorizerId"))
+        elif kind == "AWS_IAM":
+            method.authorization_type = kind
+            method.sources["authorizer"] = ctx.source(at("AuthorizationType"))
+        scopes = as_list(ctx, props.get("AuthorizationScopes"), at("AuthorizationScopes")) or []
+        method.authorization_scopes = [s for s in scopes if isinstance(s, str)]
         if props.get("ApiKeyRequired") is not None:
             method.api_key_required = bool(as_bool(ctx, props["ApiKeyRequired"], at("ApiKeyRequired")))
             method.sources["api_key_required"] = ctx.source(at("ApiKeyRequired"))
@@ -209,6 +266,85 @@ class CloudFormationStage:
                                                         flags["ValidateParameters"],
                                                         source=ctx.source(model_pointer))
             method.sources["request_validator"] = ctx.source(model_pointer)
+
+    def sam_authorizers(self, api_auth: dict[str, Any]) -> None:
+        """``Auth.Authorizers`` of an ``AWS::Serverless::Api``: Lambda (``FunctionArn``) and Cognito
+        (``UserPoolArn``) authorizers, by name."""
+        ctx = self.ctx
+        pointer = self.reader.pointer(self.api_id, "Properties", "Auth", "Authorizers")
+        for name, spec in (as_mapping(ctx, api_auth.get("Authorizers"), pointer) or {}).items():
+            child = join_pointer(pointer, name)
+            spec = as_mapping(ctx, spec, child) or {}
+            identity = as_mapping(ctx, spec.get("Identity"), join_pointer(child, "Identity")) or {}
+            if "UserPoolArn" in spec:
+                made = Authorizer(name, "COGNITO_USER_POOLS", source=ctx.source(child), id=_short_id(name))
+                arns = spec["UserPoolArn"] if isinstance(spec["UserPoolArn"], list) else [spec["UserPoolArn"]]
+                made.provider_arns = [text for index, arn in enumerate(arns)
+                                      if (text := self.reader.literal(arn, join_pointer(child, "UserPoolArn")))]
+                header = identity.get("Header", "Authorization")
+                made.identity_sources = [f"method.request.header.{header}"]
+            elif "FunctionArn" in spec:
+                payload = str(spec.get("FunctionPayloadType", "TOKEN")).upper()
+                if payload not in ("TOKEN", "REQUEST"):
+                    ctx.report(join_pointer(child, "FunctionPayloadType"), "FunctionPayloadType is TOKEN or REQUEST")
+                    continue
+                made = Authorizer(name, payload, source=ctx.source(child), id=_short_id(name))
+                arn = spec["FunctionArn"]
+                target = _ref(arn) or (arn["Fn::GetAtt"][0] if intrinsics.intrinsic_name(arn) == "Fn::GetAtt"
+                                       and isinstance(arn["Fn::GetAtt"], list) and arn["Fn::GetAtt"] else None)
+                made.function_id = target if isinstance(target, str) else None
+                arn_text = self.reader.literal(arn, join_pointer(child, "FunctionArn"))
+                made.uri = (f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn_text}/invocations"
+                            if arn_text else None)
+                if payload == "TOKEN":
+                    made.identity_sources = [f"method.request.header.{identity.get('Header', 'Authorization')}"]
+                    made.validation_expression = identity.get("ValidationExpression") \
+                        if isinstance(identity.get("ValidationExpression"), str) else None
+                else:
+                    for key, prefix in (("Headers", "method.request.header."),
+                                        ("QueryStrings", "method.request.querystring."),
+                                        ("StageVariables", "stageVariables."), ("Context", "context.")):
+                        for item in identity.get(key) or [] if isinstance(identity.get(key), list) else []:
+                            if isinstance(item, str):
+                                made.identity_sources.append(prefix + item)
+            else:
+                ctx.report(child, "a SAM authorizer needs FunctionArn (Lambda) or UserPoolArn (Cognito)")
+                continue
+            self.api.authorizers[name] = made
+
+    def sam_authorization(self, method: Method, props: dict[str, Any], pointer: str,
+                          api_auth: dict[str, Any]) -> None:
+        """The event's ``Auth.Authorizer`` (a name, ``AWS_IAM`` or ``NONE``), else the API's ``DefaultAuthorizer``."""
+        if not self.api.authorizers and api_auth.get("Authorizers") is not None:
+            self.sam_authorizers(api_auth)
+        auth = props.get("Auth") if isinstance(props.get("Auth"), dict) else {}
+        if "Authorizer" in auth:
+            name, where = auth["Authorizer"], join_pointer(pointer, "Auth", "Authorizer")
+        else:
+            name = api_auth.get("DefaultAuthorizer")
+            where = self.reader.pointer(self.api_id, "Properties", "Auth", "DefaultAuthorizer")
+        if not isinstance(name, str) or name.upper() == "NONE":
+            return
+        if name.upper() == "AWS_IAM":
+            method.authorization_type = "AWS_IAM"
+            method.sources["authorizer"] = self.ctx.source(where)
+            return
+        authorizer = self.api.authorizers.get(name)
+        if authorizer is None:
+            known = ", ".join(sorted(self.api.authorizers)) or "the API defines none"
+            self.ctx.report(where, f"no authorizer named {name!r} in the API's Auth.Authorizers ({known})")
+            return
+        method.authorizer = authorizer
+        method.authorization_type = "COGNITO_USER_POOLS" if authorizer.type == "COGNITO_USER_POOLS" else "CUSTOM"
+        method.sources["authorizer"] = self.ctx.source(where)
+        scopes = auth.get("AuthorizationScopes")
+        if isinstance(scopes, list):
+            method.authorization_scopes = [s for s in scopes if isinstance(s, str)]
+        else:
+            spec = (api_auth.get("Authorizers") or {}).get(name)
+            default_scopes = spec.get("AuthorizationScopes") if isinstance(spec, dict) else None
+            if isinstance(default_scopes, list):
+                method.authorization_scopes = [s for s in default_scopes if isinstance(s, str)]
 
     def _sam_parameters(self, method: Method, value: Any, pointer: str) -> None:
         """``RequestParameters``: ``method.request.…`` names, or one-key maps with ``Required`` (and ``Caching``)."""

@@ -26,6 +26,7 @@ from vtlgw.apigw.http.paths import (  # the one resource-path module; these name
 from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.warning import warning
 
+from .authorizers import Authorizer
 from .validation import ApiKey, Model, RequestValidator
 
 if TYPE_CHECKING:
@@ -363,6 +364,11 @@ class Method(_Located):
     request_validator: RequestValidator | None = None
     request_models: dict[str, str] = field(default_factory=dict)
     api_key_required: bool = False
+    #: ``NONE``, ``CUSTOM`` (a Lambda authorizer), ``COGNITO_USER_POOLS`` or ``AWS_IAM``; the authorizer
+    #: for the first two, and the OAuth scopes a Cognito access token must have one of.
+    authorization_type: str = "NONE"
+    authorizer: Authorizer | None = None
+    authorization_scopes: list[str] = field(default_factory=list)
     source: Source | None = field(default=None, compare=False, repr=False)
     sources: dict[str, Source] = field(default_factory=dict, compare=False, repr=False)
 
@@ -425,6 +431,8 @@ class ApiDefinition:
     models: dict[str, Model] = field(default_factory=dict, repr=False, compare=False)
     api_keys: list[ApiKey] = field(default_factory=list, repr=False, compare=False)
     api_key_source: str = "HEADER"
+    #: Authorizers by name (OpenAPI security scheme, CloudFormation logical id, SAM Auth name).
+    authorizers: dict[str, Authorizer] = field(default_factory=dict, repr=False, compare=False)
     source: Source | None = field(default=None, compare=False, repr=False)
     _routes: Any = field(default=None, init=False, repr=False, compare=False)
     _http_routes: Any = field(default=None, init=False, repr=False, compare=False)

@@ -266,21 +266,19 @@ class _Reader:
         return method
 
     def unemulated_settings(self, method: Method, op: dict[str, Any], pointer: str) -> None:
-        """Authorizers: declared here, not run offline (API keys and validators are: see .openapi_stage)."""
+        """Security requirements and x-amazon-apigateway-auth (read by .openapi_stage)."""
         security, where = op.get("security"), self.at(pointer, "security")
         if security is None:
             security, where = self.body.get("security"), self.at(self.root, "security")
         if isinstance(security, list) and any(isinstance(s, dict) and s for s in security):
-            names = self.stage.security(method, security, where)  # API keys are checked; authorizers are not
-            if names:
+            unknown = self.stage.security(method, security, where)  # API keys, authorizers, IAM (docs/method-request.md)
+            if unknown:
                 not_emulated(self.ctx, method, where,
-                             f"security ({', '.join(names)}): authorizers are not emulated; the request is let "
-                             "through")
+                             f"{'; '.join(unknown)}: API Gateway applies no authorizer for it, and neither does "
+                             "vtlgw; the request is let through")
         if isinstance(op.get("x-amazon-apigateway-auth"), dict):
-            kind = op["x-amazon-apigateway-auth"].get("type")
-            if isinstance(kind, str) and kind.upper() != "NONE":
-                not_emulated(self.ctx, method, self.at(pointer, "x-amazon-apigateway-auth"),
-                             f"authorization {kind} is not emulated; the request is let through")
+            self.stage.auth_extension(method, op["x-amazon-apigateway-auth"],
+                                      self.at(pointer, "x-amazon-apigateway-auth"))
 
     def method_responses(self, method: Method, op: dict[str, Any], pointer: str) -> None:
         responses_pointer = self.at(pointer, "responses")

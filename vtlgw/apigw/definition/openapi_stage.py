@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .common import as_mapping, as_string, not_emulated
+from .authorizers import AUTHORIZER_TYPES, DEFAULT_TOKEN_SOURCE, Authorizer, identity_source_list
 from .validation import Model, RequestValidator, model_from_schema, rewrite_local_refs, validator_from
 from .yamlload import join_pointer
 
@@ -163,20 +164,84 @@ class OpenApiStage:
                 not_emulated(self.ctx, method, where, model.note(keyword, where))
 
     def security(self, method: Method, security: list[Any], where: str) -> list[str]:
-        """Mark ``method`` as needing an API key when a requirement names an API key scheme; the
-        other scheme names (authorizers) are returned for the caller."""
+        """Apply a ``security`` requirement list to ``method``: API key schemes set ``api_key_required``,
+        an ``x-amazon-apigateway-authorizer`` scheme its authorizer (with the requirement's scopes),
+        ``awsSigv4`` IAM authorization. What API Gateway would not apply is returned, one phrase a scheme."""
         schemes = self._schemes()
         others: list[str] = []
-        for requirement in security:
+        for index, requirement in enumerate(security):
             if not isinstance(requirement, dict):
                 continue
-            for name in requirement:
-                if _is_api_key_scheme(schemes.get(name)):
+            for name, scopes in requirement.items():
+                scheme = schemes.get(name)
+                if _is_api_key_scheme(scheme):
                     method.api_key_required = True
                     method.sources["api_key_required"] = self.ctx.source(where)
+                elif isinstance(scheme, dict) and isinstance(scheme.get("x-amazon-apigateway-authorizer"), dict):
+                    authorizer = self._authorizer(name, scheme)
+                    if authorizer is not None:
+                        method.authorizer = authorizer
+                        method.authorization_type = "COGNITO_USER_POOLS" if authorizer.type == "COGNITO_USER_POOLS" \
+                            else "CUSTOM"
+                        method.authorization_scopes = [s for s in scopes if isinstance(s, str)] \
+                            if isinstance(scopes, list) else []
+                        method.sources["authorizer"] = self.ctx.source(join_pointer(where, index, name))
+                elif isinstance(scheme, dict) and str(scheme.get("x-amazon-apigateway-authtype", "")).lower() \
+                        == "awssigv4":
+                    method.authorization_type = "AWS_IAM"
+                    method.sources["authorizer"] = self.ctx.source(join_pointer(where, index, name))
                 elif name not in others:
                     others.append(name)
-        return sorted(others)
+        return [f"security scheme {name!r} " + ("is not defined" if name not in schemes else
+                                                 "has no x-amazon-apigateway-authorizer")
+                for name in sorted(others)]
+
+    def auth_extension(self, method: Method, value: Any, where: str) -> None:
+        """``x-amazon-apigateway-auth: {type: AWS_IAM}`` on an operation."""
+        kind = value.get("type") if isinstance(value, dict) else None
+        if isinstance(kind, str) and kind.upper() == "AWS_IAM":
+            method.authorization_type = "AWS_IAM"
+            method.sources["authorizer"] = self.ctx.source(where)
+        elif isinstance(kind, str) and kind.upper() != "NONE":
+            self.ctx.report(join_pointer(where, "type"), f"x-amazon-apigateway-auth type is AWS_IAM or NONE, "
+                                                         f"not {kind!r}")
+
+    def _authorizer(self, name: str, scheme: dict[str, Any]) -> Authorizer | None:
+        """The scheme's ``x-amazon-apigateway-authorizer``, read once per scheme name."""
+        if name in self.api.authorizers:
+            return self.api.authorizers[name]
+        tables = ("components", "securitySchemes") if self.reader.version == "openapi3" else ("securityDefinitions",)
+        pointer = self.at(*tables, name, "x-amazon-apigateway-authorizer")
+        spec = scheme["x-amazon-apigateway-authorizer"]
+        ctx = self.ctx
+        kind = as_string(ctx, spec.get("type"), join_pointer(pointer, "type"))
+        kind = (kind or "").upper()
+        if kind not in AUTHORIZER_TYPES:
+            ctx.report(join_pointer(pointer, "type"), f"authorizer type is token, request or cognito_user_pools, "
+                                                      f"not {spec.get('type')!r}")
+            return None
+        made = Authorizer(name, kind, source=ctx.source(pointer), id=_authorizer_id(name))
+        if made.is_lambda:
+            made.uri = as_string(ctx, spec.get("authorizerUri"), join_pointer(pointer, "authorizerUri"), symbolic=True)
+            if not made.uri:
+                ctx.report(pointer, f"a {kind.lower()} authorizer needs authorizerUri, the function's invocation URI")
+                return None
+        else:
+            arns = spec.get("providerARNs")
+            made.provider_arns = [a for a in arns if isinstance(a, str)] if isinstance(arns, list) else []
+        sources = as_string(ctx, spec.get("identitySource"), join_pointer(pointer, "identitySource"))
+        made.identity_sources = identity_source_list(sources)
+        if not made.identity_sources and kind != "REQUEST":
+            header = scheme.get("name") if scheme.get("in") == "header" else None
+            made.identity_sources = [f"method.request.header.{header}" if isinstance(header, str) and header
+                                     else DEFAULT_TOKEN_SOURCE]
+        made.validation_expression = as_string(ctx, spec.get("identityValidationExpression"),
+                                               join_pointer(pointer, "identityValidationExpression"))
+        ttl = spec.get("authorizerResultTtlInSeconds")
+        if isinstance(ttl, int) and not isinstance(ttl, bool):
+            made.ttl_seconds = ttl
+        self.api.authorizers[name] = made
+        return made
 
     def _schemes(self) -> dict[str, Any]:
         if self.reader.version == "openapi3":
@@ -185,6 +250,13 @@ class OpenApiStage:
         else:
             table = self.body.get("securityDefinitions")
         return table if isinstance(table, dict) else {}
+
+
+def _authorizer_id(name: str) -> str:
+    """A stable 6-character authorizer id, as API Gateway's look (``$context.authorizer`` logs name it)."""
+    import hashlib
+
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:6]
 
 
 def _named(schema: Any, tokens: tuple[str, ...]) -> str | None:

@@ -8,21 +8,22 @@ proxy event. It runs each step of :data:`STEPS` in API Gateway's order on one
 A step that accepts the request may add to ``$context`` (``identity.apiKey``)
 before any template or event reads it.
 
-Authorizers slot in as one more step, before the API key step, which reads
-``state.usage_identifier_key`` when the API takes its keys from the authorizer.
+The authorizer runs first: the API key step reads ``state.usage_identifier_key``
+when the API takes its keys from the authorizer.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-from . import api_key, body, parameters
-from .state import StageRejected, StageState
+from . import api_key, authorizer, body, parameters
+from .state import AuthorizerReply, StageRejected, StageState
 
-__all__ = ["run_method_request", "StageState", "StageRejected", "STEPS"]
+__all__ = ["run_method_request", "StageState", "StageRejected", "AuthorizerReply", "STEPS"]
 
-#: The checks in API Gateway's order: the caller's key, then required parameters, then the body.
+#: The checks in API Gateway's order: the authorizer, the caller's key, required parameters, the body.
 STEPS: tuple[Callable[[StageState], None], ...] = (
+    authorizer.check,
     api_key.check,
     parameters.check,
     body.check,

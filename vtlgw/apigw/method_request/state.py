@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
+from vtlgw.apigw.definition.authorizers import Authorizer
 from vtlgw.apigw.definition.validation import ApiKey
 from vtlgw.apigw.request import MethodRequest
 from vtlgw.vtl.diagnostics import Diagnostic
 
-__all__ = ["StageState", "StageRejected", "LogLike"]
+__all__ = ["StageState", "StageRejected", "LogLike", "AuthorizerReply"]
 
 
 class LogLike(Protocol):
@@ -43,6 +44,25 @@ class StageState:
     api_keys: list[ApiKey] = field(default_factory=list)
     usage_identifier_key: str | None = None
     stage: str = ""
+    stage_variables: dict[str, str] = field(default_factory=dict)
+    #: How a Lambda authorizer is called (the pipeline's backends), and the REQUEST authorizer's event.
+    call_authorizer: Callable[[Authorizer, dict[str, Any]], AuthorizerReply] | None = None
+    request_event: Callable[[], dict[str, Any]] | None = None
+    #: Cognito claims given for the run, in place of decoding the token.
+    claims: dict[str, Any] | None = None
+    #: What the authorizer step leaves for the proxy event's ``requestContext.authorizer``, and its latency.
+    event_authorizer: dict[str, Any] | None = None
+    authorizer_latency_ms: int = 0
+
+
+@dataclass
+class AuthorizerReply:
+    """What calling a Lambda authorizer gave: its payload text, its function error, or why it could not run."""
+
+    payload: str | None = None
+    error: Any = None
+    failure: str | None = None
+    latency_ms: int = 0
 
 
 class StageRejected(Exception):

@@ -60,6 +60,9 @@ ERROR_TYPE_HEADERS = {
     "BAD_REQUEST_PARAMETERS": "BadRequestException",
     "BAD_REQUEST_BODY": "BadRequestException",
     "INVALID_API_KEY": "ForbiddenException",
+    "UNAUTHORIZED": "UnauthorizedException",
+    "ACCESS_DENIED": "AccessDeniedException",
+    "AUTHORIZER_CONFIGURATION_ERROR": "AuthorizerConfigurationException",
 }
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vtlgw.apigw import arguments as args
+from vtlgw.apigw.definition.authorizers import Authorizer
 from vtlgw.apigw.definition.model import ApiDefinition, Integration, MappingTemplate, Method
 from vtlgw.apigw.jsonvalue import describe_type
 from vtlgw.apigw.definition.placement import place, relocate_error
@@ -28,7 +29,7 @@ from vtlgw.apigw.http.headers import HIDDEN_FROM_EVENT, REMAPPED_HEADERS, Header
 from vtlgw.apigw.http.media import first_accept, is_binary_type
 from vtlgw.apigw.http.trace import TRACE_HEADER, response_trace_id
 from vtlgw.apigw.mapping import override_location, render_with
-from vtlgw.apigw.method_request import StageRejected, StageState, run_method_request
+from vtlgw.apigw.method_request import AuthorizerReply, StageRejected, StageState, run_method_request
 from vtlgw.apigw.method_request.api_key import keys_argument
 from vtlgw.apigw.proxy import http_api_response, rest_response
 from vtlgw.apigw.proxy.choose import event_for, payload_of
@@ -140,7 +141,8 @@ def invoke(definition: ApiDefinition, request: MethodRequest | dict | None = Non
            path: str | None = None, backend: Backend | None = None, stage: str | None = None,
            stage_variables: dict[str, str] | None = None, context_overrides: dict | None = None,
            truncate_log: bool = False, fresh: bool = False, proxy_header_merge: str = "recorded",
-           report_latency: bool = True, api_keys: Any = None) -> InvokeResult:
+           report_latency: bool = True, api_keys: Any = None, authorizer: Backend | None = None,
+           claims: dict[str, Any] | None = None) -> InvokeResult:
     """Run ``request`` through the method it routes to (by ``method``/``path`` or the request's own).
 
     ``fresh`` gives a random request id and the current time instead of the
@@ -151,6 +153,9 @@ def invoke(definition: ApiDefinition, request: MethodRequest | dict | None = Non
     reproducible test output); timeouts still use the measured time.
     ``api_keys`` are API keys the run accepts besides the definition's own:
     key values, ``ApiKey`` objects or ``{"value", "id", "name"}`` maps.
+    ``authorizer`` answers the method's Lambda authorizer (a backend such as
+    ``LambdaHandler``), in place of the template's own function; ``claims``
+    are a Cognito authorizer's claims, in place of decoding the caller's token.
 
     ``request`` is a :class:`MethodRequest`, a dict in the request-file shape
     (read as ``vtlgw.render`` reads one; its warnings join the result's) or
@@ -173,6 +178,12 @@ def invoke(definition: ApiDefinition, request: MethodRequest | dict | None = Non
     run.proxy_header_merge = proxy_header_merge
     run.report_latency = report_latency
     run.api_keys = keys_argument(api_keys)  # known besides the definition's AWS::ApiGateway::ApiKey values
+    if authorizer is not None and not hasattr(authorizer, "call"):
+        raise args.ArgumentError("invoke(authorizer): expected a backend (LambdaHandler, LambdaResult, ...), not "
+                                 f"{type(authorizer).__name__}")
+    if claims is not None and not isinstance(claims, dict):
+        raise args.ArgumentError(f"invoke(claims): expected a dict of claims, not {type(claims).__name__}")
+    run.authorizer_backend, run.claims = authorizer, claims
     result = run.execute()
     result.warnings[:0] = request_warnings
     return result
@@ -217,6 +228,9 @@ class _Run:
         self.proxy_header_merge = "recorded"
         self.report_latency = True
         self.api_keys: list[Any] = []
+        self.claims: dict[str, Any] | None = None  # Cognito claims given for the run
+        self.authorizer_backend: Backend | None = None  # what answers a Lambda authorizer (else its function)
+        self.stage_state: StageState | None = None
         self.request = request
         self.warnings: list[Diagnostic] = []
         self.rendered: list[tuple[Template, MappingTemplate]] = []  # run so far, to locate what they set
@@ -268,10 +282,15 @@ class _Run:
             self._warn_undeclared_statuses(integration)
         self._log_method_request()
         try:
-            if not self.http_api:  # API keys and request validation (docs/method-request.md); HTTP APIs have neither
-                run_method_request(StageState(self.definition, self.method, self.request, self.mctx.context,
+            if not self.http_api:  # authorizer, API key, validation (docs/method-request.md); not for HTTP APIs
+                self.stage_state = StageState(self.definition, self.method, self.request, self.mctx.context,
                                               self.log, self.trace, self.warnings, self.api_keys,
-                                              stage=to_text(self.mctx.context.get("stage"))))
+                                              stage=to_text(self.mctx.context.get("stage")),
+                                              stage_variables=dict(self.mctx.stage_variables or {}),
+                                              call_authorizer=self._call_authorizer,
+                                              request_event=lambda: event_for(self.definition, self.routed),
+                                              claims=self.claims)
+                run_method_request(self.stage_state)
             if integration.type == "HTTP_PROXY":
                 return self._run_http_proxy(integration)
             if integration.is_proxy:
@@ -321,6 +340,13 @@ class _Run:
             event = event_for(self.definition, self.routed)
         except ConversionError as exc:  # contentHandling CONVERT_TO_BINARY on a body that is not base64 (U66)
             raise Failure.config(_UNABLE_REQUEST, f"contentHandling CONVERT_TO_BINARY: {exc}") from None
+        state = self.stage_state
+        if state is not None and state.event_authorizer is not None and isinstance(event.get("requestContext"), dict):
+            # A Lambda authorizer's entry also has its latency, which templates do not see (docs/proxy.md §1).
+            shown = state.event_authorizer.get("integrationLatency")
+            authorizer = event["requestContext"].get("authorizer")
+            if isinstance(authorizer, dict) and shown is not None:
+                authorizer["integrationLatency"] = shown if self.report_latency else 0
         body = as_sent(json.dumps(event, ensure_ascii=False))  # as the event goes over the wire
         url = endpoint_url(integration.uri or "", integration.type, to_text(self.mctx.context.get("accountId")))
         # As for a custom Lambda integration; the client's headers travel in the event.
@@ -657,6 +683,44 @@ class _Run:
                 ) if kind == LAMBDA else "the integration response status"
         self.trace.append(f"selection: match value {self.match_value!r} ({what})")
         return response, response.status
+
+    def _call_authorizer(self, authorizer: Authorizer, event: dict[str, Any]) -> AuthorizerReply:
+        """Call a Lambda authorizer: the run's authorizer backend, else the template's function in-process."""
+        backend = self.authorizer_backend
+        function = self.definition.functions.get(authorizer.function_id or "")
+        if backend is None and function is not None:
+            from .backends import LambdaHandler
+            from .local_functions import local_handler, take_init_output
+
+            handler = local_handler(function)  # a BackendError says why it cannot run offline
+            self.trace.append(f"authorizer: the template's function {function.logical_id} ({function.handler}), "
+                              "run in-process")
+            backend = LambdaHandler(handler, init_output=take_init_output(function), environment=function.environment,
+                                    timeout_seconds=function.timeout_seconds)
+        if backend is None:
+            raise BackendError(f"{self.verb} {integration_label(self.method)} has the Lambda authorizer "
+                               f"{authorizer.name}, which invokes {authorizer.function_arn or authorizer.uri}; the "
+                               "definition has no local code for it: give --authorizer-handler MOD:FN (in tests, "
+                               "authorizer=)")
+        body = json.dumps(event, ensure_ascii=False)
+        url = endpoint_url(authorizer.uri or "", "AWS", to_text(self.mctx.context.get("accountId")))
+        self.log.value("Endpoint request URI", url)
+        self.log.value("Endpoint request body after transformations", body)
+        request = IntegrationRequest(uri=url, http_method="POST", headers={"Content-Type": "application/json"},
+                                     multi_value_headers={"Content-Type": ["application/json"]}, query={},
+                                     body=as_sent(body), is_base64_encoded=False, path_parameters={})
+        call = BackendCall(LAMBDA, request, 30000, self.request_id,
+                           str(uuid.uuid5(uuid.NAMESPACE_URL, "authorizer:" + self.request_id)),
+                           authorizer.function_arn, self.epoch_ms)
+        began = time.perf_counter()
+        response = backend.call(call)
+        latency = int((time.perf_counter() - began) * 1000)
+        self.handler_output += response.handler_output
+        if response.timed_out:
+            return AuthorizerReply(failure="the authorizer function timed out", latency_ms=latency)
+        if response.is_function_error:
+            return AuthorizerReply(error=response.function_error, latency_ms=latency)
+        return AuthorizerReply(payload=response.text, latency_ms=latency)
 
     def _endpoint_headers(self) -> dict[str, list[str]]:
         """What API Gateway itself sends to every integration (docs/integration.md §3.4) [AWS-rec]."""

@@ -1,0 +1,78 @@
+"""Authorizers as a definition declares them: what the method request stage runs (docs/method-request.md §5).
+
+The loaders (OpenAPI ``x-amazon-apigateway-authorizer``, CloudFormation
+``AWS::ApiGateway::Authorizer``, SAM ``Auth.Authorizers``) fill in an
+:class:`Authorizer` per name and set ``Method.authorization_type`` and
+``Method.authorizer``. ``AWS_IAM`` needs no authorizer object.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import Source
+
+__all__ = ["Authorizer", "AUTHORIZER_TYPES", "AUTHORIZATION_TYPES", "DEFAULT_TOKEN_SOURCE", "identity_source_list",
+           "function_reference"]
+
+#: ``type`` of an authorizer, as CloudFormation spells it (OpenAPI writes them in lower case).
+AUTHORIZER_TYPES = ("TOKEN", "REQUEST", "COGNITO_USER_POOLS")
+#: A method's ``AuthorizationType``.
+AUTHORIZATION_TYPES = ("NONE", "CUSTOM", "AWS_IAM", "COGNITO_USER_POOLS")
+#: What a TOKEN or Cognito authorizer reads when its identity source is not given.
+DEFAULT_TOKEN_SOURCE = "method.request.header.Authorization"
+
+_FUNCTION_IN_URI = re.compile(r"/functions/(.+?)/invocations")
+
+
+@dataclass
+class Authorizer:
+    """One authorizer: its kind, where the caller's identity is read, and what decides.
+
+    ``identity_sources`` are ``method.request.header.X``,
+    ``method.request.querystring.q``, ``stageVariables.v`` or ``context.k``
+    expressions. ``uri`` is a Lambda authorizer's invocation URI;
+    ``function_id`` the template function it invokes, when the template defines
+    it. ``provider_arns`` are a Cognito authorizer's user pools.
+    """
+
+    name: str
+    type: str
+    uri: str | None = None
+    function_id: str | None = None
+    identity_sources: list[str] = field(default_factory=list)
+    validation_expression: str | None = None
+    ttl_seconds: int = 300
+    provider_arns: list[str] = field(default_factory=list)
+    id: str = ""
+    #: The URI as written (an intrinsic in CloudFormation), to find the template function it invokes.
+    uri_raw: Any = field(default=None, compare=False, repr=False)
+    source: Source | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def is_lambda(self) -> bool:
+        return self.type in ("TOKEN", "REQUEST")
+
+    @property
+    def function_arn(self) -> str | None:
+        """The function ARN inside ``uri`` (``…/functions/<arn>/invocations``)."""
+        match = _FUNCTION_IN_URI.search(self.uri or "")
+        return match.group(1) if match else None
+
+
+def identity_source_list(value: str | None) -> list[str]:
+    """``"method.request.header.Auth, method.request.querystring.q"`` as a list (comma separated)."""
+    if not value:
+        return []
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def function_reference(uri: Any) -> str | None:
+    """The logical id a rendered URI names as ``${Fn.Arn}`` (``None`` when it names none)."""
+    if not isinstance(uri, str):
+        return None
+    match = re.search(r"\$\{([A-Za-z0-9]+)(?:\.Arn)?\}", uri)
+    return match.group(1) if match else None

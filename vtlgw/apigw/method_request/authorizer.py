@@ -1,0 +1,302 @@
+"""Authorizers, run in-process before the API key check (docs/method-request.md §5).
+
+* **Lambda TOKEN / REQUEST** [D:apigateway-use-lambda-authorizer,
+  api-gateway-lambda-authorizer-input, api-gateway-lambda-authorizer-output]:
+  the identity sources must be present (else 401 ``Unauthorized``, the
+  function not called); a TOKEN authorizer's ``identityValidationExpression``
+  must match the token. The function gets the documented event; the error
+  ``Unauthorized`` is 401; its ``policyDocument`` is evaluated against the
+  method ARN (:mod:`.policy`): a ``Deny``, or no ``Allow``, is 403. ``context``
+  values must be strings, numbers or booleans. ``principalId`` and the context
+  reach ``$context.authorizer``; ``usageIdentifierKey`` is the API key when the
+  API takes its keys from the authorizer.
+* **Cognito user pools** [D:apigateway-integrate-with-cognito]: the token of
+  the identity source (the ``Authorization`` header by default) is decoded, not
+  verified; its ``exp`` is checked against the request time and its ``iss``
+  against the user pools. Claims given for the run replace the token.
+  With authorization scopes, an access token must carry one of them.
+* **AWS_IAM**: a request signed with Signature Version 4 (an ``Authorization``
+  header starting ``AWS4-HMAC-SHA256``), or whose request file gives the
+  caller's identity, goes on; the signature is not checked. Any other is 403
+  ``Missing Authentication Token``.
+
+Results are not cached: every request runs its authorizer (U70).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import time
+from typing import Any
+
+from vtlgw.apigw.definition.authorizers import Authorizer
+from vtlgw.vtl.values import OpaqueMap, to_text
+
+from .policy import EXPLICIT_DENY, PolicyError, evaluate, method_arn
+from .state import StageRejected, StageState
+
+__all__ = ["check", "identity_values", "decode_jwt", "UNAUTHORIZED", "EXPLICIT_DENY_MESSAGE",
+           "IMPLICIT_DENY_MESSAGE"]
+
+UNAUTHORIZED = "Unauthorized"
+EXPLICIT_DENY_MESSAGE = "User is not authorized to access this resource with an explicit deny"
+IMPLICIT_DENY_MESSAGE = "User is not authorized to access this resource"
+_JWT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+_CONFIG_ERROR_BODY = '{"message": null}'  # as users report the 500 of a failing authorizer (U71)
+
+
+def mask(text: str) -> str:
+    """A token or principal as the log shows it: all but its last 6 characters starred (U71)."""
+    return "*" * max(len(text) - 6, 0) + text[-6:]
+
+
+def identity_values(state: StageState, sources: list[str]) -> list[tuple[str, str | None]]:
+    """Each identity source expression and its value in this request (None when absent or blank)."""
+    request = state.request
+    found: list[tuple[str, str | None]] = []
+    for expression in sources:
+        value: str | None = None
+        if expression.startswith("method.request.header."):
+            value = request.header_any_case(expression[len("method.request.header."):])
+        elif expression.startswith("method.request.multivalueheader."):
+            value = request.header_any_case(expression[len("method.request.multivalueheader."):])
+        elif expression.startswith(("method.request.querystring.", "method.request.multivaluequerystring.")):
+            name = expression.split(".", 3)[3]
+            values = request.query.get(name) or []
+            value = values[-1] if values else None
+        elif expression.startswith("method.request.path."):
+            value = request.path_parameters.get(expression[len("method.request.path."):])
+        elif expression.startswith("stageVariables."):
+            variables = state.stage_variables or {}
+            value = variables.get(expression[len("stageVariables."):])
+        elif expression.startswith("context."):
+            raw: Any = state.context
+            for part in expression[len("context."):].split("."):
+                raw = raw.get(part) if isinstance(raw, dict) else None
+            value = to_text(raw) if raw is not None else None
+        found.append((expression, value if value is not None and value.strip() else None))
+    return found
+
+
+def check(state: StageState) -> None:
+    """Run the method's authorizer, if it has one; raises :class:`StageRejected` when it refuses."""
+    method = state.method
+    kind = getattr(method, "authorization_type", "NONE")
+    if kind == "AWS_IAM":
+        _iam(state)
+    elif kind == "COGNITO_USER_POOLS" and method.authorizer is not None:
+        _cognito(state, method.authorizer)
+    elif kind == "CUSTOM" and method.authorizer is not None:
+        _lambda(state, method.authorizer)
+
+
+# ---------------------------------------------------------------------------- AWS_IAM
+
+
+def _iam(state: StageState) -> None:
+    identity = state.context.get("identity")
+    identity = identity if isinstance(identity, dict) else {}
+    signed = (state.request.header_any_case("Authorization") or "").startswith("AWS4-HMAC-SHA256")
+    given = any(identity.get(key) for key in ("accessKey", "userArn", "caller", "user"))
+    if signed or given:
+        how = "a Signature Version 4 Authorization header (not verified offline)" if signed else \
+            "the caller's identity in the request file"
+        state.trace.append(f"authorizer: AWS_IAM: the request carries {how}; $context.identity is as given")
+        return
+    state.trace.append("authorizer: AWS_IAM: the request is not signed (no AWS4-HMAC-SHA256 Authorization "
+                       "header, no identity.accessKey/userArn in the request file): API Gateway answers 403")
+    raise StageRejected("Request is not signed: Missing Authentication Token", "MISSING_AUTHENTICATION_TOKEN",
+                        "Missing Authentication Token")
+
+
+# ---------------------------------------------------------------------------- Cognito
+
+
+def decode_jwt(token: str) -> dict[str, Any] | None:
+    """The payload of a JWT (``header.payload.signature``), not verified; None when it is not one."""
+    if not _JWT.fullmatch(token):
+        return None
+    parts = token.split(".")
+    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")).decode("utf-8"))
+    except (ValueError, UnicodeError, binascii.Error):
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def _unauthorized(state: StageState, why: str) -> StageRejected:
+    state.trace.append(f"authorizer: {why} (API Gateway answers 401 Unauthorized)")
+    return StageRejected(f"Unauthorized request: {state.context.get('requestId') or ''}", "UNAUTHORIZED",
+                         UNAUTHORIZED)
+
+
+def _cognito(state: StageState, authorizer: Authorizer) -> None:
+    if state.claims is not None:
+        claims = dict(state.claims)
+        state.trace.append(f"authorizer: {authorizer.name} (Cognito): claims given for the run, no token read")
+    else:
+        (expression, token), = identity_values(state, authorizer.identity_sources[:1] or
+                                               ["method.request.header.Authorization"])
+        if token is None:
+            raise _unauthorized(state, f"{authorizer.name} (Cognito): {expression} is missing")
+        decoded = decode_jwt(token)
+        if decoded is None:
+            raise _unauthorized(state, f"{authorizer.name} (Cognito): {expression} is not a JWT")
+        claims = decoded
+        now = (state.context.get("requestTimeEpoch") or int(time.time() * 1000)) / 1000
+        exp = claims.get("exp")
+        if isinstance(exp, (int, float)) and not isinstance(exp, bool) and exp <= now:
+            raise _unauthorized(state, f"{authorizer.name} (Cognito): the token expired (exp {exp})")
+        issuers = [_issuer(arn) for arn in authorizer.provider_arns]
+        issuers = [i for i in issuers if i]
+        if issuers and claims.get("iss") not in issuers:
+            raise _unauthorized(state, f"{authorizer.name} (Cognito): the token's iss {claims.get('iss')!r} is "
+                                       f"none of the user pools ({', '.join(issuers)})")
+        state.trace.append(f"authorizer: {authorizer.name} (Cognito): token decoded, its signature not verified "
+                           "offline")
+    scopes = list(getattr(state.method, "authorization_scopes", []) or [])
+    if scopes:
+        granted = str(claims.get("scope") or "").split()
+        if claims.get("token_use") not in (None, "access") or not set(scopes) & set(granted):
+            raise _unauthorized(state, f"{authorizer.name} (Cognito): the token has none of the scopes "
+                                       f"{', '.join(scopes)}")
+    state.context["authorizer"] = OpaqueMap([("claims", OpaqueMap((k, _claim(v)) for k, v in claims.items()))])
+    state.event_authorizer = {"claims": {k: _claim(v) for k, v in claims.items()}}
+
+
+def _claim(value: Any) -> str:
+    """Claims reach templates as Strings; a list claim as API Gateway shows it (``[a, b]``) (U72)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "[" + ", ".join(_claim(v) for v in value) + "]"
+    return to_text(value) if not isinstance(value, dict) else json.dumps(value, separators=(",", ":"))
+
+
+def _issuer(arn: str) -> str | None:
+    """``arn:aws:cognito-idp:region:account:userpool/us-east-1_abc`` -> its token issuer URL."""
+    parts = arn.split(":")
+    if len(parts) < 6 or not parts[5].startswith("userpool/"):
+        return None
+    return f"https://cognito-idp.{parts[3]}.amazonaws.com/{parts[5][len('userpool/'):]}"
+
+
+# ---------------------------------------------------------------------------- Lambda
+
+
+def _lambda(state: StageState, authorizer: Authorizer) -> None:
+    values = identity_values(state, authorizer.identity_sources)
+    missing = [expression for expression, value in values if value is None]
+    if missing:
+        raise _unauthorized(state, f"{authorizer.name}: identity source {', '.join(missing)} is missing; the "
+                                   "function is not called")
+    token = values[0][1] if authorizer.type == "TOKEN" and values else None
+    if token is not None and authorizer.validation_expression:
+        from vtlgw.vtl.jregex import compile_java
+
+        if not compile_java(authorizer.validation_expression).matches(token):
+            raise _unauthorized(state, f"{authorizer.name}: the token does not match identityValidationExpression "
+                                       f"{authorizer.validation_expression!r}; the function is not called")
+    arn = _method_arn(state, authorizer)
+    if authorizer.type == "TOKEN":
+        event: dict[str, Any] = {"type": "TOKEN", "methodArn": arn, "authorizationToken": token}
+    else:
+        built = state.request_event() if state.request_event is not None else {}
+        event = {"type": "REQUEST", "methodArn": arn, **{k: v for k, v in built.items()
+                                                          if k not in ("body", "isBase64Encoded")}}
+    log = state.log
+    log.add(f"Starting authorizer: {authorizer.id} for request: {state.context.get('requestId') or ''}")
+    if token is not None:
+        log.add(f"Incoming identity: {mask(token)}")
+    if state.call_authorizer is None:
+        raise _configuration(state, authorizer, "no way to call the authorizer function")
+    reply = state.call_authorizer(authorizer, event)
+    state.authorizer_latency_ms = reply.latency_ms
+    if reply.failure is not None:
+        raise _configuration(state, authorizer, reply.failure)
+    if reply.error is not None:
+        message = reply.error.get("errorMessage") if isinstance(reply.error, dict) else None
+        log.add(f"Execution failed due to an error from the authorizer function: {json.dumps(reply.error)}")
+        if message == UNAUTHORIZED:
+            raise _unauthorized(state, f"{authorizer.name}: the function failed with 'Unauthorized'")
+        raise _configuration(state, authorizer, f"the function failed: {message!r}; only the error "
+                                                "'Unauthorized' gives 401, any other is 500")
+    log.add(f"Authorizer result body before parsing: {reply.payload}")
+    output = _output(state, authorizer, reply.payload or "")
+    principal = output["principalId"]
+    try:
+        decision = evaluate(output["policyDocument"], arn)
+    except PolicyError as exc:
+        raise _configuration(state, authorizer, f"Could not parse policy: {exc}") from None
+    context = output.get("context") or {}
+    bad = [key for key, value in context.items() if isinstance(value, (dict, list))]
+    if bad:
+        raise _configuration(state, authorizer, f"the context values of {', '.join(bad)} are objects or arrays; "
+                                                "only strings, numbers and booleans are allowed")
+    if not decision.allowed:
+        explicit = decision.effect == EXPLICIT_DENY
+        message = EXPLICIT_DENY_MESSAGE if explicit else IMPLICIT_DENY_MESSAGE
+        log.add(f"Using valid authorizer policy for principal: {mask(principal)}")
+        log.add("Successfully completed authorizer execution")
+        state.trace.append(f"authorizer: {authorizer.name}: the policy "
+                           + (f"denies {arn} (statement {decision.statement})" if explicit else
+                              f"allows nothing matching {arn}")
+                           + " (API Gateway answers 403)")
+        rejected = StageRejected(f"The client is not authorized to perform this operation. ({message})",
+                                 "ACCESS_DENIED", message)
+        rejected.body = json.dumps({"Message": message}, separators=(",", ":"))  # capital M, as AWS sends it (U71)
+        raise rejected
+    log.add(f"Using valid authorizer policy for principal: {mask(principal)}")
+    log.add("Successfully completed authorizer execution")
+    entries: list[tuple[str, Any]] = [("principalId", principal)]
+    entries += [(key, to_text(value) if value is not None else None) for key, value in context.items()]
+    state.context["authorizer"] = OpaqueMap(entries)
+    state.event_authorizer = {"principalId": principal, **context,
+                              "integrationLatency": reply.latency_ms}
+    usage_key = output.get("usageIdentifierKey")
+    if isinstance(usage_key, str):
+        state.usage_identifier_key = usage_key
+    state.trace.append(f"authorizer: {authorizer.name}: allowed by statement {decision.statement} for principal "
+                       f"{principal!r}; $context.authorizer has principalId"
+                       + (f" and {', '.join(context)}" if context else ""))
+
+
+def _output(state: StageState, authorizer: Authorizer, payload: str) -> dict[str, Any]:
+    try:
+        output = json.loads(payload)
+    except ValueError:
+        raise _configuration(state, authorizer, "the function's result is not JSON") from None
+    if not isinstance(output, dict):
+        raise _configuration(state, authorizer, "the function's result is not a JSON object")
+    if not isinstance(output.get("principalId"), str):
+        raise _configuration(state, authorizer, "the function's result has no principalId string")
+    if "policyDocument" not in output:
+        raise _configuration(state, authorizer, "the function's result has no policyDocument")
+    if output.get("context") is not None and not isinstance(output["context"], dict):
+        raise _configuration(state, authorizer, "the function's context is not an object")
+    return output
+
+
+def _configuration(state: StageState, authorizer: Authorizer, why: str) -> StageRejected:
+    state.log.add(f"Execution failed due to configuration error: {why}")
+    state.log.add("AuthorizerConfigurationException")
+    state.trace.append(f"authorizer: {authorizer.name}: {why} (API Gateway answers 500)")
+    rejected = StageRejected("Execution failed due to configuration error: " + why,
+                             "AUTHORIZER_CONFIGURATION_ERROR", "Internal server error")
+    rejected.body = _CONFIG_ERROR_BODY
+    return rejected
+
+
+def _method_arn(state: StageState, authorizer: Authorizer) -> str:
+    ctx = state.context
+    region = "us-east-1"
+    uri = authorizer.uri or ""
+    if uri.startswith("arn:") and len(uri.split(":")) > 3 and uri.split(":")[3]:
+        region = uri.split(":")[3]
+    return method_arn(region, to_text(ctx.get("accountId")) or "123456789012", to_text(ctx.get("apiId")) or "",
+                      state.stage or to_text(ctx.get("stage")) or "", state.request.http_method.upper(),
+                      state.request.path or "/")
