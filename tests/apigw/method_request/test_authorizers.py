@@ -419,3 +419,20 @@ def test_openapi_aws_iam_and_cognito_scopes(tmp_path):
     assert get(definition, "/scoped", {"Authorization": id_token}).status == 401  # an ID token has no scopes
     access = jwt({"sub": "u", "iss": ISS, "token_use": "access", "scope": "pets/read pets/write"})
     assert get(definition, "/scoped", {"Authorization": access}).status == 200
+
+
+@pytest.mark.parametrize("glob, text, expected", [
+    ("*", "", True), ("a*", "abc", True), ("*c", "abc", True), ("a?c", "abc", True), ("a?c", "ac", False),
+    ("*b*", "abc", True), ("a*b*c", "axxbyyc", True), ("a*b*c", "axxbyy", False), ("", "", True), ("", "a", False),
+])
+def test_glob_match(glob, text, expected):
+    from vtlgw.apigw.method_request.policy import glob_match
+
+    assert glob_match(glob, text) is expected
+
+
+def test_a_policy_with_many_stars_stays_fast():
+    from vtlgw.apigw.method_request.policy import glob_match
+
+    # a backtracking regex would take exponential time here; the walk is quadratic at worst
+    assert glob_match("*a" * 40 + "b", "a" * 5000) is False

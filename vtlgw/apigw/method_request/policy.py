@@ -9,11 +9,10 @@ applicable ``Allow`` lets the request through; else it is denied implicitly.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Decision", "PolicyError", "evaluate", "method_arn"]
+__all__ = ["Decision", "PolicyError", "evaluate", "method_arn", "glob_match"]
 
 ALLOW, EXPLICIT_DENY, IMPLICIT_DENY = "Allow", "Deny", "implicit deny"
 _ACTION = "execute-api:invoke"
@@ -40,9 +39,30 @@ def method_arn(region: str, account: str, api_id: str, stage: str, verb: str, pa
     return f"arn:aws:execute-api:{region}:{account}:{api_id}/{stage}/{verb}/{path.lstrip('/')}"
 
 
-def _pattern(glob: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob) + r"\Z",
-                      re.DOTALL)
+def glob_match(glob: str, text: str) -> bool:
+    """Whether ``text`` matches ``glob`` (``*`` any run, ``?`` one character), in O(len(glob) * len(text)) at worst.
+
+    The classic two-pointer walk, backtracking only to the last ``*``: a policy
+    written with many stars cannot make it take exponential time.
+    """
+    g = t = 0
+    star, mark = -1, 0
+    while t < len(text):
+        if g < len(glob) and (glob[g] == "?" or glob[g] == text[t]):
+            g += 1
+            t += 1
+        elif g < len(glob) and glob[g] == "*":
+            star, mark = g, t
+            g += 1
+        elif star >= 0:
+            g = star + 1
+            mark += 1
+            t = mark
+        else:
+            return False
+    while g < len(glob) and glob[g] == "*":
+        g += 1
+    return g == len(glob)
 
 
 def _strings(value: Any, what: str, index: int) -> list[str]:
@@ -53,7 +73,7 @@ def _strings(value: Any, what: str, index: int) -> list[str]:
 
 
 def _covers(actions: list[str]) -> bool:
-    return any(_pattern(action.lower()).match(_ACTION) for action in actions)
+    return any(glob_match(action.lower(), _ACTION) for action in actions)
 
 
 def evaluate(document: Any, arn: str) -> Decision:
@@ -76,7 +96,7 @@ def evaluate(document: Any, arn: str) -> Decision:
             raise PolicyError(f"statement {index}: needs Action and Resource")
         actions = _strings(statement["Action"], "Action", index)
         resources = _strings(statement["Resource"], "Resource", index)
-        if not _covers(actions) or not any(_pattern(r).match(arn) for r in resources):
+        if not _covers(actions) or not any(glob_match(r, arn) for r in resources):
             continue
         if effect == EXPLICIT_DENY:
             return Decision(EXPLICIT_DENY, index)
