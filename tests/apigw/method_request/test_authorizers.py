@@ -436,3 +436,29 @@ def test_a_policy_with_many_stars_stays_fast():
 
     # a backtracking regex would take exponential time here; the walk is quadratic at worst
     assert glob_match("*a" * 40 + "b", "a" * 5000) is False
+
+
+def test_a_timed_out_authorizer_is_an_authorizer_failure(secured):
+    from vtlgw.apigw.pipeline.backends import Timeout
+
+    result = post(secured, ALL_GOOD, authorizer=Timeout())
+    assert (result.status, result.body) == (500, '{"message": null}')
+    assert "Execution failed due to a timeout error" in result.log
+
+
+def test_access_denied_and_authorizer_failures_are_customisable(secured):
+    from dataclasses import replace
+
+    from vtlgw.apigw.definition.model import GatewayResponse, MappingTemplate
+    from vtlgw.apigw.pipeline.backends import Timeout
+
+    def custom(kind, status):
+        return GatewayResponse(kind, status_code=status, response_templates=[
+            MappingTemplate("application/json", '{"kind": "$context.error.responseType"}')])
+
+    definition = replace(secured, gateway_responses={"ACCESS_DENIED": custom("ACCESS_DENIED", "404"),
+                                                     "AUTHORIZER_FAILURE": custom("AUTHORIZER_FAILURE", "503")})
+    denied = post(definition, {**ALL_GOOD, "Authorization": "Bearer deny-eve"})
+    assert (denied.status, json.loads(denied.body)) == (404, {"kind": "ACCESS_DENIED"})
+    failed = post(definition, ALL_GOOD, authorizer=Timeout())
+    assert (failed.status, json.loads(failed.body)) == (503, {"kind": "AUTHORIZER_FAILURE"})

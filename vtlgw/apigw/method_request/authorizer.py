@@ -216,6 +216,13 @@ def _lambda(state: StageState, authorizer: Authorizer) -> None:
         raise _configuration(state, authorizer, "no way to call the authorizer function")
     reply = state.call_authorizer(authorizer, event)
     state.authorizer_latency_ms = reply.latency_ms
+    if reply.timed_out:  # the gateway could not get an answer: AUTHORIZER_FAILURE (U71)
+        log.add("Execution failed due to a timeout error")
+        state.trace.append(f"authorizer: {authorizer.name}: the function timed out (API Gateway answers 500)")
+        failed = StageRejected("Execution failed due to a timeout error", "AUTHORIZER_FAILURE",
+                               "Internal server error")
+        failed.body = _CONFIG_ERROR_BODY
+        raise failed
     if reply.failure is not None:
         raise _configuration(state, authorizer, reply.failure)
     if reply.error is not None:

@@ -62,6 +62,7 @@ class AuthorizerReply:
     payload: str | None = None
     error: Any = None
     failure: str | None = None
+    timed_out: bool = False
     latency_ms: int = 0
 
 

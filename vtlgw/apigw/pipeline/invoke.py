@@ -717,7 +717,7 @@ class _Run:
         latency = int((time.perf_counter() - began) * 1000)
         self.handler_output += response.handler_output
         if response.timed_out:
-            return AuthorizerReply(failure="the authorizer function timed out", latency_ms=latency)
+            return AuthorizerReply(failure="the authorizer function timed out", timed_out=True, latency_ms=latency)
         if response.is_function_error:
             return AuthorizerReply(error=response.function_error, latency_ms=latency)
         return AuthorizerReply(payload=response.text, latency_ms=latency)
