@@ -193,6 +193,7 @@ class Compiler:
                             _HB=1 << _half_bits(limits), _NHB=-(1 << _half_bits(limits)),
                             map_put=methods._map_put, setitem=operator.setitem, _MC=limits.max_collection_size)
         self.read_kinds: dict[int, str] = {}  # id(Ref) -> the kind that read is proven to give
+        self.read_bounds: dict[int, tuple[int, int]] = {}  # id(Ref) -> the least and greatest int it gives
         self.functions: list[_Function] = []
         self.sites: dict[str, str] = {}
         # Loop variables readable from a Python local: var name -> local, in the current function.
@@ -257,7 +258,7 @@ class Compiler:
         # What each read gives, where provable: #set variables only when they are locals (nothing else
         # assigns them then), loop variables over ranges always.
         if self.typed:
-            self.read_kinds = prove_reads(body, frozenset(self.set_locals or ()), facts.rebound)
+            self.read_kinds, self.read_bounds = prove_reads(body, frozenset(self.set_locals or ()), facts.rebound)
         # $foreach, $velocityCount and $velocityHasNext are kept only when the template names them:
         # VTL has no computed variable names, so an unnamed one can never be read.
         self.specials = tuple(name for name in LOOP_SPECIALS if name in self.facts.names)
@@ -660,6 +661,17 @@ class Compiler:
         """``(kind, non_null)`` of ``node``'s value, as far as the compiler can prove it."""
         return kind_of(node, lambda ref: self.read_kinds.get(id(ref)))
 
+    def bounds(self, node: n.Expr) -> tuple[int, int] | None:
+        """The least and greatest value of an int operand, where known (literals, loop variables over literal
+        ranges)."""
+        while type(node) is n.Paren:
+            node = node.inner
+        if type(node) is n.Literal and type(node.value) is int:
+            return node.value, node.value
+        if type(node) is n.Ref and not node.parts:
+            return self.read_bounds.get(id(node))
+        return None
+
     def is_int(self, node: n.Expr) -> bool:
         kind, non_null = self.kind(node)
         return kind == "int" and non_null
@@ -678,6 +690,11 @@ class Compiler:
         left_int, right_int = self.is_int(left), self.is_int(right)
         fn = ARITH[op]
         a, b = self.fresh("_a"), self.fresh("_b")
+        lb, rb = self.bounds(left), self.bounds(right)
+        if lb is not None and rb is not None and _exact(op, lb, rb, self.limits):
+            # Both operands bounded and the result always within the limits: the operator alone.
+            # (On lines of their own, as the generic code's call: the lines around map failures alike.)
+            return f"(\n{self.value(left, depth + 1)} {'//' if op == '/' else op} {self.value(right, depth + 1)}  #@{node.pos}\n)"
         # The runtime's call comes first on the first line, as in the generic code, so a failure maps to
         # the same template position; Python evaluates the condition (the operands, left first) before it.
         if op in "+-*":
@@ -770,6 +787,9 @@ class Compiler:
             key, value = self.value(args[0], depth + 1), self.value(args[1], depth + 1)
             if "\n" in key + value:
                 return None
+            if _pure(args[0]) and _pure(args[1]):  # no need to evaluate them once, in order, into locals
+                return (f"(({receiver}.get({key}), setitem({receiver}, {key}, {value}))[0] "
+                        f"if type({key}) is str and len({receiver}) < _MC else map_put(st, {receiver}, ({key}, {value})))")
             # HashMap.put of a String key: the old value; a new key past the size limit goes to the method.
             return (f"(({receiver}.get({k}), setitem({receiver}, {k}, {x}))[0] "
                     f"if (type({k} := {key}), {x} := {value})[0] is str and len({receiver}) < _MC "
@@ -835,6 +855,17 @@ class Compiler:
             return f"check_str(st, ''.join(({''.join(p + ', ' for p in parts)})))"
         name = self.new_function(self.fresh("_f"), body)
         return f"interpolate(st, {name}, v)"
+
+
+def _exact(op: str, a: tuple[int, int], b: tuple[int, int], limits: rt.Limits) -> bool:
+    """Whether Python's ``op`` gives the runtime's result for every int in ``a`` and ``b`` (least, greatest)."""
+    biggest = max(abs(a[0]), abs(a[1])).bit_length(), max(abs(b[0]), abs(b[1])).bit_length()
+    if op in "+-":
+        return max(biggest) + 1 <= min(62, limits.max_integer_bits)
+    if op == "*":
+        return biggest[0] + biggest[1] <= min(62, limits.max_integer_bits)  # mul()'s own check passes too
+    # / and %: Java's truncating division equals Python's floor division for a >= 0, b > 0.
+    return a[0] >= 0 and b[0] > 0
 
 
 def _half_bits(limits: rt.Limits) -> int:

@@ -86,6 +86,21 @@ def nonzero_int_literal(node: n.Expr) -> bool:
     return type(node) is n.Literal and type(node.value) is int and node.value != 0
 
 
+def literal_int(node: n.Expr) -> int | None:
+    """The value of an integer literal (in parentheses or not); None for anything else."""
+    while type(node) is n.Paren:
+        node = node.inner
+    return node.value if type(node) is n.Literal and type(node.value) is int else None
+
+
+def range_bounds(node: n.Foreach) -> tuple[int, int] | None:
+    """The least and greatest value of a loop variable over a range of two integer literals."""
+    if type(node.iterable) is not n.Range:
+        return None
+    a, b = literal_int(node.iterable.start), literal_int(node.iterable.stop)
+    return None if a is None or b is None else (min(a, b), max(a, b))
+
+
 def range_loop(node: n.Foreach, rebound: frozenset[str]) -> bool:
     """Whether ``node``'s loop variable is always an int in its body: it walks a range, nothing rebinds it."""
     return type(node.iterable) is n.Range and node.var not in rebound
@@ -102,12 +117,16 @@ class _Pass:
         self.failed = failed  # variables some #set gives another kind (or an unknown one)
         self.changed = False
         self.reads: dict[int, str] = {}  # id(Ref) -> kind, for reads proven here
+        self.bounds: dict[int, tuple[int, int]] = {}  # id(Ref) -> (least, greatest), for ints proven bounded
         self.env: dict[str, str] = {}
+        self.env_bounds: dict[str, tuple[int, int]] = {}  # loop variables over literal ranges
 
     def read(self, ref: n.Ref) -> Kind:
         kind = self.env.get(ref.name)
         if kind is not None:
             self.reads[id(ref)] = kind
+            if ref.name in self.env_bounds:
+                self.bounds[id(ref)] = self.env_bounds[ref.name]
         return kind
 
     def expr(self, node: n.Expr | None) -> tuple[Kind, bool]:
@@ -176,14 +195,19 @@ class _Pass:
                 self.env = {k: v for k, v in first.items() if all(o.get(k) == v for o in outcomes[1:])}
             elif t is n.Foreach:
                 self.expr(s.iterable)
-                before = self.env
-                self.env = dict(before)
+                before, before_bounds = self.env, self.env_bounds
+                self.env, self.env_bounds = dict(before), dict(before_bounds)
+                self.env_bounds.pop(s.var, None)
                 if range_loop(s, self.rebound):
                     self.env[s.var] = "int"
+                    bounds = range_bounds(s)
+                    if bounds is not None:
+                        self.env_bounds[s.var] = bounds
                 else:
                     self.env.pop(s.var, None)
                 self.stmts(s.body)
-                self.env = before  # the body may not run; after it the loop variable is restored
+                # The body may not run; after it the loop variable is restored.
+                self.env, self.env_bounds = before, before_bounds
             # A #define body runs where the block is printed, with what holds there: nothing in it is proven.
 
 
@@ -214,8 +238,10 @@ def _sub_expressions(node: n.Expr) -> list[n.Expr]:
     return []  # a string with directives runs its own statements: nothing in it is proven
 
 
-def prove_reads(body: list[n.Stmt], local_names: frozenset[str], rebound: frozenset[str]) -> dict[int, str]:
-    """``id(Ref)`` -> kind for every read without parts whose kind is proven.
+def prove_reads(body: list[n.Stmt], local_names: frozenset[str],
+                rebound: frozenset[str]) -> tuple[dict[int, str], dict[int, tuple[int, int]]]:
+    """``id(Ref)`` -> kind for every read whose kind is proven, and ``id(Ref)`` -> (least, greatest) for
+    the int reads proven bounded (loop variables over ranges of integer literals).
 
     ``local_names`` are the ``#set`` variables held in locals (every assignment
     to them is a ``#set`` statement in ``body``'s own flow); the walk repeats
@@ -227,6 +253,6 @@ def prove_reads(body: list[n.Stmt], local_names: frozenset[str], rebound: frozen
         walk = _Pass(local_names, rebound, assumed, failed)
         walk.stmts(body)
         if not walk.changed:
-            return walk.reads
+            return walk.reads, walk.bounds
         for name in failed:
             assumed.pop(name, None)
