@@ -71,6 +71,14 @@ IDENTITY_KEY_ORDER = (
 REQUEST_OVERRIDE_KEY_ORDER = ("path", "header", "querystring")
 
 _TIME_KEYS = ("requestTimeEpoch", "requestTime")
+
+# Per-request prototypes: every key in its recorded order, the fixed values filled in. Copying one and
+# assigning the request's values (an existing key keeps its place) is cheaper than building the map.
+_IDENTITY_PROTOTYPE = dict.fromkeys(IDENTITY_KEY_ORDER)
+_IDENTITY_PROTOTYPE["sourceIp"] = DEFAULT_SOURCE_IP
+_CONTEXT_PROTOTYPE = dict.fromkeys(CONTEXT_KEY_ORDER)
+_CONTEXT_PROTOTYPE.update(resourceId=DEFAULT_RESOURCE_ID, extendedRequestId=DEFAULT_EXTENDED_REQUEST_ID,
+                          accountId=DEFAULT_ACCOUNT_ID, protocol=DEFAULT_PROTOCOL, deploymentId=DEFAULT_DEPLOYMENT_ID)
 _SCALARS = frozenset({str, int, float, bool, type(None)})  # model values as they are
 _UNSET: Any = object()
 
@@ -133,34 +141,28 @@ def build_context(
         domain = host or f"{to_text(api)}.execute-api.{REGION}.amazonaws.com"
     response_override = override_map()
     dict.__setitem__(response_override, "header", override_map())  # `status` appears once set
-    identity = OpaqueMap.fromkeys(IDENTITY_KEY_ORDER)
-    identity["sourceIp"] = DEFAULT_SOURCE_IP
+    identity = OpaqueMap(_IDENTITY_PROTOTYPE)
     identity["userAgent"] = user_agent
 
-    # Keys go in in CONTEXT_KEY_ORDER: a dict display keeps that order and is built in one go.
-    ctx = OpaqueMap({
-        "resourceId": DEFAULT_RESOURCE_ID,
-        "resourcePath": request.resource if resource_path is None else resource_path,
-        "httpMethod": request.http_method,
-        "extendedRequestId": DEFAULT_EXTENDED_REQUEST_ID,
-        "requestTime": time_text,
-        # An HTTP API's $default stage is served without a prefix (AWS docs, http-api-stages).
-        "path": request.path if stage_name == "$default" else
-        f"/{stage_name if isinstance(stage_name, str) else ''}{request.path}",
-        "accountId": DEFAULT_ACCOUNT_ID,
-        "protocol": DEFAULT_PROTOCOL,
-        # REQUEST_OVERRIDE_KEY_ORDER, spelled out
-        "requestOverride": OpaqueMap(path=override_map(), header=override_map(), querystring=override_map()),
-        "stage": stage_name,
-        "domainPrefix": domain.split(".", 1)[0] if isinstance(domain, str) else None,
-        "requestTimeEpoch": epoch,
-        "requestId": request_id or DEFAULT_REQUEST_ID,
-        "identity": identity,
-        "domainName": domain,
-        "deploymentId": DEFAULT_DEPLOYMENT_ID,
-        "responseOverride": response_override,
-        "apiId": api,
-    })
+    # Keys stay in CONTEXT_KEY_ORDER: the prototype has them all, in that order.
+    ctx = OpaqueMap(_CONTEXT_PROTOTYPE)
+    ctx["resourcePath"] = request.resource if resource_path is None else resource_path
+    ctx["httpMethod"] = request.http_method
+    ctx["requestTime"] = time_text
+    # An HTTP API's $default stage is served without a prefix (AWS docs, http-api-stages).
+    ctx["path"] = (request.path if stage_name == "$default" else
+                   f"/{stage_name if isinstance(stage_name, str) else ''}{request.path}")
+    # REQUEST_OVERRIDE_KEY_ORDER, spelled out
+    ctx["requestOverride"] = OpaqueMap({"path": override_map(), "header": override_map(),
+                                        "querystring": override_map()})
+    ctx["stage"] = stage_name
+    ctx["domainPrefix"] = domain.split(".", 1)[0] if isinstance(domain, str) else None
+    ctx["requestTimeEpoch"] = epoch
+    ctx["requestId"] = request_id or DEFAULT_REQUEST_ID
+    ctx["identity"] = identity
+    ctx["domainName"] = domain
+    ctx["responseOverride"] = response_override
+    ctx["apiId"] = api
 
     for layer in layers:
         for key, value in layer.items():

@@ -178,8 +178,18 @@ class Template:
 
     @classmethod
     def cached(cls, source: str, name: str = "<template>", limits: rt.Limits | None = None) -> "Template":
-        """The compiled template for this text, compiling it only the first time."""
+        """The compiled template for this text, compiling it only the first time.
+
+        The key is the text (whose hash Python keeps), the name and the limits; a hit is one dict lookup.
+        """
         key = (source, name, limits)
+        hit = _CACHE.get(key)  # one lookup, and one move to the recent end (each atomic), without the lock
+        if hit is not None:
+            try:
+                _CACHE.move_to_end(key)
+            except KeyError:  # another thread evicted it meanwhile: it is still this text's template
+                pass
+            return hit
         with _CACHE_LOCK:
             hit = _CACHE.get(key)
             if hit is not None:
