@@ -23,9 +23,7 @@ def render(template: str, request: Any = None, *, name: str = "<template>",
     ``template`` is dropped. Raises :class:`VtlError` subclasses only; an
     argument of the wrong kind is an ``ArgumentError`` naming it.
     """
-    from vtlgw.apigw import arguments as args
-    from vtlgw.apigw.mapping import render_output
-
+    args, render_output = _render_path()
     template = args.text_argument("render", "template", template, "template text")
     name = args.text_argument("render", "name", name, "template name")
     integration_response = args.optional_text("render", "integration_response", integration_response,
@@ -36,3 +34,17 @@ def render(template: str, request: Any = None, *, name: str = "<template>",
     method_request, _warnings = args.method_request("render", request)
     return render_output(template, method_request, name=name, integration_response=integration_response,
                          stage=stage, context_overrides=context, stage_variables=stage_variables)
+
+
+_RENDER_PATH: Any = None
+
+
+def _render_path() -> Any:
+    """``render``'s modules, imported on its first call (``import vtlgw`` stays light), then kept."""
+    global _RENDER_PATH
+    if _RENDER_PATH is None:
+        from vtlgw.apigw import arguments
+        from vtlgw.apigw.mapping import render_output
+
+        _RENDER_PATH = (arguments, render_output)
+    return _RENDER_PATH

@@ -221,6 +221,8 @@ def resource_parameter_names(resource: str) -> list[str]:
 # again and again. Only answers are kept (a malformed resource raises every time); callers get copies.
 _MATCHES: dict[tuple[str, str], dict[str, str] | None] = {}
 _MATCHES_SIZE = 1024
+_GOOD_RESOURCES: set[str] = set()  # resource templates that parse (a malformed one is checked every time)
+_GOOD_STAGE_VARIABLES: set[tuple[str, str]] = set()  # (name, value) pairs that passed every check
 
 
 def match_resource(resource: str, path: str) -> dict[str, str] | None:
@@ -398,8 +400,9 @@ def _plainly_json(value: Any, max_depth: int = MAX_VALUE_DEPTH) -> bool:
     """
     seen: set[int] = set()
     todo: list[tuple[Any, int]] = [(value, 0)]
+    pop, push = todo.pop, todo.append
     while todo:
-        container, depth = todo.pop()
+        container, depth = pop()
         if depth >= max_depth or id(container) in seen:
             return False
         seen.add(id(container))
@@ -410,6 +413,7 @@ def _plainly_json(value: Any, max_depth: int = MAX_VALUE_DEPTH) -> bool:
             children: Any = container.values()
         else:
             children = container
+        depth += 1
         for child in children:
             kind = type(child)
             if kind is str or kind is int or kind is bool or child is None:
@@ -418,7 +422,7 @@ def _plainly_json(value: Any, max_depth: int = MAX_VALUE_DEPTH) -> bool:
                 if child - child != 0.0:  # inf - inf and nan - nan are nan
                     return False
             elif kind is dict or kind is list or kind is tuple:
-                todo.append((child, depth + 1))
+                push((child, depth))
             else:
                 return False
     return True
@@ -492,7 +496,7 @@ class _Reader:
                 "this is an HTTP API payload 2.0 event; a method request file has the keys of a REST v1 proxy event",
             )
         test_shape = [k for k in _TEST_ONLY if k in obj]
-        proxy_only = [k for k in _PROXY_ONLY if k in obj]
+        proxy_only = [k for k in _PROXY_ONLY if k in obj] if test_shape else []
         if test_shape and proxy_only:
             key = proxy_only[0]
             raise self.error(
@@ -555,11 +559,14 @@ class _Reader:
             path = "/"
         self._check_path(path, "/path")
         resource = self.string(obj.get("resource"), "/resource")
-        if resource is not None:
+        if resource is not None and resource not in _GOOD_RESOURCES:
             try:
                 resource_parameter_names(resource)
             except ValueError as exc:
                 raise self.error("/resource", str(exc)) from None
+            if len(_GOOD_RESOURCES) >= _MATCHES_SIZE:
+                _GOOD_RESOURCES.clear()
+            _GOOD_RESOURCES.add(resource)
         path_params = self._path_parameters(obj, resource, path)
         request = MethodRequest(
             http_method=self._method(obj, body),
@@ -702,8 +709,14 @@ class _Reader:
         if len(variables) > _STAGE_VARS_MAX:
             raise self.error("/stageVariables", f"{len(variables)} stage variables; a stage has at most {_STAGE_VARS_MAX}")
         for name, value in variables.items():
+            if type(value) is str and (name, value) in _GOOD_STAGE_VARIABLES:
+                continue
             if (isinstance(value, str) and len(name) <= _STAGE_VAR_NAME_MAX and len(value) <= _STAGE_VAR_VALUE_MAX
                     and _STAGE_VAR_NAME.fullmatch(name) and _STAGE_VAR_VALUE.fullmatch(value)):
+                if type(value) is str and type(name) is str:
+                    if len(_GOOD_STAGE_VARIABLES) >= _MATCHES_SIZE:
+                        _GOOD_STAGE_VARIABLES.clear()
+                    _GOOD_STAGE_VARIABLES.add((name, value))
                 continue  # the checks below, in their order, find what is wrong and where
             pointer = _join("/stageVariables", name)
             if not _STAGE_VAR_NAME.fullmatch(name):
