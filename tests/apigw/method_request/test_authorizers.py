@@ -91,6 +91,11 @@ def test_the_error_unauthorized_is_401_and_any_other_error_500(secured):
     result = post(secured, ALL_GOOD, authorizer=LambdaHandler(broken))
     assert (result.status, result.body) == (500, '{"message": null}')
     assert result.headers["x-amzn-ErrorType"] == "AuthorizerConfigurationException"
+    # recorded: the error object is read as the result, and its first field refused
+    assert 'Authorizer result body before parsing: {"errorMessage":"database down","errorType":"ValueError"' in \
+        result.log
+    assert ('Execution failed due to configuration error: Invalid JSON in response: Unrecognized field '
+            '"errorMessage" , not marked as ignorable\n') in result.log
     assert "AuthorizerConfigurationException" in result.log
 
 
@@ -243,15 +248,20 @@ def handler(event, context):
 '''
 
 
+def write_sam(folder, text=SAM):
+    """The SAM project: the template, the authorizer's code and the function's."""
+    (folder / "auth").mkdir(exist_ok=True)
+    (folder / "auth" / "auth.py").write_text(AUTH_PY, encoding="utf-8")
+    (folder / "src").mkdir(exist_ok=True)
+    (folder / "src" / "app.py").write_text(APP_PY, encoding="utf-8")
+    path = folder / "template.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_definition(path)
+
+
 @pytest.fixture()
 def sam(tmp_path):
-    (tmp_path / "auth").mkdir()
-    (tmp_path / "auth" / "auth.py").write_text(AUTH_PY, encoding="utf-8")
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "app.py").write_text(APP_PY, encoding="utf-8")
-    path = tmp_path / "template.yaml"
-    path.write_text(SAM, encoding="utf-8")
-    return load_definition(path)
+    return write_sam(tmp_path)
 
 
 def get(definition, path, headers=None, query=None, **kw):
@@ -293,13 +303,36 @@ def test_cognito_claims_from_the_token_reach_the_event(sam):
 
 @pytest.mark.parametrize("token", [
     None, "not-a-jwt",
-    jwt({"sub": "u", "iss": ISS, "exp": 1}),  # expired before the request time
     jwt({"sub": "u", "iss": "https://cognito-idp.eu-west-1.amazonaws.com/other", "exp": 4102444800}),
-    "Bearer " + jwt({"sub": "u", "iss": ISS, "exp": 4102444800}),  # U73: the header holds the token alone
+    # without authorization scopes the method takes the ID token, not the access token (users' reports)
+    jwt({"sub": "u", "iss": ISS, "exp": 4102444800, "token_use": "access", "scope": "x"}),
 ])
 def test_cognito_refuses_a_missing_bad_expired_or_foreign_token(sam, token):
     result = get(sam, "/me", {"Authorization": token} if token else {})
     assert (result.status, json.loads(result.body)) == (401, {"message": "Unauthorized"})
+
+
+def test_an_expired_cognito_token_says_so(sam):
+    # users' reports: 401 {"message": "The incoming token has expired"}
+    result = get(sam, "/me", {"Authorization": jwt({"sub": "u", "iss": ISS, "exp": 1})})
+    assert (result.status, json.loads(result.body)) == (401, {"message": "The incoming token has expired"})
+
+
+def test_a_bearer_prefix_is_accepted(sam):
+    # U73: an AWS workshop and users' clients send "Bearer <token>" to Cognito authorizers
+    token = jwt({"sub": "u", "iss": ISS, "exp": 4102444800, "token_use": "id"})
+    assert get(sam, "/me", {"Authorization": "Bearer " + token}).status == 200
+
+
+def test_a_cognito_validation_expression_is_matched_against_aud(tmp_path):
+    text = SAM.replace("UserPoolArn: arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Pool1",
+                       "UserPoolArn: arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Pool1\n"
+                       "            Identity: {ValidationExpression: 'client-[0-9]+'}")
+    definition = write_sam(tmp_path, text)
+    good = jwt({"sub": "u", "iss": ISS, "exp": 4102444800, "aud": "client-7"})
+    bad = jwt({"sub": "u", "iss": ISS, "exp": 4102444800, "aud": "other"})
+    assert get(definition, "/me", {"Authorization": good}).status == 200
+    assert get(definition, "/me", {"Authorization": bad}).status == 401
 
 
 def test_cognito_claims_given_for_the_run(sam):
@@ -313,6 +346,11 @@ def test_iam_needs_a_signed_request_or_an_identity(sam):
     assert (result.status, json.loads(result.body)) == (403, {"message": "Missing Authentication Token"})
     signed = get(sam, "/admin", {"Authorization": "AWS4-HMAC-SHA256 Credential=AKIA/20200304/us-east-1/execute-api"})
     assert signed.status == 200
+    # another scheme in Authorization reads as an incomplete signature (users' reports)
+    bearer = get(sam, "/admin", {"Authorization": "Bearer abc"})
+    assert bearer.status == 403
+    assert json.loads(bearer.body)["message"].startswith("Authorization header requires 'Credential' parameter.")
+    assert json.loads(bearer.body)["message"].endswith("Authorization=Bearer abc")
     given = invoke(sam, {"httpMethod": "GET", "path": "/admin",
                          "requestContext": {"identity": {"userArn": "arn:aws:iam::1:user/ci"}}})
     assert given.status == 200
@@ -462,3 +500,12 @@ def test_access_denied_and_authorizer_failures_are_customisable(secured):
     assert (denied.status, json.loads(denied.body)) == (404, {"kind": "ACCESS_DENIED"})
     failed = post(definition, ALL_GOOD, authorizer=Timeout())
     assert (failed.status, json.loads(failed.body)) == (503, {"kind": "AUTHORIZER_FAILURE"})
+
+
+def test_a_path_parameter_is_not_an_identity_source(tmp_path):
+    # api-gateway-lambda-authorizer-input: path parameters can't be used as identity sources
+    path = tmp_path / "stack.yaml"
+    path.write_text(CFN.replace("IdentitySource: method.request.header.X-Token",
+                                "IdentitySource: method.request.path.id"), encoding="utf-8")
+    with pytest.raises(DefinitionError, match="method.request.path.id: a path parameter cannot be an identity source"):
+        load_definition(path)

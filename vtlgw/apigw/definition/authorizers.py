@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .model import Source
 
 __all__ = ["Authorizer", "AUTHORIZER_TYPES", "AUTHORIZATION_TYPES", "DEFAULT_TOKEN_SOURCE", "identity_source_list",
-           "function_reference"]
+           "function_reference", "check_identity_sources"]
 
 #: ``type`` of an authorizer, as CloudFormation spells it (OpenAPI writes them in lower case).
 AUTHORIZER_TYPES = ("TOKEN", "REQUEST", "COGNITO_USER_POOLS")
@@ -68,6 +68,21 @@ def identity_source_list(value: str | None) -> list[str]:
     if not value:
         return []
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+_SOURCE_PREFIXES = ("method.request.header.", "method.request.querystring.", "method.request.multivalueheader.",
+                    "method.request.multivaluequerystring.", "stageVariables.", "context.")
+
+
+def check_identity_sources(ctx: Any, sources: list[str], pointer: str) -> None:
+    """Report identity sources API Gateway refuses: a path parameter [D:api-gateway-lambda-authorizer-input],
+    or anything that is not a header, query string, stage variable or context value."""
+    for source in sources:
+        if source.startswith("method.request.path."):
+            ctx.report(pointer, f"{source}: a path parameter cannot be an identity source")
+        elif not source.startswith(_SOURCE_PREFIXES):
+            ctx.report(pointer, f"{source!r} is not an identity source: use method.request.header.<name>, "
+                                "method.request.querystring.<name>, stageVariables.<name> or context.<name>")
 
 
 def function_reference(uri: Any) -> str | None:

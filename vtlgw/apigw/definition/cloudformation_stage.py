@@ -24,7 +24,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import intrinsics
-from .authorizers import AUTHORIZATION_TYPES, AUTHORIZER_TYPES, DEFAULT_TOKEN_SOURCE, Authorizer, identity_source_list
+from .authorizers import (AUTHORIZATION_TYPES, AUTHORIZER_TYPES, DEFAULT_TOKEN_SOURCE, Authorizer,
+                          check_identity_sources, identity_source_list)
 from .common import as_bool, as_enum, as_list, as_mapping, as_string
 from .validation import ApiKey, RequestValidator, api_key_id, model_from_schema
 from .yamlload import join_pointer
@@ -136,6 +137,7 @@ class CloudFormationStage:
                                   if (text := self.reader.literal(arn, at("ProviderARNs", index)))]
         source = as_string(ctx, props.get("IdentitySource"), at("IdentitySource"), symbolic=True)
         made.identity_sources = identity_source_list(source)
+        check_identity_sources(ctx, made.identity_sources, at("IdentitySource"))
         if not made.identity_sources and kind != "REQUEST":
             made.identity_sources = [DEFAULT_TOKEN_SOURCE]
         made.validation_expression = as_string(ctx, props.get("IdentityValidationExpression"),
@@ -283,6 +285,8 @@ class CloudFormationStage:
                                       if (text := self.reader.literal(arn, join_pointer(child, "UserPoolArn")))]
                 header = identity.get("Header", "Authorization")
                 made.identity_sources = [f"method.request.header.{header}"]
+                expression = identity.get("ValidationExpression")
+                made.validation_expression = expression if isinstance(expression, str) else None
             elif "FunctionArn" in spec:
                 payload = str(spec.get("FunctionPayloadType", "TOKEN")).upper()
                 if payload not in ("TOKEN", "REQUEST"):

@@ -20,7 +20,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .common import as_mapping, as_string, not_emulated
-from .authorizers import AUTHORIZER_TYPES, DEFAULT_TOKEN_SOURCE, Authorizer, identity_source_list
+from .authorizers import (AUTHORIZER_TYPES, DEFAULT_TOKEN_SOURCE, Authorizer, check_identity_sources,
+                          identity_source_list)
 from .validation import Model, RequestValidator, model_from_schema, rewrite_local_refs, validator_from
 from .yamlload import join_pointer
 
@@ -231,6 +232,7 @@ class OpenApiStage:
             made.provider_arns = [a for a in arns if isinstance(a, str)] if isinstance(arns, list) else []
         sources = as_string(ctx, spec.get("identitySource"), join_pointer(pointer, "identitySource"))
         made.identity_sources = identity_source_list(sources)
+        check_identity_sources(ctx, made.identity_sources, join_pointer(pointer, "identitySource"))
         if not made.identity_sources and kind != "REQUEST":
             header = scheme.get("name") if scheme.get("in") == "header" else None
             made.identity_sources = [f"method.request.header.{header}" if isinstance(header, str) and header

@@ -67,8 +67,6 @@ def identity_values(state: StageState, sources: list[str]) -> list[tuple[str, st
             name = expression.split(".", 3)[3]
             values = request.query.get(name) or []
             value = values[-1] if values else None
-        elif expression.startswith("method.request.path."):
-            value = request.path_parameters.get(expression[len("method.request.path."):])
         elif expression.startswith("stageVariables."):
             variables = state.stage_variables or {}
             value = variables.get(expression[len("stageVariables."):])
@@ -106,6 +104,15 @@ def _iam(state: StageState) -> None:
             "the caller's identity in the request file"
         state.trace.append(f"authorizer: AWS_IAM: the request carries {how}; $context.identity is as given")
         return
+    header = state.request.header_any_case("Authorization")
+    if header:  # some other scheme (Bearer, Basic): read as an incomplete signature (U75)
+        state.trace.append("authorizer: AWS_IAM: the Authorization header is not a Signature Version 4 one "
+                           "(API Gateway answers 403)")
+        message = ("Authorization header requires 'Credential' parameter. Authorization header requires "
+                   "'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization "
+                   "header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
+                   f"Authorization={header}")
+        raise StageRejected("Request signature is incomplete", "INVALID_SIGNATURE", message)
     state.trace.append("authorizer: AWS_IAM: the request is not signed (no AWS4-HMAC-SHA256 Authorization "
                        "header, no identity.accessKey/userArn in the request file): API Gateway answers 403")
     raise StageRejected("Request is not signed: Missing Authentication Token", "MISSING_AUTHENTICATION_TOKEN",
@@ -128,10 +135,9 @@ def decode_jwt(token: str) -> dict[str, Any] | None:
     return claims if isinstance(claims, dict) else None
 
 
-def _unauthorized(state: StageState, why: str) -> StageRejected:
-    state.trace.append(f"authorizer: {why} (API Gateway answers 401 Unauthorized)")
-    return StageRejected(f"Unauthorized request: {state.context.get('requestId') or ''}", "UNAUTHORIZED",
-                         UNAUTHORIZED)
+def _unauthorized(state: StageState, why: str, message: str = UNAUTHORIZED) -> StageRejected:
+    state.trace.append(f"authorizer: {why} (API Gateway answers 401 {message})")
+    return StageRejected(f"Unauthorized request: {state.context.get('requestId') or ''}", "UNAUTHORIZED", message)
 
 
 def _cognito(state: StageState, authorizer: Authorizer) -> None:
@@ -143,6 +149,8 @@ def _cognito(state: StageState, authorizer: Authorizer) -> None:
                                                ["method.request.header.Authorization"])
         if token is None:
             raise _unauthorized(state, f"{authorizer.name} (Cognito): {expression} is missing")
+        if token[:7].lower() == "bearer ":  # accepted with the prefix too (U73)
+            token = token[7:].strip()
         decoded = decode_jwt(token)
         if decoded is None:
             raise _unauthorized(state, f"{authorizer.name} (Cognito): {expression} is not a JWT")
@@ -150,20 +158,31 @@ def _cognito(state: StageState, authorizer: Authorizer) -> None:
         now = (state.context.get("requestTimeEpoch") or int(time.time() * 1000)) / 1000
         exp = claims.get("exp")
         if isinstance(exp, (int, float)) and not isinstance(exp, bool) and exp <= now:
-            raise _unauthorized(state, f"{authorizer.name} (Cognito): the token expired (exp {exp})")
+            raise _unauthorized(state, f"{authorizer.name} (Cognito): the token expired (exp {exp})",
+                                message="The incoming token has expired")
         issuers = [_issuer(arn) for arn in authorizer.provider_arns]
         issuers = [i for i in issuers if i]
         if issuers and claims.get("iss") not in issuers:
             raise _unauthorized(state, f"{authorizer.name} (Cognito): the token's iss {claims.get('iss')!r} is "
                                        f"none of the user pools ({', '.join(issuers)})")
+        audience = claims.get("aud", claims.get("client_id"))
+        if authorizer.validation_expression:
+            from vtlgw.vtl.jregex import compile_java
+
+            if not isinstance(audience, str) or not compile_java(authorizer.validation_expression).matches(audience):
+                raise _unauthorized(state, f"{authorizer.name} (Cognito): the token's aud {audience!r} does not "
+                                           f"match identityValidationExpression {authorizer.validation_expression!r}")
         state.trace.append(f"authorizer: {authorizer.name} (Cognito): token decoded, its signature not verified "
                            "offline")
     scopes = list(getattr(state.method, "authorization_scopes", []) or [])
-    if scopes:
+    if scopes:  # an access token with one of the scopes
         granted = str(claims.get("scope") or "").split()
         if claims.get("token_use") not in (None, "access") or not set(scopes) & set(granted):
             raise _unauthorized(state, f"{authorizer.name} (Cognito): the token has none of the scopes "
                                        f"{', '.join(scopes)}")
+    elif state.claims is None and claims.get("token_use") == "access":  # without scopes, the ID token
+        raise _unauthorized(state, f"{authorizer.name} (Cognito): an access token, but a method without "
+                                   "authorization scopes takes the ID token")
     state.context["authorizer"] = OpaqueMap([("claims", OpaqueMap((k, _claim(v)) for k, v in claims.items()))])
     state.event_authorizer = {"claims": {k: _claim(v) for k, v in claims.items()}}
 
@@ -227,11 +246,15 @@ def _lambda(state: StageState, authorizer: Authorizer) -> None:
         raise _configuration(state, authorizer, reply.failure)
     if reply.error is not None:
         message = reply.error.get("errorMessage") if isinstance(reply.error, dict) else None
-        log.add(f"Execution failed due to an error from the authorizer function: {json.dumps(reply.error)}")
         if message == UNAUTHORIZED:
             raise _unauthorized(state, f"{authorizer.name}: the function failed with 'Unauthorized'")
-        raise _configuration(state, authorizer, f"the function failed: {message!r}; only the error "
-                                                "'Unauthorized' gives 401, any other is 500")
+        # API Gateway reads the error object as the function's result, and refuses its first field (recorded).
+        log.add(f"Authorizer result body before parsing: {json.dumps(reply.error, separators=(',', ':'))}")
+        first = next(iter(reply.error), "errorMessage") if isinstance(reply.error, dict) else "errorMessage"
+        state.trace.append(f"authorizer: {authorizer.name}: the function failed with {message!r}; only the error "
+                           "'Unauthorized' gives 401, any other is 500")
+        raise _configuration(state, authorizer, f'Invalid JSON in response: Unrecognized field "{first}" , not '
+                                                "marked as ignorable")
     log.add(f"Authorizer result body before parsing: {reply.payload}")
     output = _output(state, authorizer, reply.payload or "")
     principal = output["principalId"]

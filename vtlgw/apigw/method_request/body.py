@@ -13,6 +13,7 @@ log lists the reasons (U54, U55).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from vtlgw.apigw.definition.validation import BUILT_IN_MODELS, MODEL_URL, Model, model_name_from_url
@@ -80,7 +81,7 @@ def body_errors(definition: Any, model: Model, instance: Any) -> list[str]:
                                    f"{exc.message}") from None
     root = MODEL_URL.format(api=api_id, name=model.name)
     registry = registry.with_resource(root, Resource.from_contents(schema, default_specification=_draft4()))
-    validator = jsonschema.Draft4Validator({"$ref": root}, registry=registry)
+    validator = jsonschema.Draft4Validator({"$ref": root}, registry=registry, format_checker=_format_checker())
     try:
         errors = list(validator.iter_errors(instance))
     except Unresolvable as exc:  # a $ref to no model: CloudFormation would refuse the model
@@ -150,20 +151,88 @@ def check(state: StageState) -> None:
                         error_fields={"validationErrorString": f"[{listed}]"})
 
 
+#: The one reason logged for a body that cannot be read as JSON: empty, not JSON, not UTF-8 (recorded).
+UNPARSABLE = "Unknown error parsing request body"
+
+
 def _errors(state: StageState, model: Model) -> list[str]:
-    """Parse the body (an empty one is ``{}``, U56) and validate it."""
+    """Parse the body and validate it; a body that is not JSON (an empty one included) fails (U56, U62)."""
     try:
         raw = state.request.body_bytes() or b""
         text = raw.decode("utf-8")
-    except (ValueError, TypeError, UnicodeDecodeError):
-        return ["the body is not UTF-8 text"]
-    if not text.strip():
-        text = "{}"
-    try:
         instance = json.loads(text, parse_constant=_refuse_constant)
-    except ValueError as exc:
-        return [f"Invalid JSON: {exc}"]
+    except (ValueError, TypeError, UnicodeDecodeError, RecursionError) as exc:
+        state.trace.append(f"request body: not JSON ({exc})" if str(exc) else "request body: not JSON")
+        return [UNPARSABLE]
     return body_errors(state.definition, model, instance)
+
+
+_CHECKER: Any = None
+
+
+def _format_checker() -> Any:
+    """The ``format`` values the Java validator checks in draft 4, and only those (U74)."""
+    global _CHECKER
+    if _CHECKER is None:
+        import jsonschema
+
+        checker = jsonschema.FormatChecker(formats=())
+        for name, check in _FORMAT_CHECKS.items():
+            checker.checks(name)(check)
+        _CHECKER = checker
+    return _CHECKER
+
+
+def _is_date_time(value: Any) -> bool:
+    return not isinstance(value, str) or _DATE_TIME.fullmatch(value) is not None
+
+
+def _is_email(value: Any) -> bool:
+    if not isinstance(value, str):
+        return True
+    local, at, domain = value.rpartition("@")
+    return bool(at and local and domain) and not any(c.isspace() for c in value) and "@" not in domain
+
+
+def _is_hostname(value: Any) -> bool:
+    return not isinstance(value, str) or _HOSTNAME.fullmatch(value) is not None
+
+
+def _is_ip(version: int) -> Any:
+    def check(value: Any) -> bool:
+        import ipaddress
+
+        if not isinstance(value, str):
+            return True
+        try:
+            address = ipaddress.ip_address(value)
+        except ValueError:
+            return False
+        return address.version == version
+
+    return check
+
+
+def _is_uri(value: Any) -> bool:
+    return not isinstance(value, str) or _URI.fullmatch(value) is not None
+
+
+def _is_regex(value: Any) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        re.compile(value)
+    except re.error:
+        return False
+    return True
+
+
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,12})?(Z|[+-]\d{2}:?\d{2})")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOSTNAME = re.compile(rf"(?=.{{1,255}}\Z){_LABEL}(?:\.{_LABEL})*")
+_URI = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+_FORMAT_CHECKS = {"date-time": _is_date_time, "email": _is_email, "hostname": _is_hostname, "ipv4": _is_ip(4),
+                  "ipv6": _is_ip(6), "uri": _is_uri, "regex": _is_regex}
 
 
 def _refuse_constant(name: str) -> Any:
