@@ -420,14 +420,21 @@ class TestErrors:
 # ---------------------------------------------------------------------------- authorization, instances
 
 
-def test_authorization_is_not_emulated(tmp_path, monkeypatch):
-    def custom(data):
+def test_aws_iam_authorization_is_run(tmp_path, monkeypatch):
+    """``authorization = "AWS_IAM"`` is loaded and run (docs/method-request.md, section 5.3); the
+    authorizers, keys and validators of Terraform are tested in test_terraform_stage.py."""
+    def iam(data):
         planned(data, "aws_api_gateway_method.list_orders")["values"]["authorization"] = "AWS_IAM"
 
-    name = copy_with(tmp_path, monkeypatch, "plan-resources.json", custom)
-    method = load_definition(name, api=ORDERS).method("GET", "/orders")
-    assert [n.what for n in method.not_emulated] == [
-        "GET /orders: authorization AWS_IAM is not emulated; the request is let through"]
+    name = copy_with(tmp_path, monkeypatch, "plan-resources.json", iam)
+    api = load_definition(name, api=ORDERS)
+    method = api.method("GET", "/orders")
+    assert (method.authorization_type, method.authorizer, method.not_emulated) == ("AWS_IAM", None, [])
+    assert method.sources["authorizer"].pointer.endswith("/values/authorization")
+    unsigned = invoke(api, get("/orders"))
+    assert (unsigned.status, unsigned.json()) == (403, {"message": "Missing Authentication Token"})
+    signed = invoke(api, get("/orders", headers={"Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/..."}))
+    assert signed.status == 200 and signed.json()["count"] == 2
 
 
 def test_for_each_instances_link_by_key(tmp_path, monkeypatch):

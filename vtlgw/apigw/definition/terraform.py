@@ -17,7 +17,10 @@ Read, for each ``aws_api_gateway_rest_api``:
   leaves the file), ``aws_api_gateway_method``, ``aws_api_gateway_integration``,
   ``aws_api_gateway_integration_response``, ``aws_api_gateway_method_response``,
   ``aws_api_gateway_gateway_response`` and the first ``aws_api_gateway_stage``
-  (its name and variables).
+  (its name and variables);
+* the method request stage: ``aws_api_gateway_authorizer``, ``_request_validator``, ``_model``, the
+  methods' ``authorization``, ``api_key_required``, ``request_validator_id`` and ``request_models``,
+  ``api_key_source``, and the file's ``aws_api_gateway_api_key`` resources (:mod:`.terraform_stage`).
 
 Resources are linked by id when the id is known (state, or a plan updating
 existing resources), else by the configuration's references (``rest_api_id =
@@ -52,7 +55,6 @@ from .common import (
     Keys,
     add_integration_response,
     add_method,
-    as_bool,
     as_enum,
     as_list,
     as_mapping,
@@ -81,6 +83,7 @@ from .model import (
     MethodResponse,
 )
 from .openapi import build_openapi
+from .terraform_stage import AUTHORIZER, MODEL, REQUEST_VALIDATOR, TerraformStage
 from .yamlload import Document, join_pointer, parse_document
 
 REST_API = "aws_api_gateway_rest_api"
@@ -388,6 +391,7 @@ class _Reader:
         self._paths: dict[str, str | None] = {}
         self._ids: dict[str, tuple[_Instance, str]] = {}
         self._named: dict[tuple[str, str, str], list[_Instance]] = {}
+        self._stage: TerraformStage | None = None  # authorizers, validators, models, API keys (method-request.md)
         for instance in tf.instances:
             self._named.setdefault((instance.module, instance.type, instance.name), []).append(instance)
             for attribute in ("id", "root_resource_id") if instance.type == REST_API else ("id",):
@@ -409,6 +413,8 @@ class _Reader:
         self.endpoint_type(api)
         self.body(api)
         self.orphans()
+        self._stage = TerraformStage(self, api)
+        self._stage.read_resources()
         mine = lambda kind: [i for i in self.tf.of_type(kind) if self.belongs(i)]  # noqa: E731
         defined: dict[str, str] = {}
         for instance in mine(RESOURCE):
@@ -447,7 +453,7 @@ class _Reader:
     def orphans(self) -> None:
         """API Gateway resources whose ``rest_api_id`` names no REST API of the file would be lost silently."""
         kinds = (REST_API_PUT, RESOURCE, METHOD, INTEGRATION, INTEGRATION_RESPONSE, METHOD_RESPONSE,
-                 GATEWAY_RESPONSE, STAGE)
+                 GATEWAY_RESPONSE, STAGE, AUTHORIZER, REQUEST_VALIDATOR, MODEL)
         for instance in self.tf.instances:
             if instance.type in kinds and self.link(instance, "rest_api_id") is None:
                 self.unresolved(instance, "rest_api_id", f"an {REST_API} of this file")
@@ -645,20 +651,8 @@ class _Reader:
         method.operation_id = as_string(ctx, operation, instance.at("operation_name")) if operation else None
         method.request_parameters = bool_map(ctx, values.get("request_parameters"), instance.at("request_parameters"),
                                              method.sources, "request_parameters")
-        auth = values.get("authorization")
-        if isinstance(auth, str) and auth.upper() != "NONE":
-            not_emulated(ctx, method, instance.at("authorization"),
-                         f"authorization {auth} is not emulated; the request is let through")
-        elif values.get("authorizer_id"):
-            not_emulated(ctx, method, instance.at("authorizer_id"),
-                         "authorization by an authorizer is not emulated; the request is let through")
-        if values.get("api_key_required") is not None and as_bool(ctx, values["api_key_required"],
-                                                                  instance.at("api_key_required")):
-            not_emulated(ctx, method, instance.at("api_key_required"),
-                         "API keys are not emulated; the request is let through")
-        if values.get("request_validator_id"):
-            not_emulated(ctx, method, instance.at("request_validator_id"),
-                         "request validation is not emulated; requests are not validated")
+        if self._stage is not None:
+            self._stage.method(method, instance)  # authorization, API key, validator, models (method-request.md)
         return method
 
     def method_of(self, instance: _Instance, api: ApiDefinition) -> Method | None:
@@ -846,6 +840,10 @@ class _Reader:
                     (address for arn, address in arns.items()
                      if integration.uri == arn or f"/functions/{arn}/invocations" in integration.uri), None)
             for pointer, what in builder.notes.get(integration.function_id or "", []):
+                not_emulated(self.ctx, method, pointer, what)
+        for method in api.methods.values():  # a Lambda authorizer's function (linked by terraform_stage)
+            authorizer = method.authorizer
+            for pointer, what in builder.notes.get(authorizer.function_id or "", []) if authorizer else ():
                 not_emulated(self.ctx, method, pointer, what)
 
     def stage(self, instance: _Instance, api: ApiDefinition) -> None:
