@@ -125,7 +125,10 @@ def build_context(
     if fresh:
         request_id = request_id or str(uuid.uuid4())
         epoch_ms = epoch_ms if epoch_ms is not None else time.time_ns() // 1_000_000
-    epoch, time_text = _resolve_time(layers, DEFAULT_EPOCH_MS if epoch_ms is None else epoch_ms)
+    if epoch_ms is None and not any(key in layer for layer in layers for key in _TIME_KEYS):
+        epoch, time_text = _DEFAULT_TIME  # what _resolve_time answers when no layer sets a time
+    else:
+        epoch, time_text = _resolve_time(layers, DEFAULT_EPOCH_MS if epoch_ms is None else epoch_ms)
 
     # The highest layer that sets a key wins.
     stage_name: Any = DEFAULT_STAGE if stage is None else stage
@@ -138,7 +141,7 @@ def build_context(
             domain = layer.get("domainName", domain)
     host, user_agent = _host_and_user_agent(request)
     if domain is _UNSET:
-        domain = host or f"{to_text(api)}.execute-api.{REGION}.amazonaws.com"
+        domain = host or f"{api if type(api) is str else to_text(api)}.execute-api.{REGION}.amazonaws.com"
     response_override = override_map()
     dict.__setitem__(response_override, "header", override_map())  # `status` appears once set
     identity = OpaqueMap(_IDENTITY_PROTOTYPE)
@@ -174,6 +177,9 @@ def build_context(
         if authorizer is not None:
             ctx["authorizer"] = authorizer
     return ctx
+
+
+_DEFAULT_TIME = (DEFAULT_EPOCH_MS, format_request_time(DEFAULT_EPOCH_MS))
 
 
 def stage_variables_map(request: MethodRequest) -> dict[str, str]:
