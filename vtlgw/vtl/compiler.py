@@ -694,17 +694,19 @@ class Compiler:
         if lb is not None and rb is not None and _exact(op, lb, rb, self.limits):
             # Both operands bounded and the result always within the limits: the operator alone.
             # (On lines of their own, as the generic code's call: the lines around map failures alike.)
-            return f"(\n{self.value(left, depth + 1)} {'//' if op == '/' else op} {self.value(right, depth + 1)}  #@{node.pos}\n)"
+            py = "//" if op == "/" else op
+            return f"(\n{self.value(left, depth + 1)} {py} {self.value(right, depth + 1)}  #@{node.pos}\n)"
         # The runtime's call comes first on the first line, as in the generic code, so a failure maps to
         # the same template position; Python evaluates the condition (the operands, left first) before it.
         if op in "+-*":
             r = self.fresh("_r")
             # mul() refuses operands whose bit lengths add up past the limit (whatever the product):
-            # the fast `*` takes only operands below 2 ** _HBITS each, whose lengths never do.
+            # the fast `*` takes only operands strictly between _NHB and _HB, whose lengths never do.
             if left_int and right_int:
                 if op == "*":
                     check = (f"(_NHB < ({a} := {self.value(left, depth + 1)}) < _HB) & "
-                             f"(_NHB < ({b} := {self.value(right, depth + 1)}) < _HB) and _NIB < ({r} := {a} * {b}) < _IB")
+                             f"(_NHB < ({b} := {self.value(right, depth + 1)}) < _HB) "
+                             f"and _NIB < ({r} := {a} * {b}) < _IB")
                 else:
                     check = (f"_NIB < ({r} := ({a} := {self.value(left, depth + 1)}) "
                              f"{op} ({b} := {self.value(right, depth + 1)})) < _IB")
@@ -789,7 +791,8 @@ class Compiler:
                 return None
             if _pure(args[0]) and _pure(args[1]):  # no need to evaluate them once, in order, into locals
                 return (f"(({receiver}.get({key}), setitem({receiver}, {key}, {value}))[0] "
-                        f"if type({key}) is str and len({receiver}) < _MC else map_put(st, {receiver}, ({key}, {value})))")
+                        f"if type({key}) is str and len({receiver}) < _MC "
+                        f"else map_put(st, {receiver}, ({key}, {value})))")
             # HashMap.put of a String key: the old value; a new key past the size limit goes to the method.
             return (f"(({receiver}.get({k}), setitem({receiver}, {k}, {x}))[0] "
                     f"if (type({k} := {key}), {x} := {value})[0] is str and len({receiver}) < _MC "
