@@ -414,7 +414,7 @@ def test_authorizer_and_claims_keywords(project):
         HEADERS = {"Authorization": "Bearer allow-bob", "x-tenant": "t1"}
 
         def test_a_handler(vtlgw):
-            result = vtlgw.invoke("POST /pets", headers=HEADERS, api_key="k-0123456789",
+            result = vtlgw.invoke("POST /pets?version=1", headers=HEADERS, api_key="k-0123456789",
                                   json={"name": "Rex", "kind": "cat"}, authorizer=token_authorizer)
             assert result.json()["principal"] == "bob"
 

@@ -38,8 +38,10 @@ def secured():
     return load_definition(SECURED)
 
 
-def post(definition, headers, body=PET, authorizer=None, **kw):
-    return invoke(definition, {"httpMethod": "POST", "path": "/pets", "headers": headers, "body": body},
+def post(definition, headers, body=PET, authorizer=None, query=None, **kw):
+    query = {"version": "1"} if query is None else query
+    return invoke(definition, {"httpMethod": "POST", "path": "/pets", "headers": headers, "body": body,
+                               "queryStringParameters": query},
                   authorizer=authorizer or LambdaHandler(token_authorizer), api_keys=[KEY], report_latency=False,
                   **kw)
 
@@ -116,8 +118,8 @@ def test_a_policy_that_allows_another_method_is_an_implicit_deny(secured):
 
 def test_a_wrong_key_is_403_and_the_400s_come_after_the_authorizer(secured):
     assert post(secured, {**ALL_GOOD, "x-api-key": "wrong"}).status == 403
-    result = post(secured, {"Authorization": "Bearer allow-bob", "x-api-key": KEY})
-    assert json.loads(result.body) == {"message": "Missing required request parameters: [x-tenant]"}
+    result = post(secured, {"Authorization": "Bearer allow-bob", "x-api-key": KEY}, query={})
+    assert json.loads(result.body) == {"message": "Missing required request parameters: [x-tenant, version]"}
     result = post(secured, ALL_GOOD, body='{"name": "Rex"}')
     assert json.loads(result.body) == {"message": "Invalid request body"}
 
