@@ -229,3 +229,24 @@ def test_http_live_is_one_backend_choice_among_the_others():
     result = CliRunner().invoke(main, ["invoke", "--api", "fixtures/orders-api.openapi.yaml", "-X", "GET",
                                        "-p", "/health", "--http-live", "--lambda-result", "x.json"])
     assert result.exit_code == 2 and "choose one backend, not --lambda-result and --http-live" in result.output
+
+
+def test_the_readme_method_request_examples():
+    """The two commands of README's "Authorizers, API keys and request validation", as printed there."""
+    import re
+    import shlex
+    import sys
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Authorizers, API keys and request validation"):]
+    commands = re.findall(r"```sh\n(vtlgw invoke .*?)\n```", section, re.S)[:2]
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # the handler module is imported from the checkout, as the CLI does
+    outcomes = []
+    for command in commands:
+        argv = shlex.split(command.replace("\\\n", " "))
+        result = invoke(*argv[2:], "-f", "json")
+        assert result.exit_code == 0, result.output
+        outcomes.append(as_json(result))
+    assert [o["status"] for o in outcomes] == [400, 201]  # the model requires kind; then all is right
+    assert json.loads(outcomes[1]["body"])["principal"] == "bob"
