@@ -343,3 +343,57 @@ def test_vtl508_a_number_as_exclusive_minimum_is_draft_6_and_refused(tmp_path):
     text = MODELS_CFN.replace("size: {type: integer, const: 1}", "size: {type: integer, exclusiveMinimum: 0}")
     found = [d.code for d in lint([_write(tmp_path, text, "stack.yaml")]) if d.code in ("VTL507", "VTL508")]
     assert sorted(found) == ["VTL507", "VTL508"]  # example (VTL507), the number (VTL508)
+
+
+KEYED = """\
+Resources:
+  Api: {Type: AWS::ApiGateway::RestApi, Properties: {Name: a}}
+  Get:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: GET
+      ApiKeyRequired: true
+      Integration: {Type: MOCK, RequestTemplates: {application/json: '{"statusCode": 200}'},
+                    IntegrationResponses: [{StatusCode: "200"}]}
+      MethodResponses: [{StatusCode: "200"}]
+"""
+
+PLAN = """\
+  Plan:
+    Type: AWS::ApiGateway::UsagePlan
+    Properties: {ApiStages: [{ApiId: !Ref Api, Stage: prod}]}
+"""
+
+SAM_KEYED = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Auth: {ApiKeyRequired: true%s}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      InlineCode: "def handler(e, c): return {}"
+      Events: {Get: {Type: Api, Properties: {RestApiId: !Ref Api, Path: /, Method: get}}}
+"""
+
+
+@pytest.mark.parametrize("text, name, fires", [
+    (KEYED, "stack.yaml", True),
+    (KEYED + PLAN, "stack.yaml", False),
+    (SAM_KEYED % "", "template.yaml", True),
+    (SAM_KEYED % ", UsagePlan: {CreateUsagePlan: PER_API}", "template.yaml", False),
+    (SAM_KEYED % ", UsagePlan: {CreateUsagePlan: NONE}", "template.yaml", True),
+])
+def test_vtl509_api_keys_need_a_usage_plan(tmp_path, text, name, fires):
+    found = [d for d in lint([_write(tmp_path, text, name)]) if d.code == "VTL509"]
+    assert bool(found) is fires
+    if fires:
+        assert found[0].message.endswith("requires an API key, but the template defines no usage plan: API Gateway "
+                                         "answers 403 Forbidden to every key")

@@ -507,3 +507,63 @@ class ModelNotDraft4(DefinitionRule):
                 child = Source(model.source.file, model.source.pointer + tokens, _positions(model.source.file))
                 yield unit.diagnostic(type(self), child, f"model {model.name} is not a valid JSON Schema draft 4 "
                                                         f"schema: {exc.message}")
+
+
+# ============================================================================ VTL509
+
+
+_TEMPLATE_FORMATS = ("cloudformation", "sam", "cdk", "serverless")
+
+
+@register
+class ApiKeyWithoutUsagePlan(DefinitionRule):
+    doc = RuleDoc(
+        code="VTL509",
+        name="api-key-without-usage-plan",
+        severity=Severity.WARNING,
+        message="add an AWS::ApiGateway::UsagePlan for the stage and a UsagePlanKey for each key (SAM: "
+                "Auth.UsagePlan.CreateUsagePlan: PER_API)",
+        what="A CloudFormation or SAM template whose methods require an API key, with no usage plan in the "
+             "template (no AWS::ApiGateway::UsagePlan, no SAM Auth.UsagePlan that creates one).",
+        why="API Gateway accepts a key only through a usage plan of the API's stage: without one every request "
+            "is 403 Forbidden, whatever key it sends. vtlgw does not check usage plans (docs/method-request.md "
+            "section 4), so offline runs pass where the deployed API refuses.",
+        example="Get:\n  Type: AWS::ApiGateway::Method\n  Properties: {ApiKeyRequired: true, ...}\n"
+                "# and no AWS::ApiGateway::UsagePlan anywhere",
+        fix="Plan:\n  Type: AWS::ApiGateway::UsagePlan\n  Properties:\n    ApiStages: [{ApiId: !Ref Api, Stage: "
+            "prod}]\nPlanKey:\n  Type: AWS::ApiGateway::UsagePlanKey\n  Properties: {KeyId: !Ref Key, KeyType: "
+            "API_KEY, UsagePlanId: !Ref Plan}",
+    )
+
+    def check(self, unit: "DefinitionUnit") -> Iterator[Diagnostic]:
+        definition = unit.definition
+        if definition.format not in _TEMPLATE_FORMATS:
+            return  # an OpenAPI file's usage plans live elsewhere
+        needing = [m for m in definition.methods.values() if m.api_key_required]
+        if not needing:
+            return
+        doc = P.raw_document(definition.source_file)
+        data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+        if _has_usage_plan(data):
+            return
+        for method in needing:
+            yield unit.diagnostic(type(self), method.sources.get("api_key_required") or method.source,
+                                  f"{method.http_method} {method.resource_path} requires an API key, but the "
+                                  "template defines no usage plan: API Gateway answers 403 Forbidden to every key")
+
+
+def _has_usage_plan(data: dict[str, Any]) -> bool:
+    resources = data.get("Resources") if isinstance(data.get("Resources"), dict) else {}
+    for resource in resources.values():
+        if not isinstance(resource, dict):
+            continue
+        if resource.get("Type") == "AWS::ApiGateway::UsagePlan":
+            return True
+        props = resource.get("Properties") if isinstance(resource.get("Properties"), dict) else {}
+        auth = props.get("Auth") if resource.get("Type") == "AWS::Serverless::Api" else None
+        plan = auth.get("UsagePlan") if isinstance(auth, dict) else None
+        if isinstance(plan, dict) and str(plan.get("CreateUsagePlan", "NONE")).upper() in ("PER_API", "SHARED"):
+            return True
+    globals_api = (data.get("Globals") or {}).get("Api") if isinstance(data.get("Globals"), dict) else None
+    plan = (globals_api.get("Auth") or {}).get("UsagePlan") if isinstance(globals_api, dict) else None
+    return isinstance(plan, dict) and str(plan.get("CreateUsagePlan", "NONE")).upper() in ("PER_API", "SHARED")
