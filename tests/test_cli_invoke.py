@@ -250,3 +250,25 @@ def test_the_readme_method_request_examples():
         outcomes.append(as_json(result))
     assert [o["status"] for o in outcomes] == [400, 201]  # the model requires kind; then all is right
     assert json.loads(outcomes[1]["body"])["principal"] == "bob"
+
+
+@pytest.mark.parametrize("option, text, message", [
+    ("--api-keys", "[1", ":1:3: error: invalid JSON: Expecting ',' delimiter"),
+    ("--api-keys", '{"value": "k"}', ': error: expected a list of API keys'),
+    ("--api-keys", '["ok-key", {"id": "x"}]', ': error: /1: expected a non-empty key value'),
+    ("--claims", '["sub"]', ': error: expected a JSON object of claims'),
+])
+def test_api_keys_and_claims_files_are_checked_with_their_place(tmp_path, option, text, message):
+    path = tmp_path / "settings.json"
+    path.write_text(text, encoding="utf-8")
+    result = invoke("--api", "fixtures/pets-validated.openapi.yaml", "-X", "POST", "-p", "/pets", option, str(path))
+    assert result.exit_code == 2
+    assert f"{path}{message}" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_missing_settings_file_is_named():
+    result = invoke("--api", "fixtures/pets-validated.openapi.yaml", "-X", "POST", "-p", "/pets",
+                    "--api-keys", "no-such-keys.json")
+    assert result.exit_code == 2
+    assert "no-such-keys.json: error: settings file does not exist" in result.output

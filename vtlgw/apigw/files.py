@@ -15,14 +15,14 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import Any, BinaryIO, Callable
 
 from vtlgw.apigw import limits
 from vtlgw.apigw.errors import InputFileError
 
-__all__ = ["InputKind", "InputTooLargeError", "read_bytes", "read_capped", "read_text", "decode_text",
+__all__ = ["InputKind", "InputTooLargeError", "read_bytes", "read_capped", "read_text", "decode_text", "read_json",
            "too_large_message",
-           "TEMPLATE", "REQUEST", "DEFINITION", "BACKEND", "RESPONSE_BODY"]
+           "TEMPLATE", "REQUEST", "DEFINITION", "BACKEND", "RESPONSE_BODY", "SETTINGS"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,9 @@ BACKEND = InputKind("backend file", limits.MAX_BACKEND_FILE_BYTES,
                     "API Gateway accepts integration responses of at most 10 MB (Lambda: 6 MB)")
 RESPONSE_BODY = InputKind("integration response body", limits.MAX_BACKEND_FILE_BYTES,
                           "API Gateway accepts integration responses of at most 10 MB")
+#: A small JSON file of run settings (``--api-keys``, ``--claims``).
+SETTINGS = InputKind("settings file", limits.MAX_REQUEST_FILE_BYTES,
+                     "API keys and token claims take a few kilobytes")
 
 
 class InputTooLargeError(InputFileError):
@@ -132,3 +135,17 @@ def read_text(path: str | os.PathLike[str], kind: InputKind, *, name: str | None
     """:func:`read_bytes`, then :func:`decode_text`."""
     shown = name or ("<stdin>" if str(path) == "-" else str(path))
     return decode_text(read_bytes(path, kind, name=shown, stdin=stdin), kind, shown)
+
+
+def read_json(path: str | os.PathLike[str], kind: InputKind, *, name: str | None = None) -> Any:
+    """The JSON value in ``path``; bad JSON is an :class:`InputFileError` at its line:col."""
+    import json
+
+    shown = name or str(path)
+    text = read_text(path, kind, name=shown)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(f"invalid JSON: {exc.msg}", file=shown, line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        raise InputFileError("invalid JSON: nested too deeply", file=shown) from None

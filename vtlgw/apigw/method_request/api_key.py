@@ -113,22 +113,10 @@ def keys_from_file(path: str) -> list[ApiKey]:
 
     A wrong entry is an ``InputFileError`` naming the file and its JSON pointer.
     """
-    import json
-
     from vtlgw.apigw import files
     from vtlgw.apigw.errors import ArgumentError, InputFileError
 
-    try:
-        with open(path, "rb") as fh:
-            raw = files.read_capped(fh, files.REQUEST, path, lambda message: InputFileError(message, file=path))
-    except OSError as exc:
-        raise InputFileError(f"cannot read: {exc.strerror or exc}", file=path) from None
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputFileError("not UTF-8 text", file=path) from None
-    except json.JSONDecodeError as exc:
-        raise InputFileError(f"invalid JSON: {exc.msg}", file=path, line=exc.lineno, column=exc.colno) from None
+    data = files.read_json(path, files.SETTINGS)
     if not isinstance(data, list):
         raise InputFileError('expected a list of API keys: ["key value", {"value": "...", "id": "..."}]',
                              file=path, pointer="")
