@@ -80,7 +80,7 @@ def _statements(depth: int) -> st.SearchStrategy[str]:
         st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from(["a", "b", "c", "i", "j"]),
                   st.sampled_from(["+", "-", "*", "/", "%"]), st.sampled_from(INT_LITERALS)).map(
             lambda t: f"#set(${t[0]} = ${t[1]} {t[2]} {t[3]})"),
-        st.sampled_from([f"${n}" for n in SET_NAMES + INPUT_NAMES + LOOP_NAMES] + ["$l.size()", "$!a|"]),
+        st.sampled_from([f"${n}" for n in SET_NAMES + INPUT_NAMES + LOOP_NAMES] + ["$l.size()", "$!a|", "$!blk"]),
         e.map(lambda x: f"#set($ignore = {x})$ignore"),
         st.just("#break"),
         st.just(","),
@@ -104,7 +104,9 @@ _prelude = st.tuples(
     st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), _int_literal), max_size=3),
     st.sampled_from(["", "#set($l = [1, 2, 3])", "#set($l = [])"]),
     st.sampled_from(["", '#set($m = {"k": 1})', "#set($m = {})"]),
-).map(lambda t: "".join(f"#set(${n} = {v})" for n, v in t[0]) + t[1] + t[2])
+    # A #define block (printed as $blk) keeps the #set variables in the map: the other compile.
+    st.sampled_from(["", "", "#define($blk)[$a $i]#set($b = $b + 1)#end"]),
+).map(lambda t: "".join(f"#set(${n} = {v})" for n, v in t[0]) + t[1] + t[2] + t[3])
 
 templates = st.tuples(_prelude, st.lists(_statements(2), min_size=1, max_size=8)).map(
     lambda t: t[0] + "".join(t[1]))
