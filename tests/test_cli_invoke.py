@@ -272,3 +272,15 @@ def test_a_missing_settings_file_is_named():
                     "--api-keys", "no-such-keys.json")
     assert result.exit_code == 2
     assert "no-such-keys.json: error: settings file does not exist" in result.output
+
+
+def test_a_definition_error_shows_its_line_and_a_caret(tmp_path):
+    api = tmp_path / "api.yaml"
+    api.write_text("openapi: 3.0.1\ninfo:\n  title: t\n   version: 1\npaths: {}\n", encoding="utf-8")
+    result = invoke("--api", str(api), "-X", "GET", "-p", "/")
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"{api}:4:11: error: invalid YAML: mapping values are not allowed in this context",
+        "    4 |    version: 1",
+        "      |           ^",
+    ]

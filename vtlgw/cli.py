@@ -33,6 +33,12 @@ class CliError(click.ClickException):
         click.echo(self.message, err=True)
 
 
+def _shown(exc: Exception) -> str:
+    """An error as the terminal shows it: located errors in input files get their source line and a caret."""
+    shown = getattr(exc, "shown", None)
+    return shown() if callable(shown) else str(exc)
+
+
 def _read_text(path: str, what: str) -> tuple[str, str]:
     """Read a file (or stdin for ``-``) as UTF-8, up to the cap of its kind; return (text, display name)."""
     from vtlgw.apigw import files
@@ -44,7 +50,7 @@ def _read_text(path: str, what: str) -> tuple[str, str]:
         with open(path, "rb") as fh:
             return files.read_capped(fh, kind, path).decode("utf-8"), path
     except files.InputTooLargeError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(_shown(exc)) from None
     except FileNotFoundError:
         raise CliError(f"error: {what} {path!r} does not exist") from None
     except IsADirectoryError:
@@ -482,7 +488,7 @@ def render(template: str, request_path: str | None, response_path: str | None,
         try:
             request, request_warnings = load_request(data, req_name)
         except VtlError as exc:
-            raise CliError(str(exc)) from None
+            raise CliError(_shown(exc)) from None
     body = None
     if response_path:
         body, _ = _read_text(response_path, "integration response body")
@@ -632,7 +638,7 @@ def invoke(api_path: str, api_id: str | None, endpoint_type: str | None, http_me
                             proxy_header_merge=proxy_headers, report_latency=fresh, api_keys=api_keys or None,
                             authorizer=authorizer, claims=claims)
     except VtlError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(_shown(exc)) from None
     for warning in warnings + list(result.warnings):
         click.echo(str(warning), err=True)
     if fmt == "json":
@@ -693,7 +699,7 @@ def event(api_path: str | None, api_id: str | None, endpoint_type: str | None, h
     except NoRouteError as exc:
         raise CliError(f"error: {exc.message}", EXIT_TEMPLATE_ERROR) from None
     except VtlError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(_shown(exc)) from None
     for warning in warnings + notes:
         click.echo(str(warning), err=True)
     text = json.dumps(built, indent=2, ensure_ascii=False)

@@ -43,6 +43,18 @@ class InputFileError(VtlError):
     def __str__(self) -> str:
         return format_text(self.diagnostic())
 
+    def shown(self) -> str:
+        """The error as a terminal shows it: ``str(self)``, then the file's line with a caret under the place."""
+        from dataclasses import replace
+
+        from vtlgw.apigw.files import file_line  # read only for an error that is shown
+
+        diagnostic = self.diagnostic()
+        line = file_line(self.file, self.line)
+        if line is None:
+            return format_text(diagnostic)
+        return format_text(replace(diagnostic, location=replace(diagnostic.location, source_line=line)))
+
 
 class ArgumentError(VtlError, TypeError):
     """A Python API argument of the wrong kind; the message names the function, the argument and the field."""

@@ -10,6 +10,7 @@ nothing is read (or held in memory) without bound.
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import sys
@@ -21,6 +22,7 @@ from vtlgw.apigw import limits
 from vtlgw.apigw.errors import InputFileError
 
 __all__ = ["InputKind", "InputTooLargeError", "read_bytes", "read_capped", "read_text", "decode_text", "read_json",
+           "file_line",
            "too_large_message",
            "TEMPLATE", "REQUEST", "DEFINITION", "BACKEND", "RESPONSE_BODY", "SETTINGS"]
 
@@ -149,3 +151,29 @@ def read_json(path: str | os.PathLike[str], kind: InputKind, *, name: str | None
         raise InputFileError(f"invalid JSON: {exc.msg}", file=shown, line=exc.lineno, column=exc.colno) from None
     except RecursionError:
         raise InputFileError("invalid JSON: nested too deeply", file=shown) from None
+
+
+def _file_lines(path: str) -> tuple[str, ...]:
+    """The file's lines, cached per version: a path names another file after a chdir, or after an edit."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return ()
+    return _lines_of(os.path.realpath(path), info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _lines_of(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
+    try:
+        with open(path, "rb") as fh:
+            return tuple(fh.read(limits.MAX_DEFINITION_FILE_BYTES + 1).decode("utf-8", "replace").splitlines())
+    except OSError:
+        return ()
+
+
+def file_line(path: str | None, line: int | None) -> str | None:
+    """The text of 1-based ``line`` of ``path`` (None when unknown or not a real file), for an error's caret."""
+    if not path or not line or path.startswith("<"):
+        return None
+    lines = _file_lines(path)
+    return lines[line - 1] if 0 < line <= len(lines) else None

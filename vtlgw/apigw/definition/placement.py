@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from vtlgw.vtl.diagnostics import Location
@@ -32,30 +31,7 @@ __all__ = ["Placement", "place", "relocate_error", "file_line", "in_block_scalar
 _CITED = re.compile(r"\bat (\d+):(\d+)\b")
 
 
-def _file_lines(path: str) -> tuple[str, ...]:
-    """The file's lines, cached per version: a path names another file after a chdir, or after an edit."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return ()
-    return _lines_of(os.path.realpath(path), stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=64)
-def _lines_of(path: str, mtime_ns: int, size: int) -> tuple[str, ...]:
-    try:
-        with open(path, "rb") as fh:
-            return tuple(fh.read().decode("utf-8", "replace").splitlines())
-    except OSError:
-        return ()
-
-
-def file_line(path: str | None, line: int | None) -> str | None:
-    """The text of 1-based ``line`` of ``path`` (None when unknown or not a real file)."""
-    if not path or not line or path.startswith("<"):
-        return None
-    lines = _file_lines(path)
-    return lines[line - 1] if 0 < line <= len(lines) else None
+from vtlgw.apigw.files import file_line  # noqa: E402  (re-exported: the loaders and the linter read it here)
 
 
 def in_block_scalar(source: "Source | None") -> bool:
