@@ -371,9 +371,190 @@ _INFINITIES = (math.inf, -math.inf)
 
 def request_from_dict(obj: Any, source: str = "<request>") -> tuple[MethodRequest, list[Diagnostic]]:
     """Build a request from already-parsed data (errors carry the pointer but no ``line:col``)."""
+    request = _plain_proxy(obj)
+    if request is not None:
+        return request, []
     reader = _Reader(source, None)
     reader.python_values = True
     return reader.read(obj), reader.warnings
+
+
+def _plain_proxy(obj: Any) -> MethodRequest | None:
+    """The common request dict, read in one pass; None whenever it is not plainly the common case.
+
+    The common case is a proxy-shaped dict with known keys only, exact JSON types
+    (``str`` values in the parameter maps), no multi-value entries, a resource and
+    path pair and stage variables that already passed the full checks (their
+    caches), and nothing that makes a warning. Then the full reader
+    (:class:`_Reader`) would build exactly this request and warn of nothing;
+    everything else, every error included, is left to it, so what is reported
+    and in which order does not change.
+    """
+    if type(obj) is not dict or not obj.keys() <= _PROXY_KEY_SET:
+        return None
+    get = obj.get
+    body = get("body")
+    if body is not None and type(body) is not str:
+        return None
+    is_b64 = get("isBase64Encoded")
+    if is_b64 is None or is_b64 is False:
+        is_b64 = False
+    elif is_b64 is True:
+        if body is not None:
+            try:
+                base64.b64decode(body, validate=True)
+            except (binascii.Error, ValueError):
+                return None
+    else:
+        return None
+    path = get("path")
+    if path is None:
+        path = "/"
+    elif type(path) is not str or path[:1] != "/" or "?" in path:
+        return None
+    resource = get("resource")
+    given = get("pathParameters")
+    if given is not None:
+        if type(given) is not dict:
+            return None
+        for name, value in given.items():
+            if type(name) is not str or type(value) is not str:
+                return None
+    if resource is None:
+        path_parameters = dict(given or {})
+        resource = path
+    elif type(resource) is not str or resource not in _GOOD_RESOURCES:
+        return None
+    else:
+        derived = _MATCHES.get((resource, path), _NO_MATCH)
+        if derived is _NO_MATCH or derived is None:
+            return None
+        if given is None:
+            path_parameters = dict(derived)
+        elif given == derived:
+            path_parameters = dict(given)
+        else:
+            return None
+    method = get("httpMethod")
+    if method is None:
+        method = "POST" if body is not None else "GET"
+    elif type(method) is not str:
+        return None
+    else:
+        method = method.upper()
+        if method not in HTTP_METHODS:
+            return None
+    headers = _plain_single(get("headers"), get("multiValueHeaders"))
+    query = _plain_single(get("queryStringParameters"), get("multiValueQueryStringParameters"))
+    variables = get("stageVariables")
+    if variables is None:
+        variables = {}
+    elif type(variables) is not dict or len(variables) > _STAGE_VARS_MAX:
+        return None
+    else:
+        for item in variables.items():
+            if type(item[0]) is not str or type(item[1]) is not str or item not in _GOOD_STAGE_VARIABLES:
+                return None
+    rc = get("requestContext")
+    if rc is None:
+        rc = {}
+    elif type(rc) is not dict or not _plain_context(rc, method, resource):
+        return None
+    elif not rc:
+        rc = {}
+    if headers is None or query is None:
+        return None
+    # The fields in their order (positional arguments are the cheaper call).
+    return MethodRequest(method, path, resource, path_parameters, headers, query, body, is_b64, dict(variables), rc)
+
+
+_NO_MATCH: Any = object()
+
+
+def _plain_single(single: Any, multi: Any) -> dict[str, list[str]] | None:
+    """``_Reader._multi`` for a map of ``str`` to ``str`` and no (or an empty) multi-value map; else None."""
+    if multi is not None and (type(multi) is not dict or multi):
+        return None
+    if single is None:
+        return {}
+    if type(single) is not dict:
+        return None
+    merged = {}
+    for name, value in single.items():
+        if type(name) is not str or type(value) is not str:
+            return None
+        merged[name] = [value]
+    return merged
+
+
+def _plain_context(rc: dict, method: str, resource: str) -> bool:
+    """Whether ``_Reader._request_context`` accepts ``rc`` as it is and warns of nothing.
+
+    Plain JSON throughout (as :func:`_plainly_json` sees it one level below the
+    request), its string keys strings, its maps maps, no request time (checked
+    against each other) and no authorizer (checked by shape) unless null, and
+    ``httpMethod``/``resourcePath`` that agree with the request.
+    """
+    seen = {id(rc)}
+    for key, value in rc.items():
+        kind = type(value)
+        if type(key) is not str:
+            return False
+        if value is None:
+            continue
+        if key in _CONTEXT_CHECKED_KEYS:
+            return False
+        if key in _CONTEXT_STRING_KEYS:
+            if kind is str:
+                continue
+            return False
+        if key in _CONTEXT_MAP_KEYS:
+            if kind is not dict:
+                return False
+            if key == "identity":
+                for name, item in value.items():
+                    if item is not None and (type(item) is not str if name in _IDENTITY_STRING_KEYS else
+                                             name == "clientCert" and type(item) is not dict):
+                        return False
+        if kind is not str and not _plain_tree(value, 2, seen):
+            return False
+    for key, value in (("httpMethod", method), ("resourcePath", resource)):
+        if type(rc.get(key)) is str and rc[key] != value:
+            return False
+    return True
+
+
+def _plain_tree(value: Any, depth: int, seen: set[int]) -> bool:
+    """Whether ``value``, ``depth`` levels below the request dict, is what :func:`_plainly_json` accepts there.
+
+    ``seen`` holds the containers already walked: one met twice (a cycle, or a shared one) is not plain.
+    """
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is float:
+        return value - value == 0.0  # inf - inf and nan - nan are nan
+    if kind is dict:
+        children: Any = value.values()
+        for key in value:
+            if type(key) is not str:
+                return False
+    elif kind is list or kind is tuple:
+        children = value
+    else:
+        return False
+    if depth >= MAX_VALUE_DEPTH or id(value) in seen:
+        return False
+    seen.add(id(value))
+    depth += 1
+    for child in children:
+        kind = type(child)
+        if not (kind is str or child is None or kind is int or kind is bool) and not _plain_tree(child, depth, seen):
+            return False
+    return True
+
+
+_CONTEXT_CHECKED_KEYS = frozenset(("requestTimeEpoch", "requestTime", "authorizer"))
 
 
 def _key_index(obj: dict, key: str) -> int:
