@@ -87,6 +87,26 @@ _compact_json = _compact_encoder()
 
 # One decoder for every body: building a decoder per call costs more than parsing 1 KB.
 _DECODER = json.JSONDecoder(parse_float=_plain_float, parse_constant=_reject)
+_SCAN = _DECODER.scan_once
+_JSON_SPACE = " \t\n\r"  # what JSONDecoder.decode skips around the value
+
+
+def _decode(body: str) -> Any:
+    """``_DECODER.decode(body)`` (``body`` not empty); ValueError when it is not one JSON value.
+
+    A body that neither starts nor ends with JSON whitespace goes to the scanner
+    directly: ``decode`` would spend two regular-expression matches finding no
+    whitespace, which costs about as much as parsing a small body.
+    """
+    if body[0] in _JSON_SPACE or body[-1] in _JSON_SPACE:
+        return _DECODER.decode(body)
+    try:
+        value, end = _SCAN(body, 0)
+    except StopIteration as exc:
+        raise json.JSONDecodeError("Expecting value", body, exc.value) from None
+    if end != len(body):
+        raise json.JSONDecodeError("Extra data", body, end)
+    return value
 
 
 class Input(HostObject):
@@ -108,7 +128,7 @@ class Input(HostObject):
         if self._parsed is None:
             try:
                 try:
-                    self._parsed = _DECODER.decode(self.body)
+                    self._parsed = _decode(self.body)
                 except _JavaFloat:
                     self._parsed = json.loads(self.body, parse_float=_flag_floats(self._java_floats),
                                               parse_constant=_reject)
