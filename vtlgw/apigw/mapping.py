@@ -18,7 +18,7 @@ from vtlgw.apigw.http.headers import HIDDEN_FROM_TEMPLATES
 from vtlgw.apigw.input import Input, MethodParams
 from vtlgw.apigw.request import MethodRequest
 from vtlgw.apigw.util import Util
-from vtlgw.apigw.wire import as_sent, as_sent_deep, strip_bom
+from vtlgw.apigw.wire import BOM, as_sent, as_sent_deep, strip_bom
 from vtlgw.vtl import Limits, Template
 from vtlgw.vtl import nodes
 from vtlgw.vtl.diagnostics import Diagnostic, Location
@@ -82,11 +82,18 @@ class MappingContext:
     def for_request(cls, request: MethodRequest, *, stage: str | None = None,
                     context_overrides: dict | None = None, stage_variables: dict | None = None,
                     resource_path: str | None = None, fresh: bool = False) -> "MappingContext":
-        request = _request_argument(request)
+        return cls._of(_request_argument(request), stage, context_overrides, stage_variables, resource_path, fresh)
+
+    @classmethod
+    def _of(cls, request: MethodRequest, stage: str | None = None, context_overrides: dict | None = None,
+            stage_variables: dict | None = None, resource_path: str | None = None,
+            fresh: bool = False) -> "MappingContext":
+        """:meth:`for_request` for a ``request`` that is a :class:`MethodRequest` already."""
         ctx = build_context(request, stage=stage, overrides=context_overrides, resource_path=resource_path,
                             fresh=fresh, override_map=OverrideMap)
         variables = stage_variables_map(request)
-        variables.update(stage_variables or {})
+        if stage_variables:
+            variables.update(stage_variables)
         return cls(request, ctx, variables, method_params(request))
 
     # ------------------------------------------------------------ overrides
@@ -265,6 +272,7 @@ def render_output(template_text: str, request: MethodRequest | None = None, *, n
     The render is the same; what it left in ``$context`` (the overrides, keys
     assigned twice) and its warnings are not collected.
     """
-    mctx = MappingContext.for_request(request or MethodRequest(), stage=stage, context_overrides=context_overrides,
-                                      stage_variables=stage_variables)
-    return render_with(Template.cached(strip_bom(template_text), name, limits), mctx, body=integration_response)
+    mctx = MappingContext._of(_request_argument(request or MethodRequest()), stage, context_overrides,
+                              stage_variables)
+    template = Template.cached(template_text[1:] if template_text[:1] == BOM else template_text, name, limits)
+    return as_sent(template.render(_variables(mctx, integration_response), copy=False))
