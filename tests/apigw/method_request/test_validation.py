@@ -312,3 +312,22 @@ def test_values_that_pass_the_formats(tmp_path):
     definition = write(tmp_path, KEYWORDS)
     body = '{"email": "a@b.c", "when": "2020-03-04T19:15:17Z", "ip": "10.0.0.1"}'
     assert call(definition, httpMethod="POST", path="/things", body=body).status == 200
+
+
+def test_a_backtracking_pattern_is_stopped_with_a_clear_error(tmp_path, monkeypatch):
+    # Bounded time (U76): a pattern that backtracks without end is refused, not waited for.
+    from vtlgw.apigw.method_request import patterns
+
+    monkeypatch.setattr(patterns, "PATTERN_SECONDS", 0.05)
+    text = SWAGGER.replace("      id: {type: string}", "      id: {type: string, pattern: '^(a|aa)+$'}")
+    definition = write(tmp_path, text)
+    with pytest.raises(ModelSchemaError, match=r"model Item .*pattern '\^\(a\|aa\)\+\$' ran for more than 0\.05 s"):
+        call(definition, httpMethod="POST", path="/items", body=json.dumps({"id": "a" * 5000 + "b"}))
+
+
+def test_patterns_still_match_as_before(tmp_path):
+    text = SWAGGER.replace("      id: {type: string}", "      id: {type: string, pattern: '^[0-9]+$'}")
+    definition = write(tmp_path, text)
+    assert call(definition, httpMethod="POST", path="/items", body='{"id": "42"}').status == 200
+    result = call(definition, httpMethod="POST", path="/items", body='{"id": "x42"}')
+    assert 'ECMA 262 regex "^[0-9]+$" does not match input string "x42"' in result.log

@@ -20,6 +20,8 @@ from vtlgw.apigw.definition.validation import BUILT_IN_MODELS, MODEL_URL, Model,
 from vtlgw.vtl.errors import VtlError
 
 from .messages import describe_errors
+from .patterns import PatternProblem as _PatternProblem
+from .patterns import search as _search
 from .state import StageRejected, StageState
 
 __all__ = ["check", "choose_model", "body_errors", "ModelSchemaError", "MESSAGE", "LOG_LINE"]
@@ -81,12 +83,15 @@ def body_errors(definition: Any, model: Model, instance: Any) -> list[str]:
                                    f"{exc.message}") from None
     root = MODEL_URL.format(api=api_id, name=model.name)
     registry = registry.with_resource(root, Resource.from_contents(schema, default_specification=_draft4()))
-    validator = jsonschema.Draft4Validator({"$ref": root}, registry=registry, format_checker=_format_checker())
+    validator = _validator_class()({"$ref": root}, registry=registry, format_checker=_format_checker())
     try:
         errors = list(validator.iter_errors(instance))
     except Unresolvable as exc:  # a $ref to no model: CloudFormation would refuse the model
         where = model.source.location if model.source is not None else f"model {model.name}"
         raise ModelSchemaError(f"{where}: model {model.name}: $ref {exc.ref!r} reaches no model of this API")
+    except _PatternProblem as exc:
+        where = model.source.location if model.source is not None else f"model {model.name}"
+        raise ModelSchemaError(f"{where}: model {model.name} (or a model it reaches): {exc}") from None
     return describe_errors(errors)
 
 
@@ -168,6 +173,45 @@ def _errors(state: StageState, model: Model) -> list[str]:
 
 
 _CHECKER: Any = None
+_VALIDATOR: Any = None
+
+def _validator_class() -> Any:
+    """Draft 4, with ``pattern``, ``patternProperties`` and ``additionalProperties`` matching through
+    :func:`_search`, so a model cannot make a request take unbounded time."""
+    global _VALIDATOR
+    if _VALIDATOR is None:
+        import jsonschema
+        from jsonschema import ValidationError, validators
+
+        def pattern(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
+            if validator.is_type(instance, "string") and not _search(value, instance):
+                yield ValidationError(f"{instance!r} does not match {value!r}")
+
+        def pattern_properties(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
+            if not validator.is_type(instance, "object"):
+                return
+            for expression, subschema in value.items():
+                for key, item in instance.items():
+                    if _search(expression, key):
+                        yield from validator.descend(item, subschema, path=key, schema_path=expression)
+
+        def additional_properties(validator: Any, value: Any, instance: Any, schema: Any) -> Any:
+            if not validator.is_type(instance, "object"):
+                return
+            known = schema.get("properties", {})
+            expressions = list(schema.get("patternProperties", {}))
+            extras = [key for key in instance
+                      if key not in known and not any(_search(e, key) for e in expressions)]
+            if validator.is_type(value, "object"):
+                for extra in extras:
+                    yield from validator.descend(instance[extra], value, path=extra)
+            elif not value and extras:
+                yield ValidationError(f"Additional properties are not allowed ({', '.join(map(repr, extras))})")
+
+        _VALIDATOR = validators.extend(jsonschema.Draft4Validator, {
+            "pattern": pattern, "patternProperties": pattern_properties,
+            "additionalProperties": additional_properties})
+    return _VALIDATOR
 
 
 def _format_checker() -> Any:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .patterns import search as _search
+
 __all__ = ["describe_errors", "describe"]
 
 
@@ -107,13 +109,6 @@ _FORMAT_MESSAGES = {
 }
 
 
-def _search(pattern: str, text: str) -> bool:
-    import re
-
-    try:
-        return re.search(pattern, text) is not None
-    except re.error:
-        return False
 
 
 def _dependencies(error: Any) -> list[tuple[str, str]]:
