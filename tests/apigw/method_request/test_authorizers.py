@@ -511,3 +511,13 @@ def test_a_path_parameter_is_not_an_identity_source(tmp_path):
                                 "IdentitySource: method.request.path.id"), encoding="utf-8")
     with pytest.raises(DefinitionError, match="method.request.path.id: a path parameter cannot be an identity source"):
         load_definition(path)
+
+
+def test_a_validation_expression_that_is_not_a_java_regex_is_a_located_error(tmp_path):
+    path = tmp_path / "stack.yaml"
+    path.write_text(CFN.replace("IdentitySource: method.request.header.X-Token",
+                                "IdentitySource: method.request.header.X-Token\n"
+                                "      IdentityValidationExpression: '^(Bearer '"), encoding="utf-8")
+    with pytest.raises(DefinitionError, match=r"stack\.yaml:\d+:\d+: error: .*IdentityValidationExpression: "
+                                              r"identityValidationExpression '\^\(Bearer ' is not a valid Java regex"):
+        load_definition(path)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .model import Source
 
 __all__ = ["Authorizer", "AUTHORIZER_TYPES", "AUTHORIZATION_TYPES", "DEFAULT_TOKEN_SOURCE", "identity_source_list",
-           "function_reference", "check_identity_sources"]
+           "function_reference", "check_identity_sources", "checked_expression"]
 
 #: ``type`` of an authorizer, as CloudFormation spells it (OpenAPI writes them in lower case).
 AUTHORIZER_TYPES = ("TOKEN", "REQUEST", "COGNITO_USER_POOLS")
@@ -83,6 +83,22 @@ def check_identity_sources(ctx: Any, sources: list[str], pointer: str) -> None:
         elif not source.startswith(_SOURCE_PREFIXES):
             ctx.report(pointer, f"{source!r} is not an identity source: use method.request.header.<name>, "
                                 "method.request.querystring.<name>, stageVariables.<name> or context.<name>")
+
+
+def checked_expression(ctx: Any, expression: str | None, pointer: str) -> str | None:
+    """An ``identityValidationExpression``, which API Gateway refuses unless it is a Java regex."""
+    if not expression:
+        return expression
+    from vtlgw.vtl.errors import JavaException
+    from vtlgw.vtl.jregex import compile_java
+
+    try:
+        compile_java(expression)
+    except JavaException as exc:
+        ctx.report(pointer, f"identityValidationExpression {expression!r} is not a valid Java regex: "
+                            f"{exc.message or exc}")
+        return None
+    return expression
 
 
 def function_reference(uri: Any) -> str | None:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import intrinsics
 from .authorizers import (AUTHORIZATION_TYPES, AUTHORIZER_TYPES, DEFAULT_TOKEN_SOURCE, Authorizer,
-                          check_identity_sources, identity_source_list)
+                          check_identity_sources, checked_expression, identity_source_list)
 from .common import as_bool, as_enum, as_list, as_mapping, as_string
 from .validation import ApiKey, RequestValidator, api_key_id, model_from_schema
 from .yamlload import join_pointer
@@ -140,8 +140,9 @@ class CloudFormationStage:
         check_identity_sources(ctx, made.identity_sources, at("IdentitySource"))
         if not made.identity_sources and kind != "REQUEST":
             made.identity_sources = [DEFAULT_TOKEN_SOURCE]
-        made.validation_expression = as_string(ctx, props.get("IdentityValidationExpression"),
-                                               at("IdentityValidationExpression"))
+        made.validation_expression = checked_expression(
+            ctx, as_string(ctx, props.get("IdentityValidationExpression"), at("IdentityValidationExpression")),
+            at("IdentityValidationExpression"))
         self.authorizers[lid] = made
         self.api.authorizers[name] = made
 
@@ -286,7 +287,9 @@ class CloudFormationStage:
                 header = identity.get("Header", "Authorization")
                 made.identity_sources = [f"method.request.header.{header}"]
                 expression = identity.get("ValidationExpression")
-                made.validation_expression = expression if isinstance(expression, str) else None
+                made.validation_expression = checked_expression(
+                    ctx, expression if isinstance(expression, str) else None,
+                    join_pointer(child, "Identity", "ValidationExpression"))
             elif "FunctionArn" in spec:
                 payload = str(spec.get("FunctionPayloadType", "TOKEN")).upper()
                 if payload not in ("TOKEN", "REQUEST"):
@@ -302,8 +305,10 @@ class CloudFormationStage:
                             if arn_text else None)
                 if payload == "TOKEN":
                     made.identity_sources = [f"method.request.header.{identity.get('Header', 'Authorization')}"]
-                    made.validation_expression = identity.get("ValidationExpression") \
-                        if isinstance(identity.get("ValidationExpression"), str) else None
+                    expression = identity.get("ValidationExpression")
+                    made.validation_expression = checked_expression(
+                        ctx, expression if isinstance(expression, str) else None,
+                        join_pointer(child, "Identity", "ValidationExpression"))
                 else:
                     for key, prefix in (("Headers", "method.request.header."),
                                         ("QueryStrings", "method.request.querystring."),

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .common import as_mapping, as_string, not_emulated
 from .authorizers import (AUTHORIZER_TYPES, DEFAULT_TOKEN_SOURCE, Authorizer, check_identity_sources,
-                          identity_source_list)
+                          checked_expression, identity_source_list)
 from .validation import Model, RequestValidator, model_from_schema, rewrite_local_refs, validator_from
 from .yamlload import join_pointer
 
@@ -237,8 +237,10 @@ class OpenApiStage:
             header = scheme.get("name") if scheme.get("in") == "header" else None
             made.identity_sources = [f"method.request.header.{header}" if isinstance(header, str) and header
                                      else DEFAULT_TOKEN_SOURCE]
-        made.validation_expression = as_string(ctx, spec.get("identityValidationExpression"),
-                                               join_pointer(pointer, "identityValidationExpression"))
+        made.validation_expression = checked_expression(
+            ctx, as_string(ctx, spec.get("identityValidationExpression"),
+                           join_pointer(pointer, "identityValidationExpression")),
+            join_pointer(pointer, "identityValidationExpression"))
         ttl = spec.get("authorizerResultTtlInSeconds")
         if isinstance(ttl, int) and not isinstance(ttl, bool):
             made.ttl_seconds = ttl

@@ -34,7 +34,7 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from .authorizers import (AUTHORIZATION_TYPES, AUTHORIZER_TYPES, DEFAULT_TOKEN_SOURCE, Authorizer,
-                          check_identity_sources, identity_source_list)
+                          check_identity_sources, checked_expression, identity_source_list)
 from .common import as_bool, as_enum, as_list, as_mapping, as_string, not_emulated
 from .validation import BUILT_IN_MODELS, ApiKey, RequestValidator, api_key_id, model_from_schema
 from .yamlload import join_pointer
@@ -164,7 +164,9 @@ class TerraformStage:
             made.identity_sources = [DEFAULT_TOKEN_SOURCE]
         expression = values.get("identity_validation_expression")
         if _set(expression):
-            made.validation_expression = as_string(ctx, expression, instance.at("identity_validation_expression"))
+            made.validation_expression = checked_expression(
+                ctx, as_string(ctx, expression, instance.at("identity_validation_expression")),
+                instance.at("identity_validation_expression"))
         ttl = values.get("authorizer_result_ttl_in_seconds")
         made.ttl_seconds = ttl if isinstance(ttl, int) and not isinstance(ttl, bool) else _DEFAULT_TTL
         self.authorizers[instance.address] = made
