@@ -331,3 +331,57 @@ def test_patterns_still_match_as_before(tmp_path):
     assert call(definition, httpMethod="POST", path="/items", body='{"id": "42"}').status == 200
     result = call(definition, httpMethod="POST", path="/items", body='{"id": "x42"}')
     assert 'ECMA 262 regex "^[0-9]+$" does not match input string "x42"' in result.log
+
+
+TREE = """\
+swagger: "2.0"
+info: {title: t, version: "1"}
+x-amazon-apigateway-request-validators: {body: {validateRequestBody: true}}
+x-amazon-apigateway-request-validator: body
+definitions:
+  Node:
+    type: object
+    properties:
+      child: {$ref: "#/definitions/Node"}
+      name: {type: string}
+  Loop: {$ref: "#/definitions/Loop"}
+paths:
+  /tree:
+    post:
+      parameters: [{in: body, name: n, schema: {$ref: "#/definitions/Node"}}]
+      responses: {"200": {description: ok}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: {application/json: '{"statusCode": 200}'}
+        responses: {default: {statusCode: "200"}}
+"""
+
+
+def nested(levels, leaf):
+    body = leaf
+    for _ in range(levels - 1):
+        body = {"child": body}
+    return json.dumps(body)
+
+
+def test_a_recursive_model_validates_deep_bodies(tmp_path):
+    definition = write(tmp_path, TREE)
+    assert call(definition, httpMethod="POST", path="/tree", body=nested(450, {"name": "leaf"})).status == 200
+    result = call(definition, httpMethod="POST", path="/tree", body=nested(450, {"name": 7}))
+    assert result.status == 400
+    assert 'instance type (integer) does not match any allowed primitive type (allowed: ["string"])' in result.log
+
+
+def test_a_body_deeper_than_vtlgw_validates_is_a_clear_error(tmp_path):
+    from vtlgw.apigw.method_request.body import BodyTooDeepError
+
+    definition = write(tmp_path, TREE)
+    with pytest.raises(BodyTooDeepError, match="nests 901 levels deep; vtlgw validates bodies of at most 500"):
+        call(definition, httpMethod="POST", path="/tree", body=nested(901, {}))
+
+
+def test_a_ref_loop_is_a_located_error_not_a_hang(tmp_path):
+    definition = write(tmp_path, TREE.replace('schema: {$ref: "#/definitions/Node"}',
+                                              'schema: {$ref: "#/definitions/Loop"}'))
+    with pytest.raises(ModelSchemaError, match=r"api\.yaml:\d+:\d+: model Loop: validation never ends"):
+        call(definition, httpMethod="POST", path="/tree", body="{}")

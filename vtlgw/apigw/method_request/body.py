@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any
 
 from vtlgw.apigw.definition.validation import BUILT_IN_MODELS, MODEL_URL, Model, model_name_from_url
+from vtlgw.apigw.jsonvalue import MAX_VALUE_DEPTH
 from vtlgw.vtl.errors import VtlError
 
 from .messages import describe_errors
@@ -33,6 +35,35 @@ DEFAULT_CONTENT_TYPE = "application/json"
 
 class ModelSchemaError(VtlError):
     """A model that is not a valid draft 4 schema (API Gateway refuses to create it)."""
+
+
+class BodyTooDeepError(VtlError):
+    """A body nested deeper than vtlgw validates (``MAX_VALUE_DEPTH`` levels)."""
+
+
+def _depth(value: Any) -> int:
+    """How many containers deep ``value`` nests, found without recursion."""
+    deepest = 0
+    todo = [(value, 1)]
+    while todo:
+        item, level = todo.pop()
+        if isinstance(item, dict):
+            items: Any = item.values()
+        elif isinstance(item, list):
+            items = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        todo.extend((child, level + 1) for child in items if isinstance(child, (dict, list)))
+    return deepest
+
+
+def _frames() -> int:
+    """The frames already on the stack."""
+    frame, count = sys._getframe(), 0
+    while frame is not None:
+        frame, count = frame.f_back, count + 1
+    return count
 
 
 def content_type_of(request: Any) -> str:
@@ -84,14 +115,27 @@ def body_errors(definition: Any, model: Model, instance: Any) -> list[str]:
     root = MODEL_URL.format(api=api_id, name=model.name)
     registry = registry.with_resource(root, Resource.from_contents(schema, default_specification=_draft4()))
     validator = _validator_class()({"$ref": root}, registry=registry, format_checker=_format_checker())
+    depth = _depth(instance)
+    if depth > MAX_VALUE_DEPTH:
+        raise BodyTooDeepError(f"the request body nests {depth} levels deep; vtlgw validates bodies of at most "
+                               f"{MAX_VALUE_DEPTH} levels")
+    old_limit = sys.getrecursionlimit()
     try:
+        # jsonschema descends by recursion: a few frames per level of the body, on top of the caller's
+        sys.setrecursionlimit(max(old_limit, _frames() + 40 * depth + 1000))
         errors = list(validator.iter_errors(instance))
+    except RecursionError:
+        where = model.source.location if model.source is not None else f"model {model.name}"
+        raise ModelSchemaError(f"{where}: model {model.name}: validation never ends: a $ref loop that reads no "
+                               "part of the body (such as A: {$ref: A})?") from None
     except Unresolvable as exc:  # a $ref to no model: CloudFormation would refuse the model
         where = model.source.location if model.source is not None else f"model {model.name}"
         raise ModelSchemaError(f"{where}: model {model.name}: $ref {exc.ref!r} reaches no model of this API")
     except _PatternProblem as exc:
         where = model.source.location if model.source is not None else f"model {model.name}"
         raise ModelSchemaError(f"{where}: model {model.name} (or a model it reaches): {exc}") from None
+    finally:
+        sys.setrecursionlimit(old_limit)
     return describe_errors(errors)
 
 
