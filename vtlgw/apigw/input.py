@@ -178,8 +178,7 @@ class Input(HostObject):
         if self._params_map is None:
             p = self.params_
             # The outer map is a HashMap (recorded key order); each inner map keeps request order (U19).
-            self._params_map = JHashMap(
-                [("path", dict(p.path)), ("querystring", dict(p.querystring)), ("header", dict(p.header))])
+            self._params_map = JHashMap(path=dict(p.path), querystring=dict(p.querystring), header=dict(p.header))
         return self._params_map
 
     def param(self, name: str) -> str:

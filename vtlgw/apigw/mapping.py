@@ -60,8 +60,22 @@ class OverrideMap(OpaqueMap):
 def method_params(request: MethodRequest) -> MethodParams:
     """``$input.params()`` views: single values (last of several, U18) in request order (U19)."""
     # request.single_headers() without the hidden ones, in one pass
-    headers = {k: vs[-1] for k, vs in request.headers.items() if vs and k.lower() not in HIDDEN_HEADERS}
-    return MethodParams(path=dict(request.path_parameters), querystring=request.single_query(), header=headers)
+    headers = {k: vs[-1] for k, vs in request.headers.items()
+               if vs and (k in _VISIBLE_HEADERS or _visible_header(k))}
+    return MethodParams(dict(request.path_parameters), request.single_query(), headers)
+
+
+_VISIBLE_HEADERS: set[str] = set()  # header names (as spelled) known not to be hidden: one lookup, no lower()
+
+
+def _visible_header(name: str) -> bool:
+    if name.lower() in HIDDEN_HEADERS:
+        return False
+    if type(name) is str:
+        if len(_VISIBLE_HEADERS) >= 1024:
+            _VISIBLE_HEADERS.clear()
+        _VISIBLE_HEADERS.add(name)
+    return True
 
 
 def _request_argument(request: Any) -> MethodRequest:
