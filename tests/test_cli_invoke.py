@@ -284,3 +284,18 @@ def test_a_definition_error_shows_its_line_and_a_caret(tmp_path):
         "    4 |    version: 1",
         "      |           ^",
     ]
+
+
+def test_a_long_source_line_is_shown_around_the_error(tmp_path):
+    api = tmp_path / "api.json"
+    api.write_text('{"openapi": "3.0.1", "info": {"title": "t", "version": "1"}, "paths": {}, "x": "' + "y" * 300
+                   + '" oops}', encoding="utf-8")
+    result = invoke("--api", str(api), "-X", "GET", "-p", "/")
+    assert result.exit_code == 2
+    first, source, caret = result.output.splitlines()[:3]
+    assert first.startswith(f"{api}:1:") and "invalid JSON" in first
+    assert len(source) < 140 and source.rstrip().endswith("oops}") and "…" in source
+    # the caret stands under the character the message's line:col names
+    column = int(first.split(":")[2])
+    text = api.read_text(encoding="utf-8")
+    assert source[caret.index("^")] == text[column - 1] == "o"

@@ -10,6 +10,10 @@ from vtlgw.vtl.diagnostics import Diagnostic, Location, Severity, format_text
 from vtlgw.vtl.errors import VtlError
 
 
+#: At most this many characters of a source line are shown under an error.
+_SHOWN_WIDTH = 120
+
+
 class InputFileError(VtlError):
     """A problem at a place inside an input file: the file, ``line:col`` when known, a JSON pointer."""
 
@@ -53,7 +57,22 @@ class InputFileError(VtlError):
         line = file_line(self.file, self.line)
         if line is None:
             return format_text(diagnostic)
-        return format_text(replace(diagnostic, location=replace(diagnostic.location, source_line=line)))
+        location = diagnostic.location
+        column = location.column or 1
+        if len(line) > _SHOWN_WIDTH:  # a minified JSON file is one long line: show the part around the place
+            start = max(0, min(column - 1 - _SHOWN_WIDTH // 2, len(line) - _SHOWN_WIDTH))
+            window = line[start:start + _SHOWN_WIDTH]
+            column -= start
+            if start > 0:
+                window, column = "…" + window, column + 1
+            if start + _SHOWN_WIDTH < len(line):
+                window += "…"
+            line = window
+        # the caret's column within the shown text; the message keeps the file's line:col
+        shown = replace(location, source_line=line)
+        text = format_text(replace(diagnostic, location=replace(shown, column=column)))
+        first, _, rest = text.partition("\n")
+        return format_text(diagnostic).partition("\n")[0] + ("\n" + rest if rest else "")
 
 
 class ArgumentError(VtlError, TypeError):
