@@ -474,6 +474,9 @@ class Compiler:
         fn.line(f"{saved} = ({''.join(f'v.get({name!r}, _MISSING), ' for name in names)})")
         if "foreach" in specials:
             fn.line(f"{fe} = ForeachState({size}, {saved}[{names.index('foreach')}]); v['foreach'] = {fe}")
+            # Where every `$foreach` the template names is the loop's counters (hasNext, index …), nothing
+            # reads the state from the map: it is neither made nor stored, nor put back below.
+            self.stores_for.append((fn, len(fn.lines) - 1, "foreach"))
         # Loop bookkeeping is paid per loop, not per iteration: the loop's share of the
         # render's iteration budget is taken up front and what did not run is given back.
         fn.line(f"if {size} > _cap: {it} = {it}[:_cap]")
@@ -529,6 +532,9 @@ class Compiler:
         for j, name in enumerate(names):  # put back what the loop's names held before
             fn.line(f"    if {saved}[{j}] is _MISSING: v.pop({name!r}, None)")
             fn.line(f"    else: v[{name!r}] = {saved}[{j}]")
+            if name == "foreach":
+                self.stores_for.append((fn, len(fn.lines) - 2, "foreach"))
+                self.stores_for.append((fn, len(fn.lines) - 1, "foreach"))
 
     def stmt_Define(self, node: n.Define) -> None:
         name = self.new_function(self.fresh("_d"), node.body)
@@ -565,10 +571,13 @@ class Compiler:
 
     def chain(self, ref: n.Ref, depth: int) -> str:
         """The raw value of a reference (None when nullish along the way)."""
-        code = self.variable(ref.name)
+        counters = (ref.name == "foreach" and self.loop_counters is not None and bool(ref.parts)
+                    and isinstance(ref.parts[0], n.Prop)
+                    and ref.parts[0].name in FOREACH_FAST)
+        # The loop's own counters read no `$foreach` from the map (so the loop need not store it there).
+        code = "" if counters else self.variable(ref.name)
         for k, part in enumerate(ref.parts):
-            if (k == 0 and ref.name == "foreach" and isinstance(part, n.Prop) and part.name in FOREACH_FAST
-                    and self.loop_counters is not None):
+            if k == 0 and counters:
                 # The innermost loop of this function, and nothing rebinds $foreach: its own counters.
                 i, size = self.loop_counters
                 code = f"({FOREACH_FAST[part.name].format(i=i, n=size)})"
