@@ -18,9 +18,10 @@ if TYPE_CHECKING:
 __all__ = ["Authorizer", "AUTHORIZER_TYPES", "AUTHORIZATION_TYPES", "DEFAULT_TOKEN_SOURCE", "identity_source_list",
            "function_reference", "check_identity_sources", "checked_expression"]
 
-#: ``type`` of an authorizer, as CloudFormation spells it (OpenAPI writes them in lower case).
+#: ``type`` of a REST API authorizer, as CloudFormation spells it (OpenAPI writes them in lower case);
+#: an HTTP API's JWT authorizer is ``JWT``.
 AUTHORIZER_TYPES = ("TOKEN", "REQUEST", "COGNITO_USER_POOLS")
-#: A method's ``AuthorizationType``.
+#: A method's ``AuthorizationType`` (``JWT``: an HTTP API route's).
 AUTHORIZATION_TYPES = ("NONE", "CUSTOM", "AWS_IAM", "COGNITO_USER_POOLS")
 #: What a TOKEN or Cognito authorizer reads when its identity source is not given.
 DEFAULT_TOKEN_SOURCE = "method.request.header.Authorization"
@@ -47,6 +48,9 @@ class Authorizer:
     validation_expression: str | None = None
     ttl_seconds: int = 300
     provider_arns: list[str] = field(default_factory=list)
+    #: A JWT authorizer's issuer and the audiences (``aud`` or ``client_id``) it accepts.
+    issuer: str | None = None
+    audiences: list[str] = field(default_factory=list)
     id: str = ""
     #: The URI as written (an intrinsic in CloudFormation), to find the template function it invokes.
     uri_raw: Any = field(default=None, compare=False, repr=False)

@@ -279,6 +279,11 @@ class CloudFormationStage:
             child = join_pointer(pointer, name)
             spec = as_mapping(ctx, spec, child) or {}
             identity = as_mapping(ctx, spec.get("Identity"), join_pointer(child, "Identity")) or {}
+            if self.api.protocol == "HTTP":
+                made = self._http_authorizer(name, spec, child)
+                if made is not None:
+                    self.api.authorizers[name] = made
+                continue
             if "UserPoolArn" in spec:
                 made = Authorizer(name, "COGNITO_USER_POOLS", source=ctx.source(child), id=_short_id(name))
                 arns = spec["UserPoolArn"] if isinstance(spec["UserPoolArn"], list) else [spec["UserPoolArn"]]
@@ -321,6 +326,25 @@ class CloudFormationStage:
                 continue
             self.api.authorizers[name] = made
 
+    def _http_authorizer(self, name: str, spec: dict[str, Any], child: str) -> Authorizer | None:
+        """An ``AWS::Serverless::HttpApi`` authorizer: ``JwtConfiguration`` (run), or a Lambda one (not yet)."""
+        ctx = self.ctx
+        made = Authorizer(name, "JWT", source=ctx.source(child), id=_short_id(name))
+        if "JwtConfiguration" not in spec:
+            made.type = "HTTP_LAMBDA"  # an HTTP API Lambda authorizer: the route gets a not-emulated note
+            return made
+        config = as_mapping(ctx, spec["JwtConfiguration"], join_pointer(child, "JwtConfiguration")) or {}
+        issuer = config.get("issuer", config.get("Issuer"))
+        made.issuer = self.reader.literal(issuer, join_pointer(child, "JwtConfiguration", "issuer"))
+        audience = config.get("audience", config.get("Audience"))
+        audiences = audience if isinstance(audience, list) else [audience] if audience is not None else []
+        made.audiences = [text for index, item in enumerate(audiences)
+                          if (text := self.reader.literal(item, join_pointer(child, "JwtConfiguration", "audience",
+                                                                             index)))]
+        source = spec.get("IdentitySource", "$request.header.Authorization")
+        made.identity_sources = [source] if isinstance(source, str) else ["$request.header.Authorization"]
+        return made
+
     def sam_authorization(self, method: Method, props: dict[str, Any], pointer: str,
                           api_auth: dict[str, Any]) -> None:
         """The event's ``Auth.Authorizer`` (a name, ``AWS_IAM`` or ``NONE``), else the API's ``DefaultAuthorizer``."""
@@ -343,8 +367,15 @@ class CloudFormationStage:
             known = ", ".join(sorted(self.api.authorizers)) or "the API defines none"
             self.ctx.report(where, f"no authorizer named {name!r} in the API's Auth.Authorizers ({known})")
             return
+        if authorizer.type == "HTTP_LAMBDA":
+            from .common import not_emulated
+
+            not_emulated(self.ctx, method, where, f"the HTTP API Lambda authorizer {name} is not emulated; the "
+                                                  "request is let through")
+            return
         method.authorizer = authorizer
-        method.authorization_type = "COGNITO_USER_POOLS" if authorizer.type == "COGNITO_USER_POOLS" else "CUSTOM"
+        method.authorization_type = {"COGNITO_USER_POOLS": "COGNITO_USER_POOLS", "JWT": "JWT"}.get(
+            authorizer.type, "CUSTOM")
         method.sources["authorizer"] = self.ctx.source(where)
         scopes = auth.get("AuthorizationScopes")
         if isinstance(scopes, list):

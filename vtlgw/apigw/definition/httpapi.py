@@ -24,6 +24,7 @@ from typing import Any
 from vtlgw.apigw.http.paths import is_greedy
 
 from . import intrinsics
+from .authorizers import Authorizer
 from .common import Context, as_bool, as_enum, as_mapping, as_string, describe, not_emulated, string_map
 from .errors import UnsupportedDefinitionError
 from .model import HTTP_METHODS, ApiDefinition, Integration, Method
@@ -33,6 +34,7 @@ V2_API = "AWS::ApiGatewayV2::Api"
 V2_ROUTE = "AWS::ApiGatewayV2::Route"
 V2_INTEGRATION = "AWS::ApiGatewayV2::Integration"
 V2_STAGE = "AWS::ApiGatewayV2::Stage"
+V2_AUTHORIZER = "AWS::ApiGatewayV2::Authorizer"
 SAM_HTTP_API = "AWS::Serverless::HttpApi"
 SAM_FUNCTION = "AWS::Serverless::Function"
 #: The API SAM creates for ``HttpApi`` events without an ``ApiId`` (SAM docs, sam-property-function-httpapi).
@@ -335,9 +337,40 @@ def build_http_openapi(ctx: Context, body: dict[str, Any], root: str, api: ApiDe
                 method.operation_id = op["operationId"]
             security = op.get("security", body.get("security"))
             if isinstance(security, list) and any(isinstance(s, dict) and s for s in security):
-                not_emulated(ctx, method, join_pointer(op_pointer, "security"),
-                             "authorizers are not emulated; the request is let through")
+                _openapi_security(ctx, body, root, method, security, join_pointer(op_pointer, "security"))
             add_route(ctx, api, method)
+
+
+def _openapi_security(ctx: Context, body: dict[str, Any], root: str, method: Method, security: list[Any],
+                      pointer: str) -> None:
+    """A route's ``security``: a JWT scheme (``x-amazon-apigateway-authorizer`` of type ``jwt``) is run; any
+    other is noted as not emulated."""
+    components = body.get("components") if isinstance(body.get("components"), dict) else {}
+    schemes = components.get("securitySchemes") if isinstance(components.get("securitySchemes"), dict) else {}
+    others = []
+    for requirement in security:
+        for name, scopes in (requirement.items() if isinstance(requirement, dict) else []):
+            scheme = schemes.get(name)
+            spec = scheme.get("x-amazon-apigateway-authorizer") if isinstance(scheme, dict) else None
+            if isinstance(spec, dict) and str(spec.get("type", "")).lower() == "jwt":
+                where = join_pointer(root, "components", "securitySchemes", name, "x-amazon-apigateway-authorizer")
+                config = spec.get("jwtConfiguration") if isinstance(spec.get("jwtConfiguration"), dict) else {}
+                made = Authorizer(name, "JWT", source=ctx.source(where))
+                made.issuer = config.get("issuer") if isinstance(config.get("issuer"), str) else None
+                audience = config.get("audience")
+                made.audiences = [a for a in (audience if isinstance(audience, list) else [audience])
+                                  if isinstance(a, str)]
+                source = spec.get("identitySource", "$request.header.Authorization")
+                made.identity_sources = [source] if isinstance(source, str) else ["$request.header.Authorization"]
+                method.authorizer, method.authorization_type = made, "JWT"
+                method.authorization_scopes = [x for x in scopes if isinstance(x, str)] if isinstance(scopes, list) \
+                    else []
+                method.sources["authorizer"] = ctx.source(pointer)
+            else:
+                others.append(name)
+    if others:
+        not_emulated(ctx, method, pointer, f"authorizers ({', '.join(sorted(set(others)))}) other than JWT ones are "
+                                           "not emulated for HTTP APIs; the request is let through")
 
 
 def _deref(ctx: Context, body: dict[str, Any], root: str, value: Any, pointer: str) -> tuple[Any, str]:
@@ -477,11 +510,44 @@ def _v2_route(reader: Any, lid: str, api_id: str, integrations: dict[str, Integr
     if isinstance(props.get("OperationName"), str):
         method.operation_id = props["OperationName"]
     auth = props.get("AuthorizationType")
-    if isinstance(auth, str) and auth.upper() != "NONE" or props.get("AuthorizerId") is not None:
+    if isinstance(auth, str) and auth.upper() == "JWT":
+        authorizer = _v2_jwt_authorizer(reader, props.get("AuthorizerId"), at("AuthorizerId"), api_id)
+        if authorizer is not None:
+            method.authorizer, method.authorization_type = authorizer, "JWT"
+            method.sources["authorizer"] = ctx.source(at("AuthorizerId"))
+            scopes = props.get("AuthorizationScopes")
+            method.authorization_scopes = [x for x in scopes if isinstance(x, str)] if isinstance(scopes, list) else []
+    elif isinstance(auth, str) and auth.upper() != "NONE" or props.get("AuthorizerId") is not None:
         not_emulated(ctx, method, at("AuthorizationType" if auth is not None else "AuthorizerId"),
                      f"authorization {auth if isinstance(auth, str) else 'by an authorizer'} is not emulated; the "
                      "request is let through")
     return method
+
+
+def _v2_jwt_authorizer(reader: Any, value: Any, pointer: str, api_id: str) -> Authorizer | None:
+    """The ``AWS::ApiGatewayV2::Authorizer`` (``AuthorizerType: JWT``) a route's ``AuthorizerId`` names."""
+    ctx: Context = reader.ctx
+    lid = ref_target(value)
+    resource = reader.resources.get(lid) if lid else None
+    if resource is None or resource.get("Type") != V2_AUTHORIZER or not _belongs(reader, lid, api_id):
+        ctx.report(pointer, f"a JWT route needs AuthorizerId: !Ref to an {V2_AUTHORIZER} of this API")
+        return None
+    props = reader.props(lid)
+    at = lambda *t: reader.pointer(lid, "Properties", *t)  # noqa: E731
+    if str(props.get("AuthorizerType", "")).upper() != "JWT":
+        ctx.report(at("AuthorizerType"), "a JWT route's authorizer has AuthorizerType: JWT")
+        return None
+    config = as_mapping(ctx, props.get("JwtConfiguration"), at("JwtConfiguration")) or {}
+    made = Authorizer(as_string(ctx, props.get("Name"), at("Name"), symbolic=True) or lid, "JWT",
+                      source=ctx.source(reader.pointer(lid)))
+    made.issuer = reader.literal(config.get("Issuer"), at("JwtConfiguration", "Issuer"))
+    audiences = config.get("Audience") if isinstance(config.get("Audience"), list) else []
+    made.audiences = [text for index, item in enumerate(audiences)
+                      if (text := reader.literal(item, at("JwtConfiguration", "Audience", index)))]
+    sources = props.get("IdentitySource")
+    made.identity_sources = [x for x in sources if isinstance(x, str)] if isinstance(sources, list) else \
+        ["$request.header.Authorization"]
+    return made
 
 
 def _target(reader: Any, value: Any, pointer: str, api_id: str) -> str | None:

@@ -19,7 +19,7 @@ from typing import Callable
 from . import api_key, authorizer, body, parameters
 from .state import AuthorizerReply, StageRejected, StageState
 
-__all__ = ["run_method_request", "StageState", "StageRejected", "AuthorizerReply", "STEPS"]
+__all__ = ["run_method_request", "run_http_api_stage", "StageState", "StageRejected", "AuthorizerReply", "STEPS"]
 
 #: The checks in API Gateway's order: the authorizer, the caller's key, required parameters, the body.
 STEPS: tuple[Callable[[StageState], None], ...] = (
@@ -36,3 +36,9 @@ def run_method_request(state: StageState) -> None:
         return
     for step in STEPS:
         step(state)
+
+
+def run_http_api_stage(state: StageState) -> None:
+    """An HTTP API route's stage: its authorizer alone (HTTP APIs have no API keys or request validation)."""
+    if state.method is not None:
+        authorizer.check(state)

@@ -89,6 +89,59 @@ def check(state: StageState) -> None:
         _cognito(state, method.authorizer)
     elif kind == "CUSTOM" and method.authorizer is not None:
         _lambda(state, method.authorizer)
+    elif kind == "JWT" and method.authorizer is not None:
+        _jwt(state, method.authorizer)
+
+
+# ---------------------------------------------------------------------------- HTTP API JWT
+
+
+def _jwt(state: StageState, authorizer: Authorizer) -> None:
+    """An HTTP API JWT authorizer [D:http-api-jwt-authorizer]: the token's ``iss``, ``aud``/``client_id``,
+    ``exp``/``nbf`` and the route's scopes (``scope`` or ``scp``); the signature is not verified offline."""
+    source = (authorizer.identity_sources or ["$request.header.Authorization"])[0]
+    token = None
+    if source.lower().startswith("$request.header."):
+        token = state.request.header_any_case(source[len("$request.header."):])
+    elif source.startswith("$request.querystring."):
+        values = state.request.query.get(source[len("$request.querystring."):]) or []
+        token = values[-1] if values else None
+    if not token or not token.strip():
+        raise _unauthorized(state, f"{authorizer.name} (JWT): {source} is missing")
+    if token[:7].lower() == "bearer ":  # with or without the prefix (U77)
+        token = token[7:].strip()
+    claims = decode_jwt(token)
+    if claims is None:
+        raise _unauthorized(state, f"{authorizer.name} (JWT): {source} is not a JWT")
+    now = (state.context.get("requestTimeEpoch") or int(time.time() * 1000)) / 1000
+    for name, late in (("exp", True), ("nbf", False)):
+        value = claims.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and (value <= now if late else value > now):
+            raise _unauthorized(state, f"{authorizer.name} (JWT): the token's {name} ({value}) refuses the request "
+                                       "time")
+    if authorizer.issuer and claims.get("iss") != authorizer.issuer:
+        raise _unauthorized(state, f"{authorizer.name} (JWT): iss {claims.get('iss')!r} is not {authorizer.issuer!r}")
+    audience = claims.get("aud", claims.get("client_id"))
+    audiences = audience if isinstance(audience, list) else [audience]
+    if authorizer.audiences and not set(a for a in audiences if isinstance(a, str)) & set(authorizer.audiences):
+        raise _unauthorized(state, f"{authorizer.name} (JWT): aud/client_id {audience!r} is none of "
+                                   f"{', '.join(authorizer.audiences)}")
+    scopes = list(getattr(state.method, "authorization_scopes", []) or [])
+    granted_raw = claims.get("scope", claims.get("scp"))
+    granted = granted_raw.split() if isinstance(granted_raw, str) else \
+        [g for g in granted_raw if isinstance(g, str)] if isinstance(granted_raw, list) else []
+    if scopes and not set(scopes) & set(granted):
+        state.trace.append(f"authorizer: {authorizer.name} (JWT): the token has none of the scopes "
+                           f"{', '.join(scopes)} (the HTTP API answers 403 Forbidden)")
+        raise StageRejected("Forbidden: insufficient scopes", "ACCESS_DENIED", "Forbidden")
+    shown = {k: _claim(v) for k, v in claims.items()}
+    entry = {"claims": shown, "scopes": granted or None}
+    state.context["authorizer"] = OpaqueMap([("jwt", OpaqueMap([("claims", OpaqueMap(shown.items())),
+                                                                 ("scopes", granted or None)]))])
+    if state.payload_version == "1.0":  # payload 1.0 carries the claims at the top (U77)
+        state.context["authorizer"] = OpaqueMap([("claims", OpaqueMap(shown.items())), ("scopes", granted or None)])
+    state.event_authorizer = entry
+    state.trace.append(f"authorizer: {authorizer.name} (JWT): token accepted, its signature not verified offline")
 
 
 # ---------------------------------------------------------------------------- AWS_IAM

@@ -53,6 +53,8 @@ class StageState:
     #: What the authorizer step leaves for the proxy event's ``requestContext.authorizer``, and its latency.
     event_authorizer: dict[str, Any] | None = None
     authorizer_latency_ms: int = 0
+    #: An HTTP API route's payload format ("1.0", "2.0"); None for a REST API.
+    payload_version: str | None = None
 
 
 @dataclass

@@ -29,7 +29,8 @@ from vtlgw.apigw.http.headers import HIDDEN_FROM_EVENT, REMAPPED_HEADERS, Header
 from vtlgw.apigw.http.media import first_accept, is_binary_type
 from vtlgw.apigw.http.trace import TRACE_HEADER, response_trace_id
 from vtlgw.apigw.mapping import override_location, render_with
-from vtlgw.apigw.method_request import AuthorizerReply, StageRejected, StageState, run_method_request
+from vtlgw.apigw.method_request import (AuthorizerReply, StageRejected, StageState, run_http_api_stage,
+                                        run_method_request)
 from vtlgw.apigw.method_request.api_key import keys_argument
 from vtlgw.apigw.proxy import http_api_response, rest_response
 from vtlgw.apigw.proxy.choose import event_for, payload_of
@@ -77,6 +78,8 @@ _BINARY = "[Binary Data]"
 #: What an HTTP API answers where a REST API would use a gateway response (U51); the rest are 500s.
 HTTP_API_ERRORS = {
     "NOT_FOUND": (404, "Not Found"),
+    "UNAUTHORIZED": (401, "Unauthorized"),
+    "ACCESS_DENIED": (403, "Forbidden"),
     "INTEGRATION_TIMEOUT": (503, "Service Unavailable"),
     "REQUEST_TOO_LARGE": (413, "Request Entity Too Large"),
 }
@@ -282,14 +285,19 @@ class _Run:
             self._warn_undeclared_statuses(integration)
         self._log_method_request()
         try:
-            if not self.http_api:  # authorizer, API key, validation (docs/method-request.md); not for HTTP APIs
-                self.stage_state = StageState(self.definition, self.method, self.request, self.mctx.context,
-                                              self.log, self.trace, self.warnings, self.api_keys,
-                                              stage=to_text(self.mctx.context.get("stage")),
-                                              stage_variables=dict(self.mctx.stage_variables or {}),
-                                              call_authorizer=self._call_authorizer,
-                                              request_event=lambda: event_for(self.definition, self.routed),
-                                              claims=self.claims)
+            # authorizer, API key, validation (docs/method-request.md); an HTTP API route's JWT authorizer
+            self.stage_state = StageState(self.definition, self.method, self.request, self.mctx.context,
+                                          self.log, self.trace, self.warnings, self.api_keys,
+                                          stage=to_text(self.mctx.context.get("stage")),
+                                          stage_variables=dict(self.mctx.stage_variables or {}),
+                                          call_authorizer=self._call_authorizer,
+                                          request_event=lambda: event_for(self.definition, self.routed),
+                                          claims=self.claims,
+                                          payload_version=payload_of(self.definition, self.routed)
+                                          if self.http_api else None)
+            if self.http_api:
+                run_http_api_stage(self.stage_state)
+            else:
                 run_method_request(self.stage_state)
             if integration.type == "HTTP_PROXY":
                 return self._run_http_proxy(integration)
