@@ -191,7 +191,8 @@ class Compiler:
                             # runtime's path, which gives the same result)
                             _IB=1 << min(62, limits.max_integer_bits), _NIB=-(1 << min(62, limits.max_integer_bits)),
                             _HB=1 << _half_bits(limits), _NHB=-(1 << _half_bits(limits)),
-                            map_put=methods._map_put, setitem=operator.setitem, _MC=limits.max_collection_size)
+                            map_put=methods._map_put, setitem=operator.setitem, _MC=limits.max_collection_size,
+                            _LD=(list, dict))  # the exact types whose size() is len()
         self.read_kinds: dict[int, str] = {}  # id(Ref) -> the kind that read is proven to give
         self.read_bounds: dict[int, tuple[int, int]] = {}  # id(Ref) -> the least and greatest int it gives
         self.functions: list[_Function] = []
@@ -596,6 +597,9 @@ class Compiler:
             elif (k == 0 and isinstance(part, n.Call)
                   and (typed := self.typed_call(ref, part, code, depth)) is not None):
                 code = typed
+            elif (isinstance(part, n.Call) and self.typed and part.name in ("get", "size")
+                  and (quick := self.model_call(part, code, depth)) is not None):
+                code = quick
             elif isinstance(part, n.Call):
                 args = "".join(self.value(a, depth + 1) + ", " for a in part.args)
                 # Host objects ($input, $util) whose method the site has seen are called directly;
@@ -806,6 +810,29 @@ class Compiler:
             return (f"(({receiver}.get({k}), setitem({receiver}, {k}, {x}))[0] "
                     f"if (type({k} := {key}), {x} := {value})[0] is str and len({receiver}) < _MC "
                     f"else map_put(st, {receiver}, ({k}, {x})))")
+        return None
+
+    def model_call(self, part: n.Call, receiver: str, depth: int) -> str | None:
+        """``.size()`` of a list or map, ``.get(key)`` of a plain map with a String key: checked at run time.
+
+        The call sites' functions for these (``_list_size``, ``_map_size``,
+        ``_map_get``) are ``len`` and ``dict.get`` there; any other receiver or
+        key takes the generic code's path (host method, else the call site),
+        with the receiver and then the argument evaluated once, in that order.
+        """
+        r = self.fresh("_r")
+        hosts = self.host_methods(part.name, len(part.args))
+        site = self.call_site(part.name)
+        if part.name == "size" and not part.args:
+            return (f"(len({r}) if type({r} := {receiver}) in _LD "
+                    f"else _f({r}, ) if (_f := {hosts}.get(type({r}))) is not None else {site}(st, {r}, ()))")
+        if part.name == "get" and len(part.args) == 1:
+            arg = self.value(part.args[0], depth + 1)
+            if "\n" in arg:
+                return None  # keep the generic code's lines, which locate failures
+            a = self.fresh("_a")
+            return (f"({r}.get({a}) if (type({r} := {receiver}) is dict) & (type({a} := {arg}) is str) "
+                    f"else _f({r}, {a}) if (_f := {hosts}.get(type({r}))) is not None else {site}(st, {r}, ({a}, )))")
         return None
 
     def equals_literal(self, node: n.BinOp, depth: int) -> str | None:
