@@ -51,6 +51,10 @@ class Authorizer:
     #: A JWT authorizer's issuer and the audiences (``aud`` or ``client_id``) it accepts.
     issuer: str | None = None
     audiences: list[str] = field(default_factory=list)
+    #: An HTTP API Lambda authorizer's payload format ("1.0", "2.0") and whether it answers
+    #: ``{"isAuthorized": …}`` (simple responses, 2.0 only) instead of a policy.
+    payload_version: str = "2.0"
+    simple_responses: bool = False
     id: str = ""
     #: The URI as written (an intrinsic in CloudFormation), to find the template function it invokes.
     uri_raw: Any = field(default=None, compare=False, repr=False)
@@ -58,7 +62,7 @@ class Authorizer:
 
     @property
     def is_lambda(self) -> bool:
-        return self.type in ("TOKEN", "REQUEST")
+        return self.type in ("TOKEN", "REQUEST", "HTTP_LAMBDA")
 
     @property
     def function_arn(self) -> str | None:

@@ -331,8 +331,7 @@ class CloudFormationStage:
         ctx = self.ctx
         made = Authorizer(name, "JWT", source=ctx.source(child), id=_short_id(name))
         if "JwtConfiguration" not in spec:
-            made.type = "HTTP_LAMBDA"  # an HTTP API Lambda authorizer: the route gets a not-emulated note
-            return made
+            return self._http_lambda_authorizer(made, spec, child)
         config = as_mapping(ctx, spec["JwtConfiguration"], join_pointer(child, "JwtConfiguration")) or {}
         issuer = config.get("issuer", config.get("Issuer"))
         made.issuer = self.reader.literal(issuer, join_pointer(child, "JwtConfiguration", "issuer"))
@@ -343,6 +342,38 @@ class CloudFormationStage:
                                                                              index)))]
         source = spec.get("IdentitySource", "$request.header.Authorization")
         made.identity_sources = [source] if isinstance(source, str) else ["$request.header.Authorization"]
+        return made
+
+    def _http_lambda_authorizer(self, made: Authorizer, spec: dict[str, Any], child: str) -> Authorizer | None:
+        """An HTTP API Lambda authorizer of SAM: ``FunctionArn``, ``AuthorizerPayloadFormatVersion``,
+        ``EnableSimpleResponses``, ``Identity`` (``Headers``, ``QueryStrings``, ``StageVariables``, ``Context``)."""
+        ctx = self.ctx
+        if "FunctionArn" not in spec:
+            ctx.report(child, "an HttpApi authorizer needs JwtConfiguration (JWT) or FunctionArn (Lambda)")
+            return None
+        made.type = "HTTP_LAMBDA"
+        arn = spec["FunctionArn"]
+        target = _ref(arn) or (arn["Fn::GetAtt"][0] if intrinsics.intrinsic_name(arn) == "Fn::GetAtt"
+                               and isinstance(arn["Fn::GetAtt"], list) and arn["Fn::GetAtt"] else None)
+        made.function_id = target if isinstance(target, str) else None
+        arn_text = self.reader.literal(arn, join_pointer(child, "FunctionArn"))
+        made.uri = (f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn_text}/invocations"
+                    if arn_text else None)
+        version = str(spec.get("AuthorizerPayloadFormatVersion", "")).strip()
+        if version not in ("1.0", "2.0"):
+            ctx.report(join_pointer(child, "AuthorizerPayloadFormatVersion"),
+                       "an HttpApi Lambda authorizer needs AuthorizerPayloadFormatVersion: 1.0 or 2.0")
+            return None
+        made.payload_version = version
+        if spec.get("EnableSimpleResponses") is not None:
+            made.simple_responses = bool(as_bool(ctx, spec["EnableSimpleResponses"],
+                                                 join_pointer(child, "EnableSimpleResponses")))
+        identity = spec.get("Identity") if isinstance(spec.get("Identity"), dict) else {}
+        for key, prefix in (("Headers", "$request.header."), ("QueryStrings", "$request.querystring."),
+                            ("StageVariables", "$stageVariables."), ("Context", "$context.")):
+            for item in identity.get(key) or [] if isinstance(identity.get(key), list) else []:
+                if isinstance(item, str):
+                    made.identity_sources.append(prefix + item)
         return made
 
     def sam_authorization(self, method: Method, props: dict[str, Any], pointer: str,
@@ -366,12 +397,6 @@ class CloudFormationStage:
         if authorizer is None:
             known = ", ".join(sorted(self.api.authorizers)) or "the API defines none"
             self.ctx.report(where, f"no authorizer named {name!r} in the API's Auth.Authorizers ({known})")
-            return
-        if authorizer.type == "HTTP_LAMBDA":
-            from .common import not_emulated
-
-            not_emulated(self.ctx, method, where, f"the HTTP API Lambda authorizer {name} is not emulated; the "
-                                                  "request is let through")
             return
         method.authorizer = authorizer
         method.authorization_type = {"COGNITO_USER_POOLS": "COGNITO_USER_POOLS", "JWT": "JWT"}.get(

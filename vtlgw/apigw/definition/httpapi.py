@@ -337,12 +337,12 @@ def build_http_openapi(ctx: Context, body: dict[str, Any], root: str, api: ApiDe
                 method.operation_id = op["operationId"]
             security = op.get("security", body.get("security"))
             if isinstance(security, list) and any(isinstance(s, dict) and s for s in security):
-                _openapi_security(ctx, body, root, method, security, join_pointer(op_pointer, "security"))
+                _openapi_security(ctx, body, root, method, security, join_pointer(op_pointer, "security"), api)
             add_route(ctx, api, method)
 
 
 def _openapi_security(ctx: Context, body: dict[str, Any], root: str, method: Method, security: list[Any],
-                      pointer: str) -> None:
+                      pointer: str, api: ApiDefinition) -> None:
     """A route's ``security``: a JWT scheme (``x-amazon-apigateway-authorizer`` of type ``jwt``) is run; any
     other is noted as not emulated."""
     components = body.get("components") if isinstance(body.get("components"), dict) else {}
@@ -352,7 +352,19 @@ def _openapi_security(ctx: Context, body: dict[str, Any], root: str, method: Met
         for name, scopes in (requirement.items() if isinstance(requirement, dict) else []):
             scheme = schemes.get(name)
             spec = scheme.get("x-amazon-apigateway-authorizer") if isinstance(scheme, dict) else None
-            if isinstance(spec, dict) and str(spec.get("type", "")).lower() == "jwt":
+            if isinstance(spec, dict) and str(spec.get("type", "")).lower() == "request":
+                where = join_pointer(root, "components", "securitySchemes", name, "x-amazon-apigateway-authorizer")
+                made = Authorizer(name, "HTTP_LAMBDA", source=ctx.source(where))
+                made.uri = spec.get("authorizerUri") if isinstance(spec.get("authorizerUri"), str) else None
+                made.payload_version = str(spec.get("authorizerPayloadFormatVersion", "2.0"))
+                made.simple_responses = spec.get("enableSimpleResponses") is True
+                source = spec.get("identitySource")
+                made.identity_sources = [x.strip() for x in source.split(",") if x.strip()] \
+                    if isinstance(source, str) else []
+                api.authorizers.setdefault(name, made)
+                method.authorizer, method.authorization_type = api.authorizers[name], "CUSTOM"
+                method.sources["authorizer"] = ctx.source(pointer)
+            elif isinstance(spec, dict) and str(spec.get("type", "")).lower() == "jwt":
                 where = join_pointer(root, "components", "securitySchemes", name, "x-amazon-apigateway-authorizer")
                 config = spec.get("jwtConfiguration") if isinstance(spec.get("jwtConfiguration"), dict) else {}
                 made = Authorizer(name, "JWT", source=ctx.source(where))
@@ -369,8 +381,8 @@ def _openapi_security(ctx: Context, body: dict[str, Any], root: str, method: Met
             else:
                 others.append(name)
     if others:
-        not_emulated(ctx, method, pointer, f"authorizers ({', '.join(sorted(set(others)))}) other than JWT ones are "
-                                           "not emulated for HTTP APIs; the request is let through")
+        not_emulated(ctx, method, pointer, f"security ({', '.join(sorted(set(others)))}): not a JWT or Lambda "
+                                           "authorizer of this HTTP API; the request is let through")
 
 
 def _deref(ctx: Context, body: dict[str, Any], root: str, value: Any, pointer: str) -> tuple[Any, str]:
@@ -450,6 +462,8 @@ def _v2_api(reader: Any, api_id: str, api: ApiDefinition) -> None:
         if res.get("Type") == V2_ROUTE and _belongs(reader, lid, api_id):
             method = _v2_route(reader, lid, api_id, integrations)
             if method is not None:
+                if method.authorizer is not None:  # one object per authorizer, linked to its function later
+                    method.authorizer = api.authorizers.setdefault(method.authorizer.name, method.authorizer)
                 add_route(ctx, api, method)
     stage = next((lid for lid, res in reader.resources.items()
                   if res.get("Type") == V2_STAGE and _belongs(reader, lid, api_id)), None)
@@ -510,10 +524,10 @@ def _v2_route(reader: Any, lid: str, api_id: str, integrations: dict[str, Integr
     if isinstance(props.get("OperationName"), str):
         method.operation_id = props["OperationName"]
     auth = props.get("AuthorizationType")
-    if isinstance(auth, str) and auth.upper() == "JWT":
-        authorizer = _v2_jwt_authorizer(reader, props.get("AuthorizerId"), at("AuthorizerId"), api_id)
+    if isinstance(auth, str) and auth.upper() in ("JWT", "CUSTOM"):
+        authorizer = _v2_authorizer(reader, props.get("AuthorizerId"), at("AuthorizerId"), api_id, auth.upper())
         if authorizer is not None:
-            method.authorizer, method.authorization_type = authorizer, "JWT"
+            method.authorizer, method.authorization_type = authorizer, auth.upper()
             method.sources["authorizer"] = ctx.source(at("AuthorizerId"))
             scopes = props.get("AuthorizationScopes")
             method.authorization_scopes = [x for x in scopes if isinstance(x, str)] if isinstance(scopes, list) else []
@@ -524,27 +538,37 @@ def _v2_route(reader: Any, lid: str, api_id: str, integrations: dict[str, Integr
     return method
 
 
-def _v2_jwt_authorizer(reader: Any, value: Any, pointer: str, api_id: str) -> Authorizer | None:
-    """The ``AWS::ApiGatewayV2::Authorizer`` (``AuthorizerType: JWT``) a route's ``AuthorizerId`` names."""
+def _v2_authorizer(reader: Any, value: Any, pointer: str, api_id: str, kind: str) -> Authorizer | None:
+    """The ``AWS::ApiGatewayV2::Authorizer`` a route's ``AuthorizerId`` names: ``JWT`` for a JWT route,
+    ``REQUEST`` (a Lambda authorizer) for a ``CUSTOM`` one."""
     ctx: Context = reader.ctx
     lid = ref_target(value)
     resource = reader.resources.get(lid) if lid else None
     if resource is None or resource.get("Type") != V2_AUTHORIZER or not _belongs(reader, lid, api_id):
-        ctx.report(pointer, f"a JWT route needs AuthorizerId: !Ref to an {V2_AUTHORIZER} of this API")
+        ctx.report(pointer, f"a {kind} route needs AuthorizerId: !Ref to an {V2_AUTHORIZER} of this API")
         return None
     props = reader.props(lid)
     at = lambda *t: reader.pointer(lid, "Properties", *t)  # noqa: E731
-    if str(props.get("AuthorizerType", "")).upper() != "JWT":
-        ctx.report(at("AuthorizerType"), "a JWT route's authorizer has AuthorizerType: JWT")
+    wanted = "JWT" if kind == "JWT" else "REQUEST"
+    if str(props.get("AuthorizerType", "")).upper() != wanted:
+        ctx.report(at("AuthorizerType"), f"a {kind} route's authorizer has AuthorizerType: {wanted}")
         return None
+    name = as_string(ctx, props.get("Name"), at("Name"), symbolic=True) or lid
+    sources = props.get("IdentitySource")
+    if wanted == "REQUEST":
+        made = Authorizer(name, "HTTP_LAMBDA", source=ctx.source(reader.pointer(lid)))
+        made.uri = as_string(ctx, props.get("AuthorizerUri"), at("AuthorizerUri"), symbolic=True)
+        made.uri_raw = props.get("AuthorizerUri")
+        made.payload_version = str(props.get("AuthorizerPayloadFormatVersion", "2.0"))
+        made.simple_responses = props.get("EnableSimpleResponses") in (True, "true", "True")
+        made.identity_sources = [x for x in sources if isinstance(x, str)] if isinstance(sources, list) else []
+        return made
     config = as_mapping(ctx, props.get("JwtConfiguration"), at("JwtConfiguration")) or {}
-    made = Authorizer(as_string(ctx, props.get("Name"), at("Name"), symbolic=True) or lid, "JWT",
-                      source=ctx.source(reader.pointer(lid)))
+    made = Authorizer(name, "JWT", source=ctx.source(reader.pointer(lid)))
     made.issuer = reader.literal(config.get("Issuer"), at("JwtConfiguration", "Issuer"))
     audiences = config.get("Audience") if isinstance(config.get("Audience"), list) else []
     made.audiences = [text for index, item in enumerate(audiences)
                       if (text := reader.literal(item, at("JwtConfiguration", "Audience", index)))]
-    sources = props.get("IdentitySource")
     made.identity_sources = [x for x in sources if isinstance(x, str)] if isinstance(sources, list) else \
         ["$request.header.Authorization"]
     return made

@@ -87,10 +87,96 @@ def check(state: StageState) -> None:
         _iam(state)
     elif kind == "COGNITO_USER_POOLS" and method.authorizer is not None:
         _cognito(state, method.authorizer)
+    elif kind == "CUSTOM" and method.authorizer is not None and method.authorizer.type == "HTTP_LAMBDA":
+        _http_lambda(state, method.authorizer)
     elif kind == "CUSTOM" and method.authorizer is not None:
         _lambda(state, method.authorizer)
     elif kind == "JWT" and method.authorizer is not None:
         _jwt(state, method.authorizer)
+
+
+# ---------------------------------------------------------------------------- HTTP API Lambda
+
+
+def _http_values(state: StageState, sources: list[str]) -> list[tuple[str, str | None]]:
+    """HTTP API identity sources (``$request.header.X``, ``$request.querystring.q``, ``$stageVariables.v``,
+    ``$context.k``) and their values (None when absent or blank)."""
+    rest = []
+    for source in sources:
+        for http, method in (("$request.header.", "method.request.header."),
+                             ("$request.querystring.", "method.request.querystring."),
+                             ("$stageVariables.", "stageVariables."), ("$context.", "context.")):
+            if source.startswith(http):
+                rest.append(method + source[len(http):])
+                break
+        else:
+            rest.append(source)
+    return [(source, value) for source, (_, value) in zip(sources, identity_values(state, rest))]
+
+
+def _http_lambda(state: StageState, authorizer: Authorizer) -> None:
+    """An HTTP API Lambda authorizer [D:http-api-lambda-authorizer]: payload format 1.0 or 2.0, a simple
+    ``{"isAuthorized": …}`` answer or a policy; ``context`` reaches ``requestContext.authorizer.lambda``."""
+    values = _http_values(state, authorizer.identity_sources)
+    missing = [source for source, value in values if value is None]
+    if missing:
+        raise _unauthorized(state, f"{authorizer.name}: identity source {', '.join(missing)} is missing; the "
+                                   "function is not called")
+    arn = _method_arn(state, authorizer)
+    built = state.request_event(authorizer.payload_version) if state.request_event is not None else {}
+    shown = [value for _, value in values]
+    if authorizer.payload_version == "2.0":
+        event: dict[str, Any] = {"version": "2.0", "type": "REQUEST", "routeArn": arn, "identitySource": shown,
+                                 **{k: v for k, v in built.items() if k not in ("version", "body", "isBase64Encoded")}}
+    else:
+        event = {"version": "1.0", "type": "REQUEST", "methodArn": arn, "identitySource": ",".join(shown),
+                 **{k: v for k, v in built.items() if k not in ("version", "body", "isBase64Encoded")}}
+    if state.call_authorizer is None:
+        raise _configuration(state, authorizer, "no way to call the authorizer function")
+    state.log.add(f"Starting authorizer: {authorizer.id} for request: {state.context.get('requestId') or ''}")
+    reply = state.call_authorizer(authorizer, event)
+    if reply.timed_out or reply.failure is not None:
+        raise _configuration(state, authorizer, reply.failure or "the authorizer function timed out")
+    if reply.error is not None:
+        message = reply.error.get("errorMessage") if isinstance(reply.error, dict) else None
+        if message == UNAUTHORIZED:
+            raise _unauthorized(state, f"{authorizer.name}: the function failed with 'Unauthorized'")
+        raise _configuration(state, authorizer, f"the function failed with {message!r}")
+    state.log.add(f"Authorizer result body before parsing: {reply.payload}")
+    try:
+        output = json.loads(reply.payload or "")
+    except ValueError:
+        raise _configuration(state, authorizer, "the function's result is not JSON") from None
+    if not isinstance(output, dict):
+        raise _configuration(state, authorizer, "the function's result is not a JSON object")
+    context = output.get("context") or {}
+    if not isinstance(context, dict):
+        raise _configuration(state, authorizer, "the function's context is not an object")
+    if authorizer.simple_responses:
+        allowed = output.get("isAuthorized")
+        if not isinstance(allowed, bool):
+            raise _configuration(state, authorizer, "a simple response needs isAuthorized, a boolean")
+        why = "isAuthorized is false"
+    else:
+        if "policyDocument" not in output:
+            raise _configuration(state, authorizer, "the function's result has no policyDocument")
+        try:
+            decision = evaluate(output["policyDocument"], arn)
+        except PolicyError as exc:
+            raise _configuration(state, authorizer, f"Could not parse policy: {exc}") from None
+        allowed, why = decision.allowed, f"the policy does not allow {arn}"
+    if not allowed:
+        state.trace.append(f"authorizer: {authorizer.name}: {why} (the HTTP API answers 403 Forbidden)")
+        raise StageRejected("The client is not authorized to perform this operation.", "ACCESS_DENIED",
+                            "Forbidden")
+    entries = {key: value for key, value in context.items()}
+    if state.payload_version == "1.0":  # the route's format decides the event's shape (U78)
+        state.context["authorizer"] = OpaqueMap(list(entries.items()) + (
+            [("principalId", output["principalId"])] if isinstance(output.get("principalId"), str) else []))
+    else:
+        state.context["authorizer"] = OpaqueMap([("lambda", OpaqueMap(entries.items()))])
+    state.event_authorizer = {"lambda": entries}
+    state.trace.append(f"authorizer: {authorizer.name}: allowed; requestContext.authorizer carries its context")
 
 
 # ---------------------------------------------------------------------------- HTTP API JWT

@@ -47,7 +47,7 @@ class StageState:
     stage_variables: dict[str, str] = field(default_factory=dict)
     #: How a Lambda authorizer is called (the pipeline's backends), and the REQUEST authorizer's event.
     call_authorizer: Callable[[Authorizer, dict[str, Any]], AuthorizerReply] | None = None
-    request_event: Callable[[], dict[str, Any]] | None = None
+    request_event: Callable[..., dict[str, Any]] | None = None  # (payload format or None) -> event
     #: Cognito claims given for the run, in place of decoding the token.
     claims: dict[str, Any] | None = None
     #: What the authorizer step leaves for the proxy event's ``requestContext.authorizer``, and its latency.

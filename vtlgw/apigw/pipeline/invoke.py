@@ -291,7 +291,8 @@ class _Run:
                                           stage=to_text(self.mctx.context.get("stage")),
                                           stage_variables=dict(self.mctx.stage_variables or {}),
                                           call_authorizer=self._call_authorizer,
-                                          request_event=lambda: event_for(self.definition, self.routed),
+                                          request_event=lambda payload=None: event_for(self.definition, self.routed,
+                                                                                       payload=payload),
                                           claims=self.claims,
                                           payload_version=payload_of(self.definition, self.routed)
                                           if self.http_api else None)
