@@ -107,6 +107,29 @@ def survey(tree: list[n.Stmt]) -> TreeFacts:
                      frozenset(member_read), frozenset(loop_vars), frozenset(defined))
 
 
+def top_level_reads(tree: list[n.Stmt], name: str) -> frozenset[str] | None:
+    """The keys of the map in ``$name`` a render can observe, when every use is ``$name.key…``.
+
+    Then nothing but those keys' values can be seen: no other key, nor the keys'
+    order. None when the template may observe the map itself: a bare
+    ``$name`` (printed, passed, compared, assigned by ``#set``), a method call
+    or an index right on it, or a ``#foreach`` or ``#define`` that binds the
+    name. VTL has no computed variable names, so the tree shows every use.
+    """
+    keys: set[str] = set()
+    Ref, Prop = n.Ref, n.Prop
+    for x in n.walk(tree):
+        t = type(x)
+        if t is Ref:
+            if x.name == name:
+                if not x.parts or type(x.parts[0]) is not Prop:
+                    return None
+                keys.add(x.parts[0].name)
+        elif t is n.Foreach and x.var == name or t is n.Define and x.name == name:
+            return None
+    return frozenset(keys)
+
+
 def _escape_inside(containers: list[n.Node]) -> bool:
     """Whether a #stop/#break sits in one of these #define bodies or string literals (outer first)."""
     seen: set[int] = set()

@@ -22,7 +22,7 @@ from typing import Any, Callable, Mapping, NamedTuple
 
 from vtlgw.vtl import nodes as n
 from vtlgw.vtl import runtime as rt
-from vtlgw.vtl.compiler import Compiled, compile_tree
+from vtlgw.vtl.compiler import Compiled, compile_tree, top_level_reads
 from vtlgw.vtl.diagnostics import Diagnostic, Location
 from vtlgw.vtl.errors import (
     JavaException,
@@ -201,6 +201,20 @@ class Template:
             if len(_CACHE) > _CACHE_SIZE:
                 _CACHE.popitem(last=False)
         return template
+
+    def top_level_reads(self, name: str) -> frozenset[str] | None:
+        """The keys of the map in ``$name`` this template can observe (None: the map itself), found once.
+
+        See :func:`vtlgw.vtl.compiler.top_level_reads`; a host builds only those
+        keys of a map whose building cannot fail, for this template.
+        """
+        try:
+            reads = self._reads
+        except AttributeError:  # made on the first call (variants share the tree, each keeps its own)
+            reads = self._reads = {}
+        if name not in reads:
+            reads[name] = top_level_reads(self.tree, name)
+        return reads[name]
 
     # ------------------------------------------------------------ branch forcing
 
