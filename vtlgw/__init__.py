@@ -23,12 +23,11 @@ def render(template: str, request: Any = None, *, name: str = "<template>",
     ``template`` is dropped. Raises :class:`VtlError` subclasses only; an
     argument of the wrong kind is an ``ArgumentError`` naming it.
     """
-    args, render_output = _RENDER_PATH or _render_path()
+    args, render_output, render_request = _RENDER_PATH or _render_path()
     if (type(template) is str and type(name) is str and stage is None and stage_variables is None
             and context is None and (integration_response is None or type(integration_response) is str)):
         # What the checks below let through unchanged, without making them one by one.
-        return render_output(template, args.method_request("render", request)[0], name=name,
-                             integration_response=integration_response)
+        return render_request(template, request, name=name, integration_response=integration_response)
     template = args.text_argument("render", "template", template, "template text")
     name = args.text_argument("render", "name", name, "template name")
     integration_response = args.optional_text("render", "integration_response", integration_response,
@@ -49,7 +48,7 @@ def _render_path() -> Any:
     global _RENDER_PATH
     if _RENDER_PATH is None:
         from vtlgw.apigw import arguments
-        from vtlgw.apigw.mapping import render_output
+        from vtlgw.apigw.mapping import render_output, render_request
 
-        _RENDER_PATH = (arguments, render_output)
+        _RENDER_PATH = (arguments, render_output, render_request)
     return _RENDER_PATH

@@ -103,6 +103,7 @@ def build_context(
     resource_path: str | None = None,
     fresh: bool = False,
     override_map: Callable[[], OpaqueMap] = OpaqueMap,
+    keys: frozenset[str] | None = None,
 ) -> OpaqueMap:
     """The ``$context`` map for ``request``.
 
@@ -117,6 +118,13 @@ def build_context(
     (``requestOverride.<part>``, ``responseOverride`` and its ``header``), so a
     caller can track what templates assign; layers merged into them here are
     not assignments.
+
+    ``keys`` (a template's :meth:`~vtlgw.vtl.Template.top_level_reads`) asks
+    for only those top-level keys, each with the value the whole map would give
+    it. It is for layers that cannot fail to merge, since the keys left out are
+    not merged and so not checked: plain JSON without request times or an
+    authorizer, as :func:`~vtlgw.apigw.request.request_from_dict` reads a plain
+    request dict, and no overrides.
     """
     layers = [request.request_context or {}, overrides or {}]
     for layer in layers:
@@ -142,6 +150,9 @@ def build_context(
     host, user_agent = _host_and_user_agent(request)
     if domain is _UNSET:
         domain = host or f"{api if type(api) is str else to_text(api)}.execute-api.{REGION}.amazonaws.com"
+    if keys is not None:
+        return _some_keys(keys, request, time_text, epoch, stage_name, api, domain, user_agent, request_id,
+                          resource_path, layers, override_map)
     response_override = override_map()
     dict.__setitem__(response_override, "header", override_map())  # `status` appears once set
     identity = OpaqueMap(_IDENTITY_PROTOTYPE)
@@ -180,6 +191,57 @@ def build_context(
 
 
 _DEFAULT_TIME = (DEFAULT_EPOCH_MS, format_request_time(DEFAULT_EPOCH_MS))
+
+
+def _some_keys(keys: frozenset[str], request: MethodRequest, time_text: str, epoch: int, stage_name: Any, api: Any,
+               domain: Any, user_agent: str | None, request_id: str | None, resource_path: str | None,
+               layers: list[dict], override_map: Callable[[], OpaqueMap]) -> OpaqueMap:
+    """``build_context``'s map with only ``keys``, each built as there (see its ``keys``)."""
+    ctx = OpaqueMap()
+    for key in keys:
+        if key in _FIXED:
+            ctx[key] = _FIXED[key]
+        elif key == "resourcePath":
+            ctx[key] = request.resource if resource_path is None else resource_path
+        elif key == "httpMethod":
+            ctx[key] = request.http_method
+        elif key == "requestTime":
+            ctx[key] = time_text
+        elif key == "path":
+            ctx[key] = (request.path if stage_name == "$default" else
+                        f"/{stage_name if isinstance(stage_name, str) else ''}{request.path}")
+        elif key == "requestOverride":
+            ctx[key] = OpaqueMap({"path": override_map(), "header": override_map(), "querystring": override_map()})
+        elif key == "stage":
+            ctx[key] = stage_name
+        elif key == "domainPrefix":
+            ctx[key] = domain.split(".", 1)[0] if isinstance(domain, str) else None
+        elif key == "requestTimeEpoch":
+            ctx[key] = epoch
+        elif key == "requestId":
+            ctx[key] = request_id or DEFAULT_REQUEST_ID
+        elif key == "identity":
+            identity = ctx[key] = OpaqueMap(_IDENTITY_PROTOTYPE)
+            identity["userAgent"] = user_agent
+        elif key == "domainName":
+            ctx[key] = domain
+        elif key == "responseOverride":
+            response_override = ctx[key] = override_map()
+            dict.__setitem__(response_override, "header", override_map())
+        elif key == "apiId":
+            ctx[key] = api
+    for layer in layers:
+        for key, value in layer.items():
+            if key in keys and key not in _TIME_KEYS:
+                ctx[key] = value if type(value) in _SCALARS else _merge(ctx.get(key), value, key)
+    if "authorizer" in ctx:
+        authorizer = _authorizer(ctx.pop("authorizer"))
+        if authorizer is not None:
+            ctx["authorizer"] = authorizer
+    return ctx
+
+
+_FIXED = {key: value for key, value in _CONTEXT_PROTOTYPE.items() if value is not None}  # the engine's constants
 
 
 def stage_variables_map(request: MethodRequest) -> dict[str, str]:

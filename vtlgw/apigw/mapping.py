@@ -16,7 +16,7 @@ from vtlgw.apigw.arguments import method_request
 from vtlgw.apigw.context import build_context, stage_variables_map
 from vtlgw.apigw.http.headers import HIDDEN_FROM_TEMPLATES
 from vtlgw.apigw.input import Input, MethodParams
-from vtlgw.apigw.request import MethodRequest
+from vtlgw.apigw.request import MethodRequest, _plain_proxy
 from vtlgw.apigw.util import Util
 from vtlgw.apigw.wire import BOM, as_sent, as_sent_deep, strip_bom
 from vtlgw.vtl import Limits, Template
@@ -101,10 +101,13 @@ class MappingContext:
     @classmethod
     def _of(cls, request: MethodRequest, stage: str | None = None, context_overrides: dict | None = None,
             stage_variables: dict | None = None, resource_path: str | None = None,
-            fresh: bool = False) -> "MappingContext":
-        """:meth:`for_request` for a ``request`` that is a :class:`MethodRequest` already."""
+            fresh: bool = False, context_keys: frozenset[str] | None = None) -> "MappingContext":
+        """:meth:`for_request` for a ``request`` that is a :class:`MethodRequest` already.
+
+        ``context_keys``: build only those keys of ``$context`` (``build_context``'s ``keys``).
+        """
         ctx = build_context(request, stage=stage, overrides=context_overrides, resource_path=resource_path,
-                            fresh=fresh, override_map=OverrideMap)
+                            fresh=fresh, override_map=OverrideMap, keys=context_keys)
         variables = stage_variables_map(request)
         if stage_variables:
             variables.update(stage_variables)
@@ -275,6 +278,26 @@ def render_mapping(template_text: str, request: MethodRequest | None = None, *, 
     output = render_with(template, mctx, body=integration_response, warnings=warnings)
     return RenderResult(output, mctx.request_override(), mctx.response_override(), warnings,
                         mctx.duplicate_overrides())
+
+
+def render_request(template_text: str, request: Any, *, name: str = "<template>",
+                   integration_response: str | None = None) -> str:
+    """:func:`render_output` for ``vtlgw.render``'s request argument (a request dict, a MethodRequest or None).
+
+    A request dict that :func:`~vtlgw.apigw.request.request_from_dict` reads by
+    its plain path cannot fail to make a ``$context`` (plain JSON, no request
+    time, no authorizer) and there are no overrides, so ``$context`` is built
+    with only the keys the template can observe (``Template.top_level_reads``).
+    Nothing before the render can fail then but the template's compile, so the
+    errors are the ones :func:`render_output` gives.
+    """
+    plain = _plain_proxy(request) if type(request) is dict else None
+    if plain is None:
+        return render_output(template_text, method_request("render", request)[0], name=name,
+                             integration_response=integration_response)
+    template = Template.cached(template_text[1:] if template_text[:1] == BOM else template_text, name, None)
+    mctx = MappingContext._of(plain, context_keys=template.top_level_reads("context"))
+    return as_sent(template.render(_variables(mctx, integration_response), copy=False))
 
 
 def render_output(template_text: str, request: MethodRequest | None = None, *, name: str = "<template>",
