@@ -133,7 +133,7 @@ def build_context(
     if fresh:
         request_id = request_id or str(uuid.uuid4())
         epoch_ms = epoch_ms if epoch_ms is not None else time.time_ns() // 1_000_000
-    if epoch_ms is None and not any(key in layer for layer in layers for key in _TIME_KEYS):
+    if epoch_ms is None and not _sets_time(layers):
         epoch, time_text = _DEFAULT_TIME  # what _resolve_time answers when no layer sets a time
     else:
         epoch, time_text = _resolve_time(layers, DEFAULT_EPOCH_MS if epoch_ms is None else epoch_ms)
@@ -191,6 +191,14 @@ def build_context(
 
 
 _DEFAULT_TIME = (DEFAULT_EPOCH_MS, format_request_time(DEFAULT_EPOCH_MS))
+
+
+def _sets_time(layers: list[dict]) -> bool:
+    """Whether a layer has a ``_TIME_KEYS`` key (a loop: a generator costs more than the look-ups)."""
+    for layer in layers:
+        if "requestTimeEpoch" in layer or "requestTime" in layer:
+            return True
+    return False
 
 
 def _some_keys(keys: frozenset[str], request: MethodRequest, time_text: str, epoch: int, stage_name: Any, api: Any,
