@@ -12,7 +12,9 @@ from .state import StageState
 
 __all__ = ["run"]
 
+
 def run(state: StageState, authorizer: Authorizer) -> None:
+    """Decode the token (or take the given claims), check it, and set ``$context.authorizer.claims``."""
     if state.claims is not None:
         claims = dict(state.claims)
         state.trace.append(f"authorizer: {authorizer.name} (Cognito): claims given for the run, no token read")
@@ -31,19 +33,19 @@ def run(state: StageState, authorizer: Authorizer) -> None:
         exp = claims.get("exp")
         if isinstance(exp, (int, float)) and not isinstance(exp, bool) and exp <= now:
             raise unauthorized(state, f"{authorizer.name} (Cognito): the token expired (exp {exp})",
-                                message="The incoming token has expired")
+                               message="The incoming token has expired")
         issuers = [_issuer(arn) for arn in authorizer.provider_arns]
         issuers = [i for i in issuers if i]
         if issuers and claims.get("iss") not in issuers:
             raise unauthorized(state, f"{authorizer.name} (Cognito): the token's iss {claims.get('iss')!r} is "
-                                       f"none of the user pools ({', '.join(issuers)})")
+                               f"none of the user pools ({', '.join(issuers)})")
         audience = claims.get("aud", claims.get("client_id"))
         if authorizer.validation_expression:
             from vtlgw.vtl.jregex import compile_java
 
             if not isinstance(audience, str) or not compile_java(authorizer.validation_expression).matches(audience):
                 raise unauthorized(state, f"{authorizer.name} (Cognito): the token's aud {audience!r} does not "
-                                           f"match identityValidationExpression {authorizer.validation_expression!r}")
+                                   f"match identityValidationExpression {authorizer.validation_expression!r}")
         state.trace.append(f"authorizer: {authorizer.name} (Cognito): token decoded, its signature not verified "
                            "offline")
     scopes = list(getattr(state.method, "authorization_scopes", []) or [])
@@ -51,10 +53,10 @@ def run(state: StageState, authorizer: Authorizer) -> None:
         granted = str(claims.get("scope") or "").split()
         if claims.get("token_use") not in (None, "access") or not set(scopes) & set(granted):
             raise unauthorized(state, f"{authorizer.name} (Cognito): the token has none of the scopes "
-                                       f"{', '.join(scopes)}")
+                               f"{', '.join(scopes)}")
     elif state.claims is None and claims.get("token_use") == "access":  # without scopes, the ID token
         raise unauthorized(state, f"{authorizer.name} (Cognito): an access token, but a method without "
-                                   "authorization scopes takes the ID token")
+                           "authorization scopes takes the ID token")
     state.context["authorizer"] = OpaqueMap([("claims", OpaqueMap((k, claim_text(v)) for k, v in claims.items()))])
     state.event_authorizer = {"claims": {k: claim_text(v) for k, v in claims.items()}}
 

@@ -16,6 +16,7 @@ from .state import StageRejected, StageState
 
 __all__ = ["run_jwt", "run_lambda"]
 
+
 def run_jwt(state: StageState, authorizer: Authorizer) -> None:
     """An HTTP API JWT authorizer [D:http-api-jwt-authorizer]: the token's ``iss``, ``aud``/``client_id``,
     ``exp``/``nbf`` and the route's scopes (``scope`` or ``scp``); the signature is not verified offline."""
@@ -38,14 +39,14 @@ def run_jwt(state: StageState, authorizer: Authorizer) -> None:
         value = claims.get(name)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and (value <= now if late else value > now):
             raise unauthorized(state, f"{authorizer.name} (JWT): the token's {name} ({value}) refuses the request "
-                                       "time")
+                               "time")
     if authorizer.issuer and claims.get("iss") != authorizer.issuer:
         raise unauthorized(state, f"{authorizer.name} (JWT): iss {claims.get('iss')!r} is not {authorizer.issuer!r}")
     audience = claims.get("aud", claims.get("client_id"))
     audiences = audience if isinstance(audience, list) else [audience]
     if authorizer.audiences and not set(a for a in audiences if isinstance(a, str)) & set(authorizer.audiences):
         raise unauthorized(state, f"{authorizer.name} (JWT): aud/client_id {audience!r} is none of "
-                                   f"{', '.join(authorizer.audiences)}")
+                           f"{', '.join(authorizer.audiences)}")
     scopes = list(getattr(state.method, "authorization_scopes", []) or [])
     granted_raw = claims.get("scope", claims.get("scp"))
     granted = granted_raw.split() if isinstance(granted_raw, str) else \
@@ -71,7 +72,7 @@ def run_lambda(state: StageState, authorizer: Authorizer) -> None:
     missing = [source for source, value in values if value is None]
     if missing:
         raise unauthorized(state, f"{authorizer.name}: identity source {', '.join(missing)} is missing; the "
-                                   "function is not called")
+                           "function is not called")
     arn = arn_for(state, authorizer)
     built = state.request_event(authorizer.payload_version) if state.request_event is not None else {}
     shown = [value for _, value in values]

@@ -6,7 +6,9 @@ from .state import StageRejected, StageState
 
 __all__ = ["run"]
 
+
 def run(state: StageState) -> None:
+    """Let a signed request, or one whose caller the request file names, go on; refuse any other."""
     identity = state.context.get("identity")
     identity = identity if isinstance(identity, dict) else {}
     signed = (state.request.header_any_case("Authorization") or "").startswith("AWS4-HMAC-SHA256")

@@ -15,19 +15,21 @@ from .state import StageRejected, StageState
 
 __all__ = ["run"]
 
+
 def run(state: StageState, authorizer: Authorizer) -> None:
+    """Check the identity sources, call the function, and apply its policy and context."""
     values = identity_values(state, authorizer.identity_sources)
     missing = [expression for expression, value in values if value is None]
     if missing:
         raise unauthorized(state, f"{authorizer.name}: identity source {', '.join(missing)} is missing; the "
-                                   "function is not called")
+                           "function is not called")
     token = values[0][1] if authorizer.type == "TOKEN" and values else None
     if token is not None and authorizer.validation_expression:
         from vtlgw.vtl.jregex import compile_java
 
         if not compile_java(authorizer.validation_expression).matches(token):
             raise unauthorized(state, f"{authorizer.name}: the token does not match identityValidationExpression "
-                                       f"{authorizer.validation_expression!r}; the function is not called")
+                               f"{authorizer.validation_expression!r}; the function is not called")
     arn = arn_for(state, authorizer)
     if authorizer.type == "TOKEN":
         event: dict[str, Any] = {"type": "TOKEN", "methodArn": arn, "authorizationToken": token}
@@ -62,7 +64,7 @@ def run(state: StageState, authorizer: Authorizer) -> None:
         state.trace.append(f"authorizer: {authorizer.name}: the function failed with {message!r}; only the error "
                            "'Unauthorized' gives 401, any other is 500")
         raise configuration_error(state, authorizer, f'Invalid JSON in response: Unrecognized field "{first}" , not '
-                                                "marked as ignorable")
+                                  "marked as ignorable")
     log.add(f"Authorizer result body before parsing: {reply.payload}")
     output = _output(state, authorizer, reply.payload or "")
     principal = output["principalId"]
@@ -74,7 +76,7 @@ def run(state: StageState, authorizer: Authorizer) -> None:
     bad = [key for key, value in context.items() if isinstance(value, (dict, list))]
     if bad:
         raise configuration_error(state, authorizer, f"the context values of {', '.join(bad)} are objects or arrays; "
-                                                "only strings, numbers and booleans are allowed")
+                                  "only strings, numbers and booleans are allowed")
     if not decision.allowed:
         explicit = decision.effect == EXPLICIT_DENY
         message = EXPLICIT_DENY_MESSAGE if explicit else IMPLICIT_DENY_MESSAGE
