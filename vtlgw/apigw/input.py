@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from vtlgw.apigw.jsonpath import MISSING, evaluate, select
+from vtlgw.apigw.jsonpath import MISSING, compile_path, evaluate, select
 from vtlgw.vtl.values import PLAIN_DOUBLE_MAX, PLAIN_DOUBLE_MIN, HostObject, JHashMap, json_text, to_text
 
 _NOT_JSON: Any = object()
@@ -109,6 +109,26 @@ def _decode(body: str) -> Any:
     return value
 
 
+_MEMBER_CHAINS: dict[str, Any] = {}  # path -> its member keys, or False when it is anything else
+
+
+def _member_chain(path: str) -> Any:
+    """The keys of ``path`` when it is a definite path of member steps only (``$``, ``$.a.b``), else False.
+
+    A path that does not compile is False too: :func:`select` raises its error every time.
+    """
+    try:
+        compiled = compile_path(path)
+    except Exception:
+        return False
+    keys: Any = False
+    if compiled.definite and all(step.kind == "member" for step in compiled.steps):
+        keys = tuple(step.arg for step in compiled.steps)
+    if len(_MEMBER_CHAINS) < 1024:
+        _MEMBER_CHAINS[path] = keys
+    return keys
+
+
 class Input(HostObject):
     """The ``$input`` variable (docs/variables.md §1)."""
 
@@ -147,6 +167,15 @@ class Input(HostObject):
             return self._dump(self.body) if path.strip() == "$" else '""'
         if path.strip() == "$":
             return self._dump(data)
+        keys = _MEMBER_CHAINS.get(path)
+        if keys is None:
+            keys = _member_chain(path)
+        if keys is not False:  # evaluate's walk for a path of member steps only
+            for key in keys:
+                if not isinstance(data, dict) or key not in data:
+                    return '""'
+                data = data[key]
+            return self._dump(data)
         definite, result = evaluate(path, data)
         if definite and result is MISSING:
             return '""'
@@ -170,7 +199,17 @@ class Input(HostObject):
         data = self.parsed()
         if data is _NOT_JSON:
             return self.body if path.strip() == "$" else None
-        return select(path, data)
+        keys = _MEMBER_CHAINS.get(path)
+        if keys is None:
+            keys = _member_chain(path)
+        if keys is False:
+            return select(path, data)
+        # What select gives for a definite path of member steps only ($, $.a.b): the walk, or None.
+        for key in keys:
+            if not isinstance(data, dict) or key not in data:
+                return None
+            data = data[key]
+        return data
 
     # ------------------------------------------------------------ parameters
 
