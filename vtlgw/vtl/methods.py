@@ -187,9 +187,36 @@ def _regex(st, pattern: str):
     return _compile_java(pattern)
 
 
+_LITERAL_REPLACE_ALL: dict[tuple[str, str], Any] = {}
+"""(pattern, replacement) -> (literal, text) when ``replaceAll`` is a plain ``str.replace``, else False."""
+
+
+def _literal_replace_all(pattern: str, replacement: str) -> Any:
+    """What :meth:`JavaPattern.replace_all` decides for this pair once and for all (errors raised as it raises them).
+
+    A literal pattern (``\\'``) with a replacement of plain text is ``s.replace(literal, text)``
+    there; the pattern and the replacement are parsed once per process anyway (both cached).
+    """
+    compiled = _regex(None, pattern)
+    from vtlgw.vtl.jregex import parse_replacement
+
+    parts = parse_replacement(replacement, compiled.group_count, compiled.group_names)
+    literal: Any = False
+    if compiled.literal is not None and len(parts) <= 1 and (not parts or parts[0][0] == "text"):
+        literal = (compiled.literal, parts[0][1] if parts else "")
+    if len(_LITERAL_REPLACE_ALL) < 512:
+        _LITERAL_REPLACE_ALL[(pattern, replacement)] = literal
+    return literal
+
+
 def _str_replace_all(st, s, a):
     if len(a) != 2 or type(a[0]) is not str or type(a[1]) is not str:
         return NO_MATCH
+    literal = _LITERAL_REPLACE_ALL.get((a[0], a[1]))
+    if literal is None:
+        literal = _literal_replace_all(a[0], a[1])
+    if literal is not False:
+        return _check(st, s.replace(literal[0], literal[1]))
     return _check(st, _regex(st, a[0]).replace_all(s, a[1], timeout=st.limits.regex_timeout))
 
 
