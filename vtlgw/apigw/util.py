@@ -444,7 +444,16 @@ def _method(fn: Callable[[str], Any]) -> Callable[[Any, Any], Any]:
     return method
 
 
+def _escape_javascript_method(util: Any, arg: Any) -> str:
+    """``_method(escape_javascript)`` with the function's common case inline (one call fewer per use)."""
+    s = arg if type(arg) is str else _text_arg(arg)
+    if s.isascii() and s.isprintable():
+        return s.replace("\\", "\\\\").replace("'", "\\'").replace('"', '\\"').replace("/", "\\/")
+    return escape_javascript(s)
+
+
 _METHODS = {name: _method(fn) for name, fn in _FUNCTIONS.items()}
+_METHODS["escapeJavaScript"] = _escape_javascript_method
 
 
 class Util(HostObject):
