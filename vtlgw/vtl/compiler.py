@@ -366,9 +366,10 @@ class Compiler:
                 fn.line(f"{self.new_function(self.fresh('_c'), body[i:])}(st, v, w)")
                 return
             stmt = body[i]
-            if type(stmt) in _WRITES:
+            if type(stmt) in _WRITES or self.text_if(stmt):
                 end = i + 1
-                while end < len(body) and type(body[end]) in _WRITES and end - i < MAX_BATCH:
+                while end < len(body) and (type(body[end]) in _WRITES or self.text_if(body[end])) \
+                        and end - i < MAX_BATCH:
                     end += 1
                 if end - i > 1 and not self.trace and not self.can_escape():
                     self.write_batch(body[i:end])
@@ -395,13 +396,32 @@ class Compiler:
         fn.blocks -= blocks
         fn.indent -= 1
 
+    def text_if(self, node: n.Stmt) -> bool:
+        """Whether ``node`` is an ``#if`` (an ``#else`` at most) whose branches hold only text.
+
+        In a batch (:meth:`write_batch`) it is one piece, the text of the branch its condition picks,
+        computed where the ``#if`` stands, so everything is evaluated in the same order as before.
+        """
+        return (type(node) is n.If and not self.switchable and len(node.branches) == 1
+                and all(type(x) is n.Text for x in node.branches[0][1])
+                and (node.otherwise is None or all(type(x) is n.Text for x in node.otherwise)))
+
     def write_batch(self, run: list[n.Stmt]) -> None:
-        """Text and printed references in a row: each reference on its own line, one write for all."""
+        """Text, printed references and text-only ``#if``s in a row: each reference (and condition)
+        on its own line, one write for all."""
         pieces = []
         for node in run:
             if isinstance(node, n.Text):
                 if node.text:
                     pieces.append(self.const(node.text))
+                continue
+            if type(node) is n.If:
+                cond, body = node.branches[0]
+                yes = "".join(x.text for x in body)
+                no = "".join(x.text for x in node.otherwise or ())
+                t = self.fresh("_t")
+                self.fn.line(f"{t} = ({self.const(yes)} if ({self.cond(cond, 0)}) else {self.const(no)})", cond.pos)
+                pieces.append(t)
                 continue
             ref = node.ref
             t = self.fresh("_t")
