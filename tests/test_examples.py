@@ -131,3 +131,34 @@ def test_the_sam_http_api_runs_its_python_function(monkeypatch):
     assert json.loads(out["body"]) == {"id": "42", "route": "GET /notes/{id}", "table": "notes-us-east-1"}
     missing = CliRunner().invoke(main, ["invoke", "--api", "template.yaml", "-X", "DELETE", "-p", "/notes/42"])
     assert missing.exit_code == 0 and '{"message":"Not Found"}' in missing.stdout
+
+
+SECURED = EXAMPLES / "sam-secured"
+
+
+def secured(monkeypatch, *args: str):
+    monkeypatch.chdir(SECURED)
+    result = CliRunner().invoke(main, ["invoke", "--api", "template.yaml", "-X", "POST", "-p", "/tickets",
+                                       "-f", "json", *args])
+    assert "Traceback" not in result.output
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_the_secured_example_runs_its_authorizer_key_and_model_in_process(monkeypatch):
+    good = ("-H", "Authorization: allow-ada", "-H", "x-api-key: demo-key-0001")
+    out = secured(monkeypatch, *good, "-d", '{"title": "Printer on fire", "priority": 1}')
+    assert out["status"] == 201
+    body = json.loads(out["body"])
+    assert (body["openedBy"], body["team"], body["ticket"]["priority"]) == ("ada", "support", 1)
+    assert secured(monkeypatch, *good, "-d", '{"title": "x", "priority": 9}')["status"] == 400
+    assert secured(monkeypatch, "-H", "Authorization: deny-bob", "-H", "x-api-key: demo-key-0001",
+                   "-d", "{}")["status"] == 403
+    assert secured(monkeypatch, "-H", "Authorization: allow-ada", "-d", "{}")["status"] == 403  # no API key
+    assert secured(monkeypatch, "-d", "{}")["status"] == 401  # no token: the authorizer is not called
+
+
+def test_the_secured_example_lints_clean():
+    from vtlgw.lint import lint
+
+    assert [str(d) for d in lint([SECURED / "template.yaml"])] == []
