@@ -6,7 +6,7 @@ import fnmatch
 
 __all__ = ["DEFAULT_TYPE", "mime_type", "first_accept", "is_binary_type"]
 
-#: The media type API Gateway assumes when a request names none (docs/integration.md §3.1).
+#: The media type API Gateway assumes when a request names none (docs/integration.md, section 3.1).
 DEFAULT_TYPE = "application/json"
 
 

@@ -1,4 +1,4 @@
-"""The execution log, in the shape of API Gateway's test-invoke log (docs/integration.md §9).
+"""The execution log, in the shape of API Gateway's test-invoke log (docs/integration.md, section 9).
 
 Every line but the first carries the request time printed as Java's
 ``Date.toString()`` in UTC, so that a log captured from the console and one

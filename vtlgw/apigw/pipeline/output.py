@@ -1,4 +1,5 @@
-"""How a result is shown: ``to_json`` for ``vtlgw invoke`` (docs/integration.md §9), ``format_text`` for people."""
+"""How a result is shown: ``to_json`` for ``vtlgw invoke`` (docs/integration.md, section 9), ``format_text``
+for people."""
 
 from __future__ import annotations
 

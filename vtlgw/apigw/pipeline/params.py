@@ -1,6 +1,6 @@
 """Parameter mapping expressions: ``requestParameters``, ``responseParameters`` and gateway headers.
 
-One reader evaluates every source kind (docs/integration.md §3.4, §6, §8) so that
+One reader evaluates every source kind (docs/integration.md, sections 3.4, 6 and 8) so that
 the three mapping places agree on what ``context.x``, ``stageVariables.x`` and
 ``'literal'`` mean; each place says which source prefixes it allows. A value
 is a list of strings (several for the multi-value sources); None leaves the

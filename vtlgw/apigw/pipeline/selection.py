@@ -1,4 +1,4 @@
-"""Integration response selection (docs/integration.md §5).
+"""Integration response selection (docs/integration.md, section 5).
 
 Patterns are Java regexes matched against the *whole* match value, without
 DOTALL, in definition order; the first match wins (U21), else the default
