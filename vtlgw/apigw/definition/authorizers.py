@@ -33,6 +33,10 @@ _FUNCTION_IN_URI = re.compile(r"/functions/(.+?)/invocations")
 class Authorizer:
     """One authorizer: its kind, where the caller's identity is read, and what decides.
 
+    ``type`` is a REST API's ``TOKEN``, ``REQUEST`` or ``COGNITO_USER_POOLS``, or an
+    HTTP API's ``JWT`` or ``HTTP_LAMBDA`` (a Lambda authorizer with its own payload
+    formats, ``payload_version`` and ``simple_responses``).
+
     ``identity_sources`` are ``method.request.header.X``,
     ``method.request.querystring.q``, ``stageVariables.v`` or ``context.k``
     expressions. ``uri`` is a Lambda authorizer's invocation URI;

@@ -57,7 +57,6 @@ from .common import (
     describe,
     is_media_type,
     normalise_path,
-    not_emulated,
     proxy_leftovers,
     string_map,
     templates,

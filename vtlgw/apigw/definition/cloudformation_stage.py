@@ -301,13 +301,7 @@ class CloudFormationStage:
                     ctx.report(join_pointer(child, "FunctionPayloadType"), "FunctionPayloadType is TOKEN or REQUEST")
                     continue
                 made = Authorizer(name, payload, source=ctx.source(child), id=_short_id(name))
-                arn = spec["FunctionArn"]
-                target = _ref(arn) or (arn["Fn::GetAtt"][0] if intrinsics.intrinsic_name(arn) == "Fn::GetAtt"
-                                       and isinstance(arn["Fn::GetAtt"], list) and arn["Fn::GetAtt"] else None)
-                made.function_id = target if isinstance(target, str) else None
-                arn_text = self.reader.literal(arn, join_pointer(child, "FunctionArn"))
-                made.uri = (f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn_text}/invocations"
-                            if arn_text else None)
+                self._sam_function(made, spec["FunctionArn"], join_pointer(child, "FunctionArn"))
                 if payload == "TOKEN":
                     made.identity_sources = [f"method.request.header.{identity.get('Header', 'Authorization')}"]
                     expression = identity.get("ValidationExpression")
@@ -344,6 +338,16 @@ class CloudFormationStage:
         made.identity_sources = [source] if isinstance(source, str) else ["$request.header.Authorization"]
         return made
 
+    def _sam_function(self, made: Authorizer, arn: Any, pointer: str) -> None:
+        """A SAM ``FunctionArn`` (``!GetAtt Fn.Arn``, ``!Ref``, or an ARN): the template function it names and
+        the invocation URI API Gateway calls."""
+        target = _ref(arn) or (arn["Fn::GetAtt"][0] if intrinsics.intrinsic_name(arn) == "Fn::GetAtt"
+                               and isinstance(arn["Fn::GetAtt"], list) and arn["Fn::GetAtt"] else None)
+        made.function_id = target if isinstance(target, str) else None
+        arn_text = self.reader.literal(arn, pointer)
+        made.uri = (f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn_text}/invocations"
+                    if arn_text else None)
+
     def _http_lambda_authorizer(self, made: Authorizer, spec: dict[str, Any], child: str) -> Authorizer | None:
         """An HTTP API Lambda authorizer of SAM: ``FunctionArn``, ``AuthorizerPayloadFormatVersion``,
         ``EnableSimpleResponses``, ``Identity`` (``Headers``, ``QueryStrings``, ``StageVariables``, ``Context``)."""
@@ -352,13 +356,7 @@ class CloudFormationStage:
             ctx.report(child, "an HttpApi authorizer needs JwtConfiguration (JWT) or FunctionArn (Lambda)")
             return None
         made.type = "HTTP_LAMBDA"
-        arn = spec["FunctionArn"]
-        target = _ref(arn) or (arn["Fn::GetAtt"][0] if intrinsics.intrinsic_name(arn) == "Fn::GetAtt"
-                               and isinstance(arn["Fn::GetAtt"], list) and arn["Fn::GetAtt"] else None)
-        made.function_id = target if isinstance(target, str) else None
-        arn_text = self.reader.literal(arn, join_pointer(child, "FunctionArn"))
-        made.uri = (f"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn_text}/invocations"
-                    if arn_text else None)
+        self._sam_function(made, spec["FunctionArn"], join_pointer(child, "FunctionArn"))
         version = str(spec.get("AuthorizerPayloadFormatVersion", "")).strip()
         if version not in ("1.0", "2.0"):
             ctx.report(join_pointer(child, "AuthorizerPayloadFormatVersion"),

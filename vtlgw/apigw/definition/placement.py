@@ -14,7 +14,6 @@ file's, in one format:
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING

@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 import re
+import time
 from typing import Any
 
 from vtlgw.apigw.definition.authorizers import Authorizer
@@ -15,7 +16,8 @@ from .policy import method_arn
 from .state import StageRejected, StageState
 
 __all__ = ["UNAUTHORIZED", "EXPLICIT_DENY_MESSAGE", "IMPLICIT_DENY_MESSAGE", "CONFIG_ERROR_BODY", "mask",
-           "identity_values", "http_identity_values", "decode_jwt", "claim_text", "unauthorized",
+           "identity_values", "http_identity_values", "decode_jwt", "bearer_claims", "request_seconds",
+           "claim_text", "unauthorized",
            "configuration_error", "arn_for"]
 
 UNAUTHORIZED = "Unauthorized"
@@ -83,6 +85,18 @@ def decode_jwt(token: str) -> dict[str, Any] | None:
     except (ValueError, UnicodeError, binascii.Error):
         return None
     return claims if isinstance(claims, dict) else None
+
+
+def bearer_claims(token: str) -> dict[str, Any] | None:
+    """The claims of a JWT sent alone or after ``Bearer `` (U73, U77); None when it is not a JWT."""
+    if token[:7].lower() == "bearer ":
+        token = token[7:].strip()
+    return decode_jwt(token)
+
+
+def request_seconds(state: StageState) -> float:
+    """The request time in seconds, against which a token's ``exp`` and ``nbf`` are read."""
+    return (state.context.get("requestTimeEpoch") or int(time.time() * 1000)) / 1000
 
 
 def claim_text(value: Any) -> str:

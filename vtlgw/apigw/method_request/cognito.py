@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 from vtlgw.apigw.definition.authorizers import Authorizer
 from vtlgw.vtl.values import OpaqueMap
 
-from .authorizer_common import claim_text, decode_jwt, identity_values, unauthorized
+from .authorizer_common import bearer_claims, claim_text, identity_values, request_seconds, unauthorized
 from .state import StageState
 
 __all__ = ["run"]
@@ -23,13 +21,11 @@ def run(state: StageState, authorizer: Authorizer) -> None:
                                                ["method.request.header.Authorization"])
         if token is None:
             raise unauthorized(state, f"{authorizer.name} (Cognito): {expression} is missing")
-        if token[:7].lower() == "bearer ":  # accepted with the prefix too (U73)
-            token = token[7:].strip()
-        decoded = decode_jwt(token)
+        decoded = bearer_claims(token)  # with or without the Bearer prefix (U73)
         if decoded is None:
             raise unauthorized(state, f"{authorizer.name} (Cognito): {expression} is not a JWT")
         claims = decoded
-        now = (state.context.get("requestTimeEpoch") or int(time.time() * 1000)) / 1000
+        now = request_seconds(state)
         exp = claims.get("exp")
         if isinstance(exp, (int, float)) and not isinstance(exp, bool) and exp <= now:
             raise unauthorized(state, f"{authorizer.name} (Cognito): the token expired (exp {exp})",
@@ -58,7 +54,6 @@ def run(state: StageState, authorizer: Authorizer) -> None:
         raise unauthorized(state, f"{authorizer.name} (Cognito): an access token, but a method without "
                            "authorization scopes takes the ID token")
     state.context["authorizer"] = OpaqueMap([("claims", OpaqueMap((k, claim_text(v)) for k, v in claims.items()))])
-    state.event_authorizer = {"claims": {k: claim_text(v) for k, v in claims.items()}}
 
 
 def _issuer(arn: str) -> str | None:

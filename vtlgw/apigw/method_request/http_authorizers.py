@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from vtlgw.apigw.definition.authorizers import Authorizer
 from vtlgw.vtl.values import OpaqueMap
 
-from .authorizer_common import (UNAUTHORIZED, arn_for, claim_text, configuration_error, decode_jwt,
-                                http_identity_values, unauthorized)
+from .authorizer_common import (UNAUTHORIZED, arn_for, bearer_claims, claim_text, configuration_error,
+                                http_identity_values, request_seconds, unauthorized)
 from .policy import PolicyError, evaluate
 from .state import StageRejected, StageState
 
@@ -21,20 +20,13 @@ def run_jwt(state: StageState, authorizer: Authorizer) -> None:
     """An HTTP API JWT authorizer [D:http-api-jwt-authorizer]: the token's ``iss``, ``aud``/``client_id``,
     ``exp``/``nbf`` and the route's scopes (``scope`` or ``scp``); the signature is not verified offline."""
     source = (authorizer.identity_sources or ["$request.header.Authorization"])[0]
-    token = None
-    if source.lower().startswith("$request.header."):
-        token = state.request.header_any_case(source[len("$request.header."):])
-    elif source.startswith("$request.querystring."):
-        values = state.request.query.get(source[len("$request.querystring."):]) or []
-        token = values[-1] if values else None
-    if not token or not token.strip():
+    (_, token), = http_identity_values(state, [source])
+    if token is None:
         raise unauthorized(state, f"{authorizer.name} (JWT): {source} is missing")
-    if token[:7].lower() == "bearer ":  # with or without the prefix (U77)
-        token = token[7:].strip()
-    claims = decode_jwt(token)
+    claims = bearer_claims(token)  # with or without the Bearer prefix (U77)
     if claims is None:
         raise unauthorized(state, f"{authorizer.name} (JWT): {source} is not a JWT")
-    now = (state.context.get("requestTimeEpoch") or int(time.time() * 1000)) / 1000
+    now = request_seconds(state)
     for name, late in (("exp", True), ("nbf", False)):
         value = claims.get(name)
         if isinstance(value, (int, float)) and not isinstance(value, bool) and (value <= now if late else value > now):
@@ -56,12 +48,10 @@ def run_jwt(state: StageState, authorizer: Authorizer) -> None:
                            f"{', '.join(scopes)} (the HTTP API answers 403 Forbidden)")
         raise StageRejected("Forbidden: insufficient scopes", "ACCESS_DENIED", "Forbidden")
     shown = {k: claim_text(v) for k, v in claims.items()}
-    entry = {"claims": shown, "scopes": granted or None}
     state.context["authorizer"] = OpaqueMap([("jwt", OpaqueMap([("claims", OpaqueMap(shown.items())),
                                                                  ("scopes", granted or None)]))])
     if state.payload_version == "1.0":  # payload 1.0 carries the claims at the top (U77)
         state.context["authorizer"] = OpaqueMap([("claims", OpaqueMap(shown.items())), ("scopes", granted or None)])
-    state.event_authorizer = entry
     state.trace.append(f"authorizer: {authorizer.name} (JWT): token accepted, its signature not verified offline")
 
 
@@ -126,5 +116,4 @@ def run_lambda(state: StageState, authorizer: Authorizer) -> None:
             [("principalId", output["principalId"])] if isinstance(output.get("principalId"), str) else []))
     else:
         state.context["authorizer"] = OpaqueMap([("lambda", OpaqueMap(entries.items()))])
-    state.event_authorizer = {"lambda": entries}
     state.trace.append(f"authorizer: {authorizer.name}: allowed; requestContext.authorizer carries its context")

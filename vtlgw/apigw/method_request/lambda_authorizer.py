@@ -95,8 +95,6 @@ def run(state: StageState, authorizer: Authorizer) -> None:
     entries: list[tuple[str, Any]] = [("principalId", principal)]
     entries += [(key, to_text(value) if value is not None else None) for key, value in context.items()]
     state.context["authorizer"] = OpaqueMap(entries)
-    state.event_authorizer = {"principalId": principal, **context,
-                              "integrationLatency": reply.latency_ms}
     usage_key = output.get("usageIdentifierKey")
     if isinstance(usage_key, str):
         state.usage_identifier_key = usage_key

@@ -50,9 +50,9 @@ class StageState:
     request_event: Callable[..., dict[str, Any]] | None = None  # (payload format or None) -> event
     #: Cognito claims given for the run, in place of decoding the token.
     claims: dict[str, Any] | None = None
-    #: What the authorizer step leaves for the proxy event's ``requestContext.authorizer``, and its latency.
-    event_authorizer: dict[str, Any] | None = None
-    authorizer_latency_ms: int = 0
+    #: A REST Lambda authorizer's latency, which the proxy event's ``requestContext.authorizer`` also
+    #: reports (templates do not see it); None without one.
+    authorizer_latency_ms: int | None = None
     #: An HTTP API route's payload format ("1.0", "2.0"); None for a REST API.
     payload_version: str | None = None
 

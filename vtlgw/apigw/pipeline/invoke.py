@@ -350,12 +350,12 @@ class _Run:
         except ConversionError as exc:  # contentHandling CONVERT_TO_BINARY on a body that is not base64 (U66)
             raise Failure.config(_UNABLE_REQUEST, f"contentHandling CONVERT_TO_BINARY: {exc}") from None
         state = self.stage_state
-        if state is not None and state.event_authorizer is not None and isinstance(event.get("requestContext"), dict):
+        latency = state.authorizer_latency_ms if state is not None else None
+        if latency is not None and isinstance(event.get("requestContext"), dict):
             # A Lambda authorizer's entry also has its latency, which templates do not see (docs/proxy.md §1).
-            shown = state.event_authorizer.get("integrationLatency")
             authorizer = event["requestContext"].get("authorizer")
-            if isinstance(authorizer, dict) and shown is not None:
-                authorizer["integrationLatency"] = shown if self.report_latency else 0
+            if isinstance(authorizer, dict):
+                authorizer["integrationLatency"] = latency if self.report_latency else 0
         body = as_sent(json.dumps(event, ensure_ascii=False))  # as the event goes over the wire
         url = endpoint_url(integration.uri or "", integration.type, to_text(self.mctx.context.get("accountId")))
         # As for a custom Lambda integration; the client's headers travel in the event.
