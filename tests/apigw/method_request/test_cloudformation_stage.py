@@ -197,3 +197,16 @@ def test_sam_request_model_naming_no_model_is_a_located_error(tmp_path):
     with pytest.raises(DefinitionError, match=r"/Events/Create/Properties/RequestModel/Model: no model named "
                                               r"'Person' in the API's Models \(User\)"):
         load(tmp_path, SAM.replace("{Model: User,", "{Model: Person,"), "template.yaml")
+
+
+def test_a_schema_built_by_an_intrinsic_is_evaluated_first(tmp_path):
+    # CloudFormation evaluates !Sub before API Gateway creates the model
+    text = CFN.replace("      Schema: '{\"type\": \"object\", \"required\": [\"note\"]}'",
+                       "      Schema: !Sub '{\"type\": \"object\", \"required\": [\"${AWS::Region}\"]}'")
+    definition = load(tmp_path, text)
+    result = post(definition, "{}", {"Idempotency-Key": "k", "Content-Type": "text/plain"})
+    assert result.status == 400
+    assert 'object has missing required properties (["us-east-1"])' in result.log
+    from vtlgw.lint import lint
+
+    assert not [d for d in lint([tmp_path / "stack.yaml"]) if d.code in ("VTL000", "VTL508")]

@@ -111,7 +111,13 @@ class CloudFormationStage:
         if "Schema" not in props:
             self.model_names[lid] = name  # a model without a schema validates nothing
             return
-        made = model_from_schema(self.ctx, name, props["Schema"], at("Schema"), content_type)
+        schema = props["Schema"]
+        if intrinsics.intrinsic_name(schema):  # JSON text built by !Sub or !Join: CloudFormation evaluates it first
+            if self.ctx.evaluator is None:  # read as written (the linter): the schema is not known
+                self.model_names[lid] = name
+                return
+            schema = self.reader.literal(schema, at("Schema"))
+        made = model_from_schema(self.ctx, name, schema, at("Schema"), content_type)
         if made is not None:
             self.api.models[name] = made
             self.model_names[lid] = name
