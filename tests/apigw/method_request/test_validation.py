@@ -216,11 +216,11 @@ def test_a_customised_bad_request_parameters_response(pets):
 
 def test_a_model_that_is_not_a_draft_4_schema_is_a_located_error(tmp_path):
     definition = write(tmp_path, SWAGGER.replace("required: [email]", "required: email"))
-    with pytest.raises(ModelSchemaError, match=r"api\.yaml:\d+:\d+: model Owner is not a valid JSON Schema draft 4"):
+    with pytest.raises(ModelSchemaError, match=r"api\.yaml:\d+:\d+: error: /definitions/Owner/required: model Owner: not a valid JSON Schema draft 4"):
         call(definition, httpMethod="POST", path="/items", body='{"id": "1", "owner": {}}')
     # the model a method names directly, too
     definition = write(tmp_path, SWAGGER.replace("required: [id]", "required: id"))
-    with pytest.raises(ModelSchemaError, match=r"api\.yaml:\d+:\d+: model Item is not a valid JSON Schema draft 4"):
+    with pytest.raises(ModelSchemaError, match=r"api\.yaml:\d+:\d+: error: /definitions/Item/required: model Item: not a valid JSON Schema draft 4"):
         call(definition, httpMethod="POST", path="/items", body="{}")
 
 
@@ -321,7 +321,7 @@ def test_a_backtracking_pattern_is_stopped_with_a_clear_error(tmp_path, monkeypa
     monkeypatch.setattr(patterns, "PATTERN_SECONDS", 0.05)
     text = SWAGGER.replace("      id: {type: string}", "      id: {type: string, pattern: '^(a|aa)+$'}")
     definition = write(tmp_path, text)
-    with pytest.raises(ModelSchemaError, match=r"model Item .*pattern '\^\(a\|aa\)\+\$' ran for more than 0\.05 s"):
+    with pytest.raises(ModelSchemaError, match=r"api\.yaml:\d+:\d+: error: /definitions/Item: model Item: .*pattern '\^\(a\|aa\)\+\$' ran for more than 0\.05 s"):
         call(definition, httpMethod="POST", path="/items", body=json.dumps({"id": "a" * 5000 + "b"}))
 
 
@@ -383,5 +383,5 @@ def test_a_body_deeper_than_vtlgw_validates_is_a_clear_error(tmp_path):
 def test_a_ref_loop_is_a_located_error_not_a_hang(tmp_path):
     definition = write(tmp_path, TREE.replace('schema: {$ref: "#/definitions/Node"}',
                                               'schema: {$ref: "#/definitions/Loop"}'))
-    with pytest.raises(ModelSchemaError, match=r"api\.yaml:\d+:\d+: model Loop: validation never ends"):
+    with pytest.raises(ModelSchemaError, match=r"api\.yaml:\d+:\d+: error: /definitions/Loop: model Loop: validation never ends"):
         call(definition, httpMethod="POST", path="/tree", body="{}")

@@ -19,6 +19,7 @@ from typing import Any
 
 from vtlgw.apigw.definition.validation import BUILT_IN_MODELS, MODEL_URL, Model, model_name_from_url
 from vtlgw.apigw.jsonvalue import MAX_VALUE_DEPTH
+from vtlgw.apigw.errors import InputFileError
 from vtlgw.vtl.errors import VtlError
 
 from .messages import describe_errors
@@ -33,12 +34,35 @@ LOG_LINE = "Request body does not match model schema for content type {content_t
 DEFAULT_CONTENT_TYPE = "application/json"
 
 
-class ModelSchemaError(VtlError):
-    """A model that is not a valid draft 4 schema (API Gateway refuses to create it)."""
+class ModelSchemaError(InputFileError):
+    """A model that is not a valid draft 4 schema (API Gateway refuses to create it), at its place in the file."""
+
+    @classmethod
+    def at(cls, model: Model, message: str, path: Any = ()) -> "ModelSchemaError":
+        """The error at ``model`` (and at ``path`` inside its schema, when the place is known)."""
+        source = model.source
+        if source is None:
+            return cls(f"model {model.name}: {message}")
+        tokens = "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in path)
+        if tokens:
+            from vtlgw.apigw.definition.model import Source
+
+            inner = Source(source.file, source.pointer + tokens, getattr(source, "_positions", None))
+            if inner.line is not None:
+                source = inner
+        return cls(f"model {model.name}: {message}", file=source.file, pointer=source.pointer, line=source.line,
+                   column=source.column)
 
 
 class BodyTooDeepError(VtlError):
     """A body nested deeper than vtlgw validates (``MAX_VALUE_DEPTH`` levels)."""
+
+
+def _method_place(method: Any) -> dict[str, Any]:
+    source = getattr(method, "source", None)
+    if source is None:
+        return {}
+    return {"file": source.file, "pointer": source.pointer, "line": source.line, "column": source.column}
 
 
 def _depth(value: Any) -> int:
@@ -109,9 +133,8 @@ def body_errors(definition: Any, model: Model, instance: Any) -> list[str]:
         try:
             jsonschema.Draft4Validator.check_schema(reached.schema)
         except jsonschema.SchemaError as exc:
-            where = reached.source.location if reached.source is not None else f"model {reached.name}"
-            raise ModelSchemaError(f"{where}: model {reached.name} is not a valid JSON Schema draft 4 schema: "
-                                   f"{exc.message}") from None
+            raise ModelSchemaError.at(reached, f"not a valid JSON Schema draft 4 schema: {exc.message}",
+                                      exc.path) from None
     root = MODEL_URL.format(api=api_id, name=model.name)
     registry = registry.with_resource(root, Resource.from_contents(schema, default_specification=_draft4()))
     validator = _validator_class()({"$ref": root}, registry=registry, format_checker=_format_checker())
@@ -125,15 +148,12 @@ def body_errors(definition: Any, model: Model, instance: Any) -> list[str]:
         sys.setrecursionlimit(max(old_limit, _frames() + 40 * depth + 1000))
         errors = list(validator.iter_errors(instance))
     except RecursionError:
-        where = model.source.location if model.source is not None else f"model {model.name}"
-        raise ModelSchemaError(f"{where}: model {model.name}: validation never ends: a $ref loop that reads no "
-                               "part of the body (such as A: {$ref: A})?") from None
+        raise ModelSchemaError.at(model, "validation never ends: a $ref loop that reads no part of the body "
+                                         "(such as A: {$ref: A})?") from None
     except Unresolvable as exc:  # a $ref to no model: CloudFormation would refuse the model
-        where = model.source.location if model.source is not None else f"model {model.name}"
-        raise ModelSchemaError(f"{where}: model {model.name}: $ref {exc.ref!r} reaches no model of this API")
+        raise ModelSchemaError.at(model, f"$ref {exc.ref!r} reaches no model of this API") from None
     except _PatternProblem as exc:
-        where = model.source.location if model.source is not None else f"model {model.name}"
-        raise ModelSchemaError(f"{where}: model {model.name} (or a model it reaches): {exc}") from None
+        raise ModelSchemaError.at(model, f"(or a model it reaches): {exc}") from None
     finally:
         sys.setrecursionlimit(old_limit)
     return describe_errors(errors)
@@ -187,7 +207,7 @@ def check(state: StageState) -> None:
     model = _model(state.definition, name)
     if model is None:
         raise ModelSchemaError(f"{method.http_method} {method.resource_path}: request model {name!r} is not "
-                               "defined in the API")
+                               "defined in the API", **_method_place(method))
     errors = _errors(state, model)
     if not errors:
         state.trace.append(f"request validator {validator.name}: the body matches model {name} ({content_type})")
